@@ -1,0 +1,261 @@
+"""The standalone command: ``flask-lint [PATH ...]``, ``flask-lint rules``,
+``flask-lint explain FLKnnn``.
+
+Exit status: 0 clean, 1 findings, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import sys
+from typing import Dict, Iterator, List, Optional, Sequence, Set, TextIO, Tuple
+
+from . import __version__
+from .config import OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
+from .registry import Finding, all_rules
+
+# flake8's noqa syntax: "# noqa" alone, or "# noqa: FLK101,FLK2" (prefixes).
+NOQA_RE = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+)?(?:[A-Z][0-9]+(?:[,\s]+)?)*))?",
+    re.IGNORECASE,
+)
+CODE_PREFIX_RE = re.compile(r"^FLK[0-9]{0,3}$")
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    "build", "dist", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".flask-lint-cache",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _codes_list(raw: str) -> List[str]:
+    return [part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flask-lint",
+        description="Static analysis for Flask applications. Subcommands: 'rules' lists the rules, "
+        "'explain FLKnnn' prints a rule's documentation.",
+    )
+    parser.add_argument("paths", nargs="*", default=["."], help="files or folders to lint (default: .)")
+    parser.add_argument("--select", type=_codes_list, help="comma-separated codes or prefixes to report (replaces the default)")
+    parser.add_argument("--extend-select", type=_codes_list, help="codes or prefixes to add to the selection")
+    parser.add_argument("--ignore", type=_codes_list, help="codes or prefixes not to report")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the project index cache")
+    parser.add_argument("--version", action="version", version=f"flask-lint {__version__}")
+    for spec in OPTIONS:
+        parser.add_argument(spec.flag, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.default})")
+    return parser
+
+
+def resolve_selection(select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> Set[str]:
+    """flake8's semantics: the longest matching prefix decides; default-off
+    rules need an explicit selection."""
+    for prefix in list(select or []) + list(extend) + list(ignore):
+        if not CODE_PREFIX_RE.match(prefix):
+            raise UsageError(f"unknown rule code or prefix {prefix!r} (expected FLK, FLK1, FLK101...)")
+    enabled: Set[str] = set()
+    explicit = list(select) if select is not None else []
+    for r in all_rules():
+        chosen = [p for p in explicit + list(extend) if r.code.startswith(p)]
+        if select is None and not chosen and r.default_enabled:
+            chosen = ["FLK"]
+        if not chosen:
+            continue
+        if not r.default_enabled and not [p for p in explicit + list(extend) if r.code.startswith(p)]:
+            continue
+        ignored = [p for p in ignore if r.code.startswith(p)]
+        if ignored and max(map(len, ignored)) >= max(map(len, chosen)):
+            continue
+        enabled.add(r.code)
+    return enabled
+
+
+def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
+    seen: Set[str] = set()
+    for path in paths:
+        if os.path.isfile(path):
+            if path not in seen:
+                seen.add(path)
+                yield path
+            continue
+        if not os.path.isdir(path):
+            raise UsageError(f"{path}: no such file or folder")
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in SKIP_DIRS
+                and not d.endswith(".egg-info")
+                and not os.path.islink(os.path.join(folder, d))
+                and not _excluded(os.path.join(folder, d), exclude)
+            )
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                if name.endswith(".py") and not _excluded(full, exclude) and full not in seen:
+                    if os.path.islink(full) and not os.path.isfile(full):
+                        continue
+                    seen.add(full)
+                    yield full
+
+
+def _excluded(path: str, patterns: Sequence[str]) -> bool:
+    normal = os.path.normpath(path)
+    base = os.path.basename(normal)
+    return any(fnmatch.fnmatch(base, p) or fnmatch.fnmatch(normal, p) or fnmatch.fnmatch(normal, f"*/{p}") for p in patterns)
+
+
+def noqa_suppresses(line: str, code: str) -> bool:
+    match = NOQA_RE.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.startswith(c.upper()) for c in _codes_list(codes))
+
+
+def _suppressed(finding: Finding, lines: List[str]) -> bool:
+    last = finding.end_line or finding.line
+    for number in range(finding.line, min(last, finding.line + 50) + 1):
+        if 0 < number <= len(lines) and "noqa" in lines[number - 1].lower():
+            if noqa_suppresses(lines[number - 1], finding.code):
+                return True
+    return False
+
+
+def load_config(args: argparse.Namespace) -> Tuple[Config, Dict[str, List[str]]]:
+    start = args.paths[0] if args.paths else "."
+    pyproject = find_pyproject(start)
+    options: Dict[str, object] = {}
+    selection: Dict[str, List[str]] = {}
+    if pyproject:
+        options, selection = split_section(read_pyproject_section(pyproject), pyproject)
+    for spec in OPTIONS:
+        raw = getattr(args, spec.attr)
+        if raw is not None:
+            options[spec.name] = raw
+    return Config().with_options(options), selection
+
+
+def lint(argv: Sequence[str], out: TextIO) -> int:
+    from .engine import AnalysisError, analyse
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config, selection = load_config(args)
+        select = args.select if args.select is not None else selection.get("select")
+        extend = list(selection.get("extend-select", [])) + list(args.extend_select or [])
+        ignore = list(selection.get("ignore", [])) + list(args.ignore or [])
+        enabled = resolve_selection(
+            [s.upper() for s in select] if select is not None else None,
+            [s.upper() for s in extend],
+            [s.upper() for s in ignore],
+        )
+        files = list(iter_files(args.paths, selection.get("exclude", [])))
+    except (ConfigError, UsageError) as exc:
+        print(f"flask-lint: error: {exc}", file=sys.stderr)
+        return 2
+    config = Config(max_app_routes=config.max_app_routes, enabled=frozenset(enabled))
+    results: List[Tuple[str, Finding]] = []
+    for path in files:
+        try:
+            from .source import read_source
+
+            source = read_source(path)
+            findings = analyse(path, config, tree=source.tree, text=source.text, use_cache=not args.no_cache)
+        except (AnalysisError, Exception) as exc:  # noqa: B902 - one bad file never stops the run
+            message = str(exc) if isinstance(exc, AnalysisError) else _describe(exc)
+            print(f"{path}: flask-lint: {message}", file=sys.stderr)
+            continue
+        if findings:
+            lines = source.text.splitlines()
+            for finding in findings:
+                if not _suppressed(finding, lines):
+                    results.append((path, finding))
+    _print(results, args.format, out)
+    return 1 if results and not args.exit_zero else 0
+
+
+def _describe(exc: BaseException) -> str:
+    from .source import SourceError
+
+    if isinstance(exc, SourceError):
+        return str(exc)
+    return f"internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        names = {r.code: r.name for r in all_rules()}
+        payload = [
+            {
+                "path": path,
+                "line": f.line,
+                "column": f.col + 1,
+                "end_line": f.end_line,
+                "end_column": (f.end_col + 1) if f.end_col is not None else None,
+                "code": f.code,
+                "name": names[f.code],
+                "message": f.message,
+            }
+            for path, f in results
+        ]
+        json.dump(payload, out, indent=2)
+        out.write("\n")
+        return
+    for path, f in results:
+        out.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
+
+
+def list_rules(out: TextIO) -> int:
+    for r in all_rules():
+        flag = "" if r.default_enabled else "  (off by default)"
+        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {r.family}{flag}\n")
+    return 0
+
+
+def explain(code: str, out: TextIO) -> int:
+    code = code.upper()
+    known = {r.code: r for r in all_rules()}
+    by_name = {r.name: r for r in all_rules()}
+    target = known.get(code) or by_name.get(code.lower())
+    if target is None:
+        print(f"flask-lint: error: unknown rule {code!r}; see 'flask-lint rules'", file=sys.stderr)
+        return 2
+    from .docs import rule_doc
+
+    out.write(rule_doc(target.code))
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = sys.stdout
+    try:
+        if argv[:1] == ["rules"]:
+            return list_rules(out)
+        if argv[:1] == ["explain"]:
+            if len(argv) != 2:
+                print("usage: flask-lint explain FLKnnn", file=sys.stderr)
+                return 2
+            return explain(argv[1], out)
+        return lint(argv, out)
+    except BrokenPipeError:  # `flask-lint | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Options shared by the flake8 plugin, the pylint plugin and the CLI.
+
+Every analysis option is declared once in :data:`OPTIONS`; the frontends only
+map their own option syntax onto :class:`Config`:
+
+* flake8: ``--flask-<name>`` (also ``flask-<name> =`` in ``.flake8``/``setup.cfg``)
+* pylint: ``--flask-<name>`` (also ``flask-<name> =`` in ``[tool.pylint.flask-lint]``)
+* CLI and ``[tool.flask-lint]`` in ``pyproject.toml``: ``<name>``
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+
+
+class ConfigError(Exception):
+    """A bad option value or an unknown option: reported in one line, exit 2."""
+
+
+def _positive_int(raw: object) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("expected a positive integer")
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, int) else raw
+    except ValueError:
+        raise ValueError(f"expected a positive integer, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"expected a positive integer, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str  # kebab-case, as written in pyproject.toml
+    parse: Callable[[object], Any]
+    default: Any
+    help: str
+    metavar: str = "N"
+
+    @property
+    def attr(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def flag(self) -> str:
+        return f"--flask-{self.name}"
+
+
+OPTIONS: List[OptionSpec] = [
+    OptionSpec(
+        "max-app-routes",
+        _positive_int,
+        10,
+        "FLK301: most routes allowed directly on an app object before blueprints are asked for",
+    ),
+]
+
+OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
+
+# Keys of [tool.flask-lint] that are about rule selection rather than analysis.
+SELECTION_KEYS = ("select", "ignore", "extend-select", "exclude")
+
+
+@dataclass(frozen=True)
+class Config:
+    max_app_routes: int = 10
+    # Codes the CLI reports; flake8 and pylint filter with their own machinery.
+    enabled: Optional[FrozenSet[str]] = None
+    exclude: Sequence[str] = field(default_factory=tuple)
+
+    def with_options(self, values: Mapping[str, object]) -> "Config":
+        """Validate raw option values (from any frontend) into a new Config."""
+        changes: Dict[str, Any] = {}
+        for name, raw in values.items():
+            spec = OPTIONS_BY_NAME.get(name)
+            if spec is None:
+                raise ConfigError(f"unknown option {name!r}; known options: {', '.join(OPTIONS_BY_NAME)}")
+            try:
+                changes[spec.attr] = spec.parse(raw)
+            except ValueError as exc:
+                raise ConfigError(f"bad value for {name}: {exc}") from None
+        return replace(self, **changes)
+
+
+def _load_toml(path: str) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10 only
+        import tomli as tomllib
+    with open(path, "rb") as handle:
+        try:
+            return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def find_pyproject(start: str) -> Optional[str]:
+    """The nearest pyproject.toml at or above ``start``."""
+    current = os.path.abspath(start)
+    if not os.path.isdir(current):
+        current = os.path.dirname(current)
+    while True:
+        candidate = os.path.join(current, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def read_pyproject_section(path: str) -> Dict[str, Any]:
+    """The ``[tool.flask-lint]`` table (``[tool.flask_lint]`` is accepted too)."""
+    tool = _load_toml(path).get("tool", {})
+    section = tool.get("flask-lint", tool.get("flask_lint", {}))
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.flask-lint] must be a table")
+    return section
+
+
+def split_section(section: Mapping[str, Any], origin: str) -> tuple[Dict[str, Any], Dict[str, List[str]]]:
+    """Separate analysis options from selection lists, rejecting unknown keys."""
+    options: Dict[str, Any] = {}
+    selection: Dict[str, List[str]] = {}
+    for key, value in section.items():
+        normal = key.replace("_", "-")
+        if normal in SELECTION_KEYS:
+            if isinstance(value, str):
+                value = [part.strip() for part in value.split(",") if part.strip()]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{origin}: {key} must be a list of strings")
+            selection[normal] = value
+        elif normal in OPTIONS_BY_NAME:
+            options[normal] = value
+        else:
+            known = ", ".join(list(SELECTION_KEYS) + list(OPTIONS_BY_NAME))
+            raise ConfigError(f"{origin}: unknown option {key!r} in [tool.flask-lint]; known: {known}")
+    return options, selection

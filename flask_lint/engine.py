@@ -1,0 +1,227 @@
+"""The rule engine: one model per file, every checker run over it.
+
+All three frontends call :func:`analyse`; they differ only in how they get
+the tree, how they read options and how they print.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+
+from .config import Config
+from .index import NOTHING, Obj, ProjectIndex, get_index, module_name
+from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
+from .registry import Finding, Rule, all_rules
+from .source import RELEVANT_TEXT_RE, SourceError, read_source
+from .summary import summarise
+
+# Target kinds a route decorator may sit on for its function to be a view.
+VIEW_OWNERS = frozenset({"app", "blueprint", "param", "namespace", "api"})
+
+
+class AnalysisError(Exception):
+    """The file could not be analysed; the message is one line."""
+
+
+@dataclass
+class FileContext:
+    """What a checker sees: the file's model, the project index, options."""
+
+    path: str
+    model: FlaskModel
+    index: ProjectIndex
+    config: Config
+    findings: List[Finding] = field(default_factory=list)
+    _cache: Dict[str, Any] = field(default_factory=dict)
+
+    def report(self, rule: Rule, node: ast.AST, **args: object) -> None:
+        self.findings.append(
+            Finding(
+                line=getattr(node, "lineno", 1),
+                col=getattr(node, "col_offset", 0),
+                code=rule.code,
+                message=rule.format(**args),
+                end_line=getattr(node, "end_lineno", None),
+                end_col=getattr(node, "end_col_offset", None),
+            )
+        )
+
+    # ------------------------------------------------------------- objects
+
+    def evaluate(self, value: Value) -> Obj:
+        return self.index.evaluate(value) if value != UNKNOWN else NOTHING
+
+    def owner_kind(self, value: Value) -> str:
+        """app / blueprint / api / namespace / param / unknown / other."""
+        obj = self.evaluate(value)
+        if obj[0] in ("app", "blueprint", "api", "namespace", "param"):
+            return obj[0]
+        if obj == NOTHING:
+            return "unknown"
+        return "other"
+
+    def object_key(self, value: Value) -> Optional[Obj]:
+        obj = self.evaluate(value)
+        return obj if obj[0] in ("app", "blueprint", "api", "namespace") else None
+
+    # ------------------------------------------------------ views & handlers
+
+    @property
+    def imports_flask(self) -> bool:
+        if "imports_flask" not in self._cache:
+            found = False
+            for bindings in self.model.module_scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind == "import" and binding.qualname and binding.qualname.split(".")[0] in _FLASK_ROOTS:
+                        found = True
+            self._cache["imports_flask"] = found
+        return bool(self._cache["imports_flask"])
+
+    def is_view_route(self, route: RouteReg) -> bool:
+        kind = self.owner_kind(route.target)
+        return kind in VIEW_OWNERS or (kind == "unknown" and self.imports_flask)
+
+    @property
+    def views(self) -> List[View]:
+        """Every view function and view method in this file."""
+        if "views" not in self._cache:
+            self._cache["views"] = self._find_views()
+        return self._cache["views"]  # type: ignore[no-any-return]
+
+    def _find_views(self) -> List[View]:
+        by_func: Dict[int, View] = {}
+        order: List[int] = []
+
+        def add(func: FunctionNode, route: Optional[RouteReg], kind: str, class_node: Optional[ast.ClassDef] = None) -> None:
+            view = by_func.get(id(func))
+            if view is None:
+                view = View(func, [], kind, class_node)
+                by_func[id(func)] = view
+                order.append(id(func))
+            if route is not None:
+                view.routes.append(route)
+
+        routed_classes: Set[int] = set()
+        for route in self.model.routes:
+            if not self.is_view_route(route):
+                continue
+            if isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                add(route.view_node, route, "function")
+            elif isinstance(route.view_node, ast.ClassDef):
+                routed_classes.add(id(route.view_node))
+        # Functions of this module registered as views from another module.
+        external = self._externally_registered("routes", 4)
+        for info in self.model.functions.values():
+            if info.qualname in external:
+                add(info.node, None, "function")
+        for class_node, method in self.model.class_views(self._is_view_class):
+            add(method, None, "method", class_node)
+        for class_node, scope in self.model.classes.values():
+            if id(class_node) in routed_classes:
+                for item in class_node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _HTTP_METHOD_NAMES:
+                        add(item, None, "method", class_node)
+        return [by_func[i] for i in order]
+
+    def _is_view_class(self, value: Value) -> bool:
+        obj = self.evaluate(value)
+        if obj[0] == "external":
+            from .model import known_class_kind
+
+            return known_class_kind(obj[1]) == "view"
+        if obj[0] == "class":
+            return self.index.class_kind(obj[1]) == "view"
+        return False
+
+    def _externally_registered(self, kind: str, view_slot: int) -> Set[str]:
+        key = f"external-{kind}"
+        if key not in self._cache:
+            prefix = self.model.module + "."
+            found: Set[str] = set()
+            for name, summary in self.index.iter_modules():
+                if name == self.model.module:
+                    continue
+                for fact in summary.get(kind, ()):
+                    obj = self.index.evaluate(fact[view_slot])
+                    if obj[0] == "function" and obj[1].startswith(prefix):
+                        found.add(obj[1])
+            self._cache[key] = found
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    @property
+    def error_handlers(self) -> List[Tuple[FunctionNode, Optional[HandlerReg]]]:
+        """Error handler functions defined in this file (with their local
+        registration, or None when registered from another module)."""
+        if "handlers" not in self._cache:
+            found: List[Tuple[FunctionNode, Optional[HandlerReg]]] = []
+            seen: Set[int] = set()
+            for reg in self.model.handlers:
+                if reg.func_node is not None and self.owner_kind(reg.target) != "other":
+                    found.append((reg.func_node, reg))
+                    seen.add(id(reg.func_node))
+            external = self._externally_registered("handlers", 3)
+            for info in self.model.functions.values():
+                if info.qualname in external and id(info.node) not in seen:
+                    found.append((info.node, None))
+            self._cache["handlers"] = found
+        return self._cache["handlers"]  # type: ignore[no-any-return]
+
+    @property
+    def hooks(self) -> List[HookReg]:
+        return [h for h in self.model.hooks if self.owner_kind(h.target) != "other"]
+
+
+_FLASK_ROOTS = frozenset({"flask", "werkzeug", "apiflask", "flask_restful", "flask_restx", "flask_smorest"})
+_HTTP_METHOD_NAMES = frozenset({"get", "head", "post", "put", "delete", "patch", "options"})
+
+
+def _checkers() -> List[Any]:
+    from .checkers import CHECKERS
+
+    return CHECKERS
+
+
+def analyse(
+    path: str,
+    config: Optional[Config] = None,
+    *,
+    tree: Optional[ast.Module] = None,
+    text: Optional[str] = None,
+    index: Optional[ProjectIndex] = None,
+    use_cache: bool = True,
+) -> List[Finding]:
+    """Findings for one file, sorted; raises AnalysisError for a bad file."""
+    config = config or Config()
+    if tree is None or text is None:
+        try:
+            source = read_source(path, text)
+        except SourceError as exc:
+            raise AnalysisError(str(exc)) from None
+        tree, text = source.tree, source.text
+    try:
+        index = index or get_index(path, use_cache=use_cache)
+        module, is_package = module_name(path, index.root)
+        if RELEVANT_TEXT_RE.search(text) is None and module not in index.externally_registered_modules():
+            return []
+        model = FlaskModel(tree, module, is_package)
+        if os.path.abspath(path).startswith(index.root + os.sep):
+            index.update_file(path, summarise(model))
+        ctx = FileContext(path, model, index, config)
+        for checker in _checkers():
+            checker(ctx)
+    except RecursionError:
+        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+    findings = ctx.findings
+    if config.enabled is not None:
+        findings = [f for f in findings if f.code in config.enabled]
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def default_enabled_codes() -> Set[str]:
+    return {r.code for r in all_rules() if r.default_enabled}
+
+
+__all__ = ["analyse", "AnalysisError", "FileContext", "Iterable"]

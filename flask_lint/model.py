@@ -1,0 +1,922 @@
+"""The per-file Flask model, built in one walk and shared by every checker.
+
+The model answers "what is this name" with *values*: small JSON-friendly
+tuples that stay symbolic until the project index evaluates them, because the
+object behind a name often lives in another file:
+
+=========================  ==================================================
+``("q", "pkg.mod.name")``  a dotted name: an import or a module-level global
+``("new", callee, key)``   what calling ``callee`` at ``key`` (module:line:col)
+                           returns: an app, a blueprint, an instance...
+``("p", func, "app")``     parameter ``app`` of project function ``func``
+``("seq", (v, ...))``      a list/tuple/set literal
+``("elt", v)``             an element of iterable ``v`` (a loop variable)
+``("m", v, "attr")``       attribute ``attr`` of a value that is not a name
+``("?",)``                 unknown
+=========================  ==================================================
+
+Names that a local variable, parameter, loop variable or local import shadows
+resolve to whatever shadows them, never to the Flask object.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple, Union
+
+from .names import (
+    API_CLASSES,
+    APP_CLASSES,
+    BLUEPRINT_CLASSES,
+    NAMESPACE_CLASSES,
+    ROUTE_SHORTCUTS,
+    VIEW_BASE_CLASSES,
+    canonical,
+)
+
+Value = tuple  # see the module docstring
+UNKNOWN: Value = ("?",)
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+ROUTE_METHODS = frozenset({"route"}) | ROUTE_SHORTCUTS
+HANDLER_METHODS = frozenset({"errorhandler", "app_errorhandler", "register_error_handler"})
+HOOK_METHODS = frozenset(
+    {
+        "before_request",
+        "before_app_request",
+        "after_request",
+        "after_app_request",
+        "teardown_request",
+        "teardown_app_request",
+        "teardown_appcontext",
+        "before_first_request",
+        "before_app_first_request",
+    }
+)
+DYNAMIC_IMPORTERS = frozenset(
+    {
+        "importlib.import_module",
+        "__import__",
+        "werkzeug.utils.import_string",
+        "werkzeug.utils.find_modules",
+        "pkgutil.iter_modules",
+        "pkgutil.walk_packages",
+        "importlib.metadata.entry_points",
+        "pkg_resources.iter_entry_points",
+    }
+)
+
+
+def node_key(module: str, node: ast.AST) -> str:
+    return f"{module}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}"
+
+
+# --------------------------------------------------------------------------
+# Scopes and bindings
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Binding:
+    kind: str  # import, assign, param, def, class, for, other
+    node: Optional[ast.AST] = None  # the value / iterable / def node
+    qualname: Optional[str] = None  # for imports
+
+
+@dataclass
+class Scope:
+    kind: str  # module, function, class, lambda, comprehension
+    node: ast.AST
+    parent: Optional["Scope"]
+    qualname: str
+    bindings: Dict[str, List[Binding]] = field(default_factory=dict)
+    global_names: Set[str] = field(default_factory=set)
+    params: List[str] = field(default_factory=list)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass
+class FunctionInfo:
+    node: FunctionNode
+    scope: Scope
+    qualname: str
+    class_node: Optional[ast.ClassDef]
+    returns: List[ast.Return] = field(default_factory=list)
+    is_generator: bool = False
+
+
+# --------------------------------------------------------------------------
+# Flask facts
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Creation:
+    """A call whose result is kept: a candidate app, blueprint or Api object."""
+
+    node: ast.Call
+    key: str
+    callee: Value
+    args: List[Value]
+    scope: Scope
+
+
+@dataclass
+class RouteReg:
+    node: ast.AST  # the decorator call or the add_url_rule call
+    target: Value
+    method: str  # route, get, post, ..., add_url_rule, add_resource
+    rule: Optional[str]
+    rule_node: Optional[ast.expr]
+    methods_node: Optional[ast.expr]
+    endpoint: Optional[str]
+    endpoint_node: Optional[ast.expr]
+    view: Value
+    view_node: Optional[ast.AST]  # the def/class when known locally
+    defaults_node: Optional[ast.expr]
+    scope: Scope
+    in_loop: bool = False
+
+
+@dataclass
+class HandlerReg:
+    node: ast.AST
+    target: Value
+    method: str  # errorhandler, app_errorhandler, register_error_handler
+    key_node: Optional[ast.expr]
+    key: Value  # ("int", n) / qualname value / UNKNOWN
+    func: Value
+    func_node: Optional[FunctionNode]
+    scope: Scope
+    in_loop: bool = False
+
+
+@dataclass
+class HookReg:
+    node: ast.AST
+    target: Value
+    kind: str
+    func: Value
+    func_node: Optional[FunctionNode]
+    scope: Scope
+
+
+@dataclass
+class BlueprintReg:
+    node: ast.Call
+    parent: Value
+    child: Value
+    name: Optional[str]
+    url_prefix: Optional[str]
+    scope: Scope
+
+
+@dataclass
+class CallFact:
+    """A call that hands a parameter or object to another callable."""
+
+    node: ast.Call
+    callee: Value
+    args: Dict[str, Value]  # "0", "1"... for positionals, names for keywords
+    scope: Scope
+
+
+@dataclass
+class View:
+    func: FunctionNode
+    routes: List[RouteReg]
+    kind: str  # function, method
+    class_node: Optional[ast.ClassDef] = None
+
+
+ClassKind = Callable[[Value], Optional[str]]
+
+
+def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def call_arg(call: ast.Call, position: int, keyword: Optional[str] = None) -> Optional[ast.expr]:
+    """The argument at ``position`` or passed as ``keyword`` (None if absent)."""
+    if keyword is not None:
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return None
+
+
+class FlaskModel:
+    """Everything Flask-shaped in one module."""
+
+    def __init__(self, tree: ast.Module, module: str, is_package: bool = False, light: bool = False) -> None:
+        self.tree = tree
+        self.module = module
+        self.is_package = is_package
+        # A light model (for files that never mention Flask) only records
+        # module-level bindings, defs and classes: what other modules import.
+        self.light = light
+        self.module_scope = Scope("module", tree, None, module)
+        self.functions: Dict[int, FunctionInfo] = {}
+        self.classes: Dict[int, Tuple[ast.ClassDef, Scope]] = {}
+        self.class_by_qualname: Dict[str, ast.ClassDef] = {}
+        self.calls: List[Tuple[ast.Call, Scope, bool]] = []
+        self._name_scope: Dict[int, Scope] = {}
+        self.dynamic_imports = False
+        self.routes: List[RouteReg] = []
+        self.handlers: List[HandlerReg] = []
+        self.hooks: List[HookReg] = []
+        self.blueprint_regs: List[BlueprintReg] = []
+        self.creations: List[Creation] = []
+        self.call_facts: List[CallFact] = []
+        _Walker(self).run()
+        self._extract()
+
+    # ---------------------------------------------------------------- names
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope a Name (or an expression built on one) is evaluated in."""
+        base = node
+        while True:
+            if isinstance(base, ast.Name):
+                return self._name_scope.get(id(base), self.module_scope)
+            if isinstance(base, ast.Attribute):
+                base = base.value
+            elif isinstance(base, ast.Call):
+                base = base.func
+            elif isinstance(base, ast.Subscript):
+                base = base.value
+            else:
+                return self.module_scope
+
+    def lookup(self, name: str, scope: Scope) -> Optional[Tuple[Scope, List[Binding]]]:
+        current: Optional[Scope] = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent
+                continue
+            if name in current.global_names:
+                current = self.module_scope
+                continue
+            if name in current.bindings:
+                return current, current.bindings[name]
+            current = current.parent
+        return None
+
+    def qualname(self, node: ast.AST, scope: Optional[Scope] = None) -> Optional[str]:
+        """The canonical dotted name an expression refers to through imports.
+
+        ``req.args`` after ``from flask import request as req`` gives
+        ``flask.request.args``; a shadowed or local name gives None.
+        """
+        parts: List[str] = []
+        base = node
+        while isinstance(base, ast.Attribute):
+            parts.append(base.attr)
+            base = base.value
+        if not isinstance(base, ast.Name):
+            return None
+        found = self.lookup(base.id, scope or self.scope_of(base))
+        if found is None:
+            head = f"builtins.{base.id}" if base.id in _BUILTIN_NAMES else None
+        else:
+            where, bindings = found
+            head = None
+            if all(b.kind == "import" for b in bindings):
+                quals = {b.qualname for b in bindings}
+                if len(quals) == 1:
+                    head = quals.pop()
+            elif where is self.module_scope and len(bindings) == 1 and bindings[0].kind in ("def", "class"):
+                head = f"{self.module}.{base.id}"
+        if head is None:
+            return None
+        return canonical(".".join([head] + parts[::-1]))
+
+    def is_name(self, node: ast.AST, *qualnames: str) -> bool:
+        return self.qualname(node) in qualnames
+
+    def call_qualname(self, node: ast.AST) -> Optional[str]:
+        return self.qualname(node.func) if isinstance(node, ast.Call) else None
+
+    # ---------------------------------------------------------------- values
+
+    def value(self, node: Optional[ast.AST], scope: Optional[Scope] = None, _depth: int = 0) -> Value:
+        """The symbolic value of an expression (see the module docstring)."""
+        if node is None or _depth > 20:
+            return UNKNOWN
+        scope = scope or self.scope_of(node)
+        if isinstance(node, ast.Name):
+            return self._name_value(node.id, scope, _depth)
+        if isinstance(node, ast.Attribute):
+            base = self.value(node.value, scope, _depth + 1)
+            if base[0] == "q":
+                return ("q", canonical(f"{base[1]}.{node.attr}"))
+            if base == UNKNOWN:
+                return UNKNOWN
+            return ("m", base, node.attr)
+        if isinstance(node, ast.Subscript):
+            base = self.value(node.value, scope, _depth + 1)
+            return UNKNOWN if base == UNKNOWN else ("elt", base)
+        if isinstance(node, ast.Call):
+            passthrough = self._collection_passthrough(node)
+            if passthrough is not None:
+                return self.value(passthrough, scope, _depth + 1)
+            callee = self.value(node.func, scope, _depth + 1)
+            if callee == UNKNOWN:
+                return UNKNOWN
+            return ("new", callee, node_key(self.module, node))
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return ("seq", tuple(self.value(e, scope, _depth + 1) for e in node.elts))
+        if isinstance(node, ast.Dict):
+            return ("seq", tuple(self.value(v, scope, _depth + 1) for v in node.values))
+        return UNKNOWN
+
+    def _collection_passthrough(self, node: ast.Call) -> Optional[ast.expr]:
+        """``d.values()``, ``list(x)``, ``sorted(x)``: the same elements as ``x``."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("values", "copy") and not node.args:
+            return func.value
+        if (
+            isinstance(func, ast.Name)
+            and func.id in ("list", "tuple", "set", "sorted", "reversed", "frozenset")
+            and len(node.args) == 1
+            and self.lookup(func.id, self.scope_of(func)) is None
+        ):
+            return node.args[0]
+        return None
+
+    def _name_value(self, name: str, scope: Scope, depth: int) -> Value:
+        found = self.lookup(name, scope)
+        if found is None:
+            return ("q", f"builtins.{name}") if name in _BUILTIN_NAMES else UNKNOWN
+        where, bindings = found
+        if where is self.module_scope:
+            quals = {b.qualname for b in bindings if b.kind == "import"}
+            if len(quals) == 1 and len(bindings) == 1:
+                return ("q", canonical(quals.pop()))
+            # Other module globals are evaluated by the index, which sees the
+            # module's final bindings (and other modules importing them).
+            return ("q", f"{self.module}.{name}")
+        if len(bindings) != 1:
+            values = {self._binding_value(b, name, where, depth) for b in bindings}
+            return values.pop() if len(values) == 1 else UNKNOWN
+        return self._binding_value(bindings[0], name, where, depth)
+
+    def _binding_value(self, binding: Binding, name: str, where: Scope, depth: int) -> Value:
+        if binding.kind == "import":
+            return ("q", binding.qualname)
+        if binding.kind == "param" and where.kind == "function":
+            return ("p", where.qualname, name)
+        if binding.kind == "assign":
+            return self.value(binding.node, where, depth + 1)
+        if binding.kind == "for":
+            inner = self.value(binding.node, where, depth + 1)
+            return UNKNOWN if inner == UNKNOWN else ("elt", inner)
+        if binding.kind in ("def", "class"):
+            return ("q", f"{where.qualname}.{name}")
+        return UNKNOWN
+
+    def export_value(self, name: str) -> Value:
+        """What a module-level name is bound to, for other modules."""
+        bindings = self.module_scope.bindings.get(name, [])
+        if not bindings:
+            return UNKNOWN
+        values = set()
+        for binding in bindings:
+            if binding.kind == "import":
+                values.add(("q", binding.qualname))
+            elif binding.kind == "assign":
+                values.add(self.value(binding.node, self.module_scope))
+            elif binding.kind == "for":
+                inner = self.value(binding.node, self.module_scope)
+                values.add(UNKNOWN if inner == UNKNOWN else ("elt", inner))
+            elif binding.kind in ("def", "class"):
+                values.add(("def", f"{self.module}.{name}"))
+            else:
+                values.add(UNKNOWN)
+        if len(values) == 1:
+            return values.pop()
+        # try/except ImportError fallbacks and re-assignments: keep the
+        # candidates that are not plain unknowns; several of them (a loop
+        # variable reused by two loops) stand for "any of these".
+        known = sorted((v for v in values if v != UNKNOWN), key=repr)
+        if not known:
+            return UNKNOWN
+        return known[0] if len(known) == 1 else ("seq", tuple(known))
+
+    # ---------------------------------------------------------- extraction
+
+    def _extract(self) -> None:
+        for call, scope, in_loop in self.calls:
+            self._extract_call(call, scope, in_loop)
+        for info in self.functions.values():
+            for decorator in info.node.decorator_list:
+                self._extract_decorator(decorator, info.node, info.scope.parent or self.module_scope)
+        for class_node, scope in self.classes.values():
+            for decorator in class_node.decorator_list:
+                self._extract_decorator(decorator, class_node, scope.parent or self.module_scope)
+
+    def _extract_decorator(self, decorator: ast.expr, target: ast.AST, scope: Scope) -> None:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        func = decorator.func if call is not None else decorator
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        owner = self.value(func.value, scope)
+        if owner == UNKNOWN or _is_external_non_flask(owner):
+            return
+        view_value = self._def_value(target)
+        if method in ROUTE_METHODS and call is not None:
+            rule_node = call_arg(call, 0, "rule")
+            self.routes.append(
+                RouteReg(
+                    node=call,
+                    target=owner,
+                    method=method,
+                    rule=_literal_str(rule_node),
+                    rule_node=rule_node,
+                    methods_node=call_arg(call, 99, "methods"),
+                    endpoint=_literal_str(call_arg(call, 99, "endpoint")),
+                    endpoint_node=call_arg(call, 99, "endpoint"),
+                    view=view_value,
+                    view_node=target,
+                    defaults_node=call_arg(call, 99, "defaults"),
+                    scope=scope,
+                )
+            )
+        elif method in ("errorhandler", "app_errorhandler") and isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            key_node = call_arg(call, 0, "code_or_exception") if call is not None else None
+            self.handlers.append(
+                HandlerReg(decorator, owner, method, key_node, self._key_value(key_node, scope), view_value, target, scope)
+            )
+        elif method in HOOK_METHODS and isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.hooks.append(HookReg(decorator, owner, method, view_value, target, scope))
+
+    def _extract_call(self, call: ast.Call, scope: Scope, in_loop: bool) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            interesting = (
+                method in ("add_url_rule", "register_error_handler", "register_blueprint", "add_resource")
+                or method in HOOK_METHODS
+            )
+            if interesting:
+                owner = self.value(func.value, scope)
+                if owner != UNKNOWN and not _is_external_non_flask(owner):
+                    self._extract_registration(call, method, owner, scope, in_loop)
+        callee = self.value(func, scope)
+        if callee == UNKNOWN:
+            return
+        if callee[0] == "q" and callee[1].rpartition(".")[2][:1].isupper():
+            # Class-like callee: a candidate app, blueprint or Api object.
+            positional = [self.value(a, scope) for a in call.args[:2] if not isinstance(a, ast.Starred)]
+            app_kw = call_arg(call, 99, "app")
+            if app_kw is not None:
+                positional.append(self.value(app_kw, scope))
+            self.creations.append(Creation(call, node_key(self.module, call), callee, positional, scope))
+        if isinstance(callee, tuple) and callee[0] == "q" and callee[1] in DYNAMIC_IMPORTERS:
+            self.dynamic_imports = True
+        if callee == ("q", "builtins.getattr") and len(call.args) >= 2 and _literal_str(call.args[1]) is None:
+            self.dynamic_imports = True
+        args: Dict[str, Value] = {}
+        for position, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                break
+            args[str(position)] = self.value(arg, scope)
+        for kw in call.keywords:
+            if kw.arg is not None:
+                args[kw.arg] = self.value(kw.value, scope)
+        if any(_carries_object(v) for v in args.values()):
+            self.call_facts.append(CallFact(call, callee, args, scope))
+
+    def _extract_registration(self, call: ast.Call, method: str, owner: Value, scope: Scope, in_loop: bool) -> None:
+        if method == "add_url_rule":
+            rule_node = call_arg(call, 0, "rule")
+            endpoint_node = call_arg(call, 1, "endpoint")
+            view_node_expr = call_arg(call, 2, "view_func")
+            self.routes.append(
+                RouteReg(
+                    node=call,
+                    target=owner,
+                    method=method,
+                    rule=_literal_str(rule_node),
+                    rule_node=rule_node,
+                    methods_node=call_arg(call, 99, "methods"),
+                    endpoint=_literal_str(endpoint_node),
+                    endpoint_node=endpoint_node,
+                    view=self.value(view_node_expr, scope) if view_node_expr is not None else UNKNOWN,
+                    view_node=self._local_def(view_node_expr, scope),
+                    defaults_node=call_arg(call, 99, "defaults"),
+                    scope=scope,
+                    in_loop=in_loop,
+                )
+            )
+        elif method == "add_resource":
+            resource = call_arg(call, 0, "resource")
+            for url in call.args[1:]:
+                if isinstance(url, ast.Starred):
+                    break
+                self.routes.append(
+                    RouteReg(
+                        node=call,
+                        target=owner,
+                        method=method,
+                        rule=_literal_str(url),
+                        rule_node=url,
+                        methods_node=None,
+                        endpoint=_literal_str(call_arg(call, 99, "endpoint")),
+                        endpoint_node=call_arg(call, 99, "endpoint"),
+                        view=self.value(resource, scope),
+                        view_node=self._local_def(resource, scope),
+                        defaults_node=None,
+                        scope=scope,
+                        in_loop=in_loop,
+                    )
+                )
+        elif method == "register_error_handler":
+            key_node = call_arg(call, 0, "code_or_exception")
+            func_node = call_arg(call, 1, "f")
+            local = self._local_def(func_node, scope)
+            self.handlers.append(
+                HandlerReg(
+                    call,
+                    owner,
+                    method,
+                    key_node,
+                    self._key_value(key_node, scope),
+                    self.value(func_node, scope),
+                    local if isinstance(local, (ast.FunctionDef, ast.AsyncFunctionDef)) else None,
+                    scope,
+                    in_loop,
+                )
+            )
+        elif method == "register_blueprint":
+            child = call_arg(call, 0, "blueprint")
+            self.blueprint_regs.append(
+                BlueprintReg(
+                    call,
+                    owner,
+                    self.value(child, scope),
+                    _literal_str(call_arg(call, 99, "name")),
+                    _literal_str(call_arg(call, 99, "url_prefix")),
+                    scope,
+                )
+            )
+        elif method in HOOK_METHODS and call.args:
+            func_node = call.args[0]
+            local = self._local_def(func_node, scope)
+            self.hooks.append(
+                HookReg(
+                    call,
+                    owner,
+                    method,
+                    self.value(func_node, scope),
+                    local if isinstance(local, (ast.FunctionDef, ast.AsyncFunctionDef)) else None,
+                    scope,
+                )
+            )
+
+    def _key_value(self, node: Optional[ast.expr], scope: Scope) -> Value:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return ("const", repr(node.value))
+            if isinstance(node.value, int):
+                return ("int", node.value)
+            return ("const", repr(node.value))
+        if isinstance(node, ast.Call):
+            return ("instance", self.value(node.func, scope))
+        qual = self.qualname(node, scope) if node is not None else None
+        if qual and qual.startswith("http.HTTPStatus."):
+            from http import HTTPStatus
+
+            member = qual.rsplit(".", 1)[1]
+            if member in HTTPStatus.__members__:
+                return ("int", int(HTTPStatus[member]))
+        return self.value(node, scope) if node is not None else UNKNOWN
+
+    def _def_value(self, node: ast.AST) -> Value:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info = self.functions.get(id(node))
+            return ("q", info.qualname) if info else UNKNOWN
+        if isinstance(node, ast.ClassDef):
+            entry = self.classes.get(id(node))
+            return ("q", entry[1].qualname) if entry else UNKNOWN
+        return UNKNOWN
+
+    def _local_def(self, node: Optional[ast.AST], scope: Scope) -> Optional[ast.AST]:
+        """The def or class statement in this file that ``node`` names."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "as_view":
+            return self._local_def(node.func.value, scope)
+        if isinstance(node, ast.Name):
+            found = self.lookup(node.id, scope)
+            if found:
+                _, bindings = found
+                if len(bindings) == 1 and bindings[0].kind in ("def", "class"):
+                    return bindings[0].node
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return None
+        return None
+
+    # ---------------------------------------------------------- for checkers
+
+    def function_info(self, node: ast.AST) -> Optional[FunctionInfo]:
+        return self.functions.get(id(node))
+
+    def function_by_qualname(self, qualname: str) -> Optional[FunctionInfo]:
+        for info in self.functions.values():
+            if info.qualname == qualname:
+                return info
+        return None
+
+    def class_views(self, is_view_class: Callable[[Value], bool]) -> Iterator[Tuple[ast.ClassDef, FunctionNode]]:
+        """HTTP-method handlers of class-based views and Resources."""
+        for class_node, scope in self.classes.values():
+            if not any(is_view_class(self.value(base, scope.parent or self.module_scope)) for base in class_node.bases):
+                continue
+            for item in class_node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                    item.name.upper() in _VIEW_METHOD_NAMES or item.name == "dispatch_request"
+                ):
+                    yield class_node, item
+
+    def walk_function(self, func: FunctionNode, into_nested: bool = False) -> Iterator[ast.AST]:
+        """Nodes of a function body, not descending into nested defs/classes/lambdas."""
+        stack: List[ast.AST] = list(reversed(func.body))
+        while stack:
+            node = stack.pop()
+            yield node
+            if not into_nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+_VIEW_METHOD_NAMES = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+_NON_FLASK_FRAMEWORKS = ("fastapi", "starlette", "quart", "sanic", "bottle", "aiohttp", "django", "litestar", "typer", "click")
+
+
+def _is_external_non_flask(value: Value) -> bool:
+    """Objects of other web frameworks share method names such as ``route``."""
+    root = value
+    while root[0] in ("new", "m", "elt"):
+        root = root[1]
+    return root[0] == "q" and root[1].split(".", 1)[0] in _NON_FLASK_FRAMEWORKS
+
+
+def _carries_object(value: Value) -> bool:
+    kind = value[0]
+    if kind in ("p", "new"):
+        return True
+    if kind == "q":
+        return not value[1].startswith("builtins.")
+    return False
+
+
+def known_class_kind(qualname: str) -> Optional[str]:
+    """app / blueprint / api / namespace / view for known third-party classes."""
+    if qualname in APP_CLASSES:
+        return "app"
+    if qualname in BLUEPRINT_CLASSES:
+        return "blueprint"
+    if qualname in API_CLASSES:
+        return "api"
+    if qualname in NAMESPACE_CLASSES:
+        return "namespace"
+    if qualname in VIEW_BASE_CLASSES:
+        return "view"
+    return None
+
+
+# --------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------
+
+
+class _Walker:
+    """One pass over the tree: scopes, bindings, functions, classes, calls."""
+
+    def __init__(self, model: FlaskModel) -> None:
+        self.model = model
+        self.package = model.module if model.is_package else model.module.rpartition(".")[0]
+        self._current_functions: List[FunctionInfo] = []
+        self.light = model.light
+
+    def run(self) -> None:
+        for stmt in self.model.tree.body:
+            self.visit(stmt, self.model.module_scope, False)
+
+    def _absolute(self, module: Optional[str], level: int) -> str:
+        if level == 0:
+            return module or ""
+        parts = self.package.split(".") if self.package else []
+        if level > 1:
+            parts = parts[: max(0, len(parts) - (level - 1))]
+        base = ".".join(parts)
+        if module:
+            return f"{base}.{module}" if base else module
+        return base
+
+    def bind_target(self, target: ast.AST, scope: Scope, binding: Binding) -> None:
+        if isinstance(target, ast.Name):
+            owner = self.model.module_scope if target.id in scope.global_names else scope
+            owner.bind(target.id, binding)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, scope, Binding("other"))
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, scope, Binding("other"))
+
+    def visit(self, node: ast.AST, scope: Scope, in_loop: bool) -> None:
+        model = self.model
+        if self.light and not isinstance(node, _LIGHT_NODES):
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                self.visit(decorator, scope, in_loop)
+            self._visit_arguments_defaults(node.args, scope, in_loop)
+            if node.returns is not None:
+                self.visit(node.returns, scope, in_loop)
+            qualname = f"{scope.qualname}.{node.name}"
+            inner = Scope("function", node, scope, qualname)
+            self._bind_params(node.args, inner)
+            class_node = scope.node if scope.kind == "class" else None
+            info = FunctionInfo(node, inner, qualname, class_node)  # type: ignore[arg-type]
+            model.functions[id(node)] = info
+            self.bind_target(ast.Name(id=node.name), scope, Binding("def", node))
+            if self.light:
+                return
+            self._current_functions.append(info)
+            for stmt in node.body:
+                self.visit(stmt, inner, False)
+            self._current_functions.pop()
+            return
+        if isinstance(node, ast.ClassDef):
+            for decorator in node.decorator_list:
+                self.visit(decorator, scope, in_loop)
+            for base in node.bases:
+                self.visit(base, scope, in_loop)
+            for kw in node.keywords:
+                self.visit(kw.value, scope, in_loop)
+            qualname = f"{scope.qualname}.{node.name}"
+            inner = Scope("class", node, scope, qualname)
+            model.classes[id(node)] = (node, inner)
+            model.class_by_qualname[qualname] = node
+            self.bind_target(ast.Name(id=node.name), scope, Binding("class", node))
+            for stmt in node.body:
+                self.visit(stmt, inner, False)
+            return
+        if isinstance(node, ast.Lambda):
+            self._visit_arguments_defaults(node.args, scope, in_loop)
+            inner = Scope("lambda", node, scope, f"{scope.qualname}.<lambda>")
+            self._bind_params(node.args, inner)
+            self.visit(node.body, inner, in_loop)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            inner = Scope("comprehension", node, scope, scope.qualname)
+            first = True
+            for generator in node.generators:
+                # The first iterable is evaluated in the enclosing scope.
+                self.visit(generator.iter, scope if first else inner, in_loop)
+                first = False
+                self.bind_target(generator.target, inner, Binding("for", generator.iter))
+                self.visit(generator.target, inner, in_loop)
+                for condition in generator.ifs:
+                    self.visit(condition, inner, in_loop)
+            if isinstance(node, ast.DictComp):
+                self.visit(node.key, inner, in_loop)
+                self.visit(node.value, inner, in_loop)
+            else:
+                self.visit(node.elt, inner, in_loop)
+            return
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.bind(alias.asname, Binding("import", qualname=alias.name))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    scope.bind(top, Binding("import", qualname=top))
+            return
+        if isinstance(node, ast.ImportFrom):
+            base = self._absolute(node.module, node.level)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                qual = f"{base}.{alias.name}" if base else alias.name
+                scope.bind(alias.asname or alias.name, Binding("import", qualname=qual))
+            return
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            if isinstance(node, ast.Global):
+                scope.global_names.update(node.names)
+            return
+        if isinstance(node, ast.Assign):
+            self.visit(node.value, scope, in_loop)
+            for target in node.targets:
+                self.bind_target(target, scope, Binding("assign", node.value))
+                self.visit(target, scope, in_loop)
+            return
+        if isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.visit(node.value, scope, in_loop)
+                self.bind_target(node.target, scope, Binding("assign", node.value))
+            elif scope.kind != "class" and isinstance(node.target, ast.Name):
+                scope.bind(node.target.id, Binding("other"))
+            self.visit(node.annotation, scope, in_loop)
+            self.visit(node.target, scope, in_loop)
+            return
+        if isinstance(node, ast.NamedExpr):
+            self.visit(node.value, scope, in_loop)
+            owner = scope
+            while owner.kind == "comprehension" and owner.parent is not None:
+                owner = owner.parent
+            self.bind_target(node.target, owner, Binding("assign", node.value))
+            return
+        if isinstance(node, ast.AugAssign):
+            self.bind_target(node.target, scope, Binding("other"))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self.visit(node.iter, scope, in_loop)
+            self.bind_target(node.target, scope, Binding("for", node.iter))
+            self.visit(node.target, scope, in_loop)
+            for stmt in node.body:
+                self.visit(stmt, scope, True)
+            for stmt in node.orelse:
+                self.visit(stmt, scope, in_loop)
+            return
+        elif isinstance(node, ast.While):
+            self.visit(node.test, scope, in_loop)
+            for stmt in node.body:
+                self.visit(stmt, scope, True)
+            for stmt in node.orelse:
+                self.visit(stmt, scope, in_loop)
+            return
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, scope, Binding("other"))
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name:
+                scope.bind(node.name, Binding("other"))
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                self.bind_target(target, scope, Binding("other"))
+        elif isinstance(node, ast.Name):
+            model._name_scope[id(node)] = scope
+            return
+        elif isinstance(node, ast.Call):
+            model.calls.append((node, scope, in_loop))
+        elif isinstance(node, ast.Return):
+            if self._current_functions:
+                self._current_functions[-1].returns.append(node)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            if self._current_functions:
+                self._current_functions[-1].is_generator = True
+        elif _MATCH_AS is not None and isinstance(node, _MATCH_AS):  # pragma: no cover - 3.10+
+            name = getattr(node, "name", None)
+            if name:
+                scope.bind(name, Binding("other"))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, scope, in_loop)
+
+    def _visit_arguments_defaults(self, args: ast.arguments, scope: Scope, in_loop: bool) -> None:
+        for default in list(args.defaults) + [d for d in args.kw_defaults if d is not None]:
+            self.visit(default, scope, in_loop)
+        for arg in args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
+            if arg.annotation is not None:
+                self.visit(arg.annotation, scope, in_loop)
+
+    def _bind_params(self, args: ast.arguments, scope: Scope) -> None:
+        positional = args.posonlyargs + args.args
+        for arg in positional + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
+            scope.bind(arg.arg, Binding("param"))
+        scope.params = [a.arg for a in positional]
+
+
+_MATCH_AS: Optional[type] = getattr(ast, "MatchAs", None)
+# What a light walk visits: bindings and the statements that hold them.
+_LIGHT_NODES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign,
+    ast.AnnAssign, ast.If, ast.Try, ast.With, ast.Global, ast.For,
+) + tuple(t for t in (getattr(ast, "TryStar", None),) if t is not None)
+
+__all__ = [
+    "FlaskModel",
+    "Value",
+    "UNKNOWN",
+    "View",
+    "RouteReg",
+    "HandlerReg",
+    "HookReg",
+    "BlueprintReg",
+    "Creation",
+    "CallFact",
+    "FunctionInfo",
+    "call_arg",
+    "node_key",
+    "known_class_kind",
+]

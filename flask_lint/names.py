@@ -1,0 +1,113 @@
+"""Dotted names of the Flask, Werkzeug and ecosystem objects the model knows.
+
+Import paths that name the same object are folded onto one canonical name, so
+``flask.globals.request`` and ``flask.request`` compare equal.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+_ALIASES = {
+    "flask.app.Flask": "flask.Flask",
+    "flask.blueprints.Blueprint": "flask.Blueprint",
+    "flask.globals.request": "flask.request",
+    "flask.globals.session": "flask.session",
+    "flask.globals.g": "flask.g",
+    "flask.globals.current_app": "flask.current_app",
+    "flask.wrappers.Response": "flask.Response",
+    "flask.wrappers.Request": "flask.Request",
+    "flask.helpers.url_for": "flask.url_for",
+    "flask.helpers.flash": "flask.flash",
+    "flask.helpers.get_flashed_messages": "flask.get_flashed_messages",
+    "flask.helpers.make_response": "flask.make_response",
+    "flask.helpers.redirect": "flask.redirect",
+    "flask.helpers.abort": "flask.abort",
+    "flask.helpers.send_file": "flask.send_file",
+    "flask.helpers.send_from_directory": "flask.send_from_directory",
+    "flask.helpers.stream_with_context": "flask.stream_with_context",
+    "flask.ctx.copy_current_request_context": "flask.copy_current_request_context",
+    "flask.ctx.after_this_request": "flask.after_this_request",
+    "flask.json.jsonify": "flask.jsonify",
+    "flask.templating.render_template": "flask.render_template",
+    "flask.templating.render_template_string": "flask.render_template_string",
+    "flask.templating.stream_template": "flask.stream_template",
+    "flask.templating.stream_template_string": "flask.stream_template_string",
+    "werkzeug.utils.redirect": "flask.redirect",
+    "werkzeug.exceptions.abort": "flask.abort",
+    "werkzeug.wrappers.Response": "werkzeug.Response",
+    "werkzeug.wrappers.response.Response": "werkzeug.Response",
+    "flask.views.MethodView": "flask.views.MethodView",
+    "apiflask.app.APIFlask": "apiflask.APIFlask",
+    "apiflask.blueprint.APIBlueprint": "apiflask.APIBlueprint",
+    "flask_restx.namespace.Namespace": "flask_restx.Namespace",
+    "flask_restx.api.Api": "flask_restx.Api",
+    "flask_restful.Resource": "flask_restful.Resource",
+    "flask_restx.resource.Resource": "flask_restx.Resource",
+}
+
+APP_CLASSES = frozenset({"flask.Flask", "apiflask.APIFlask", "flask_openapi3.OpenAPI"})
+BLUEPRINT_CLASSES = frozenset(
+    {"flask.Blueprint", "flask_smorest.Blueprint", "apiflask.APIBlueprint", "flask_openapi3.APIBlueprint"}
+)
+# Extensions whose Api object installs its own error handling on the app.
+API_CLASSES = frozenset(
+    {"flask_restful.Api", "flask_restx.Api", "flask_restplus.Api", "flask_smorest.Api"}
+)
+NAMESPACE_CLASSES = frozenset({"flask_restx.Namespace", "flask_restplus.Namespace"})
+VIEW_BASE_CLASSES = frozenset(
+    {
+        "flask.views.View",
+        "flask.views.MethodView",
+        "flask_restful.Resource",
+        "flask_restx.Resource",
+        "flask_restplus.Resource",
+        "apiflask.views.MethodView",
+        "apiflask.MethodView",
+    }
+)
+
+CONTEXT_LOCALS = frozenset({"flask.request", "flask.session", "flask.g", "flask.current_app"})
+RESPONSE_CLASSES = frozenset({"flask.Response", "werkzeug.Response"})
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"})
+ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "delete", "patch"})
+
+# Werkzeug's default_exceptions (421 only from Werkzeug 3.1).
+WERKZEUG_ERROR_CODES = frozenset(
+    {400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421,
+     422, 423, 424, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505}
+)
+WERKZEUG_EXCEPTIONS = {
+    "BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404,
+    "MethodNotAllowed": 405, "NotAcceptable": 406, "RequestTimeout": 408, "Conflict": 409,
+    "Gone": 410, "LengthRequired": 411, "PreconditionFailed": 412, "RequestEntityTooLarge": 413,
+    "RequestURITooLarge": 414, "UnsupportedMediaType": 415, "RequestedRangeNotSatisfiable": 416,
+    "ExpectationFailed": 417, "ImATeapot": 418, "MisdirectedRequest": 421, "UnprocessableEntity": 422,
+    "Locked": 423, "FailedDependency": 424, "PreconditionRequired": 428, "TooManyRequests": 429,
+    "RequestHeaderFieldsTooLarge": 431, "UnavailableForLegalReasons": 451,
+    "InternalServerError": 500, "NotImplemented": 501, "BadGateway": 502,
+    "ServiceUnavailable": 503, "GatewayTimeout": 504, "HTTPVersionNotSupported": 505,
+}
+
+
+def canonical(qualname: Optional[str]) -> Optional[str]:
+    if qualname is None:
+        return None
+    if qualname in _ALIASES:
+        return _ALIASES[qualname]
+    # werkzeug.exceptions.NotFound and flask's re-exports stay as they are;
+    # attribute chains below an alias keep the alias (flask.globals.request.args).
+    head, _, tail = qualname.rpartition(".")
+    while head:
+        if head in _ALIASES:
+            return _ALIASES[head] + qualname[len(head):]
+        head, _, _ = head.rpartition(".")
+    return qualname
+
+
+def werkzeug_exception_code(qualname: Optional[str]) -> Optional[int]:
+    """The status of ``werkzeug.exceptions.X`` (None for anything else)."""
+    if not qualname or not qualname.startswith("werkzeug.exceptions."):
+        return None
+    return WERKZEUG_EXCEPTIONS.get(qualname.rsplit(".", 1)[1])

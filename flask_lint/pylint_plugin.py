@@ -1,0 +1,112 @@
+"""pylint frontend: ``pylint --load-plugins=flask_lint.pylint_plugin``.
+
+astroid gives the module; the rules run on the stdlib ``ast`` of its
+source, so pylint reports exactly what flake8 and the CLI report, under
+pylint message ids (``FLK101`` -> ``E9101``) and symbols.
+
+pylint wants one checker per message-id prefix, so each rule family is its
+own checker; the first one to see a module runs the engine once and the
+others take their share of the findings.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from pylint.checkers import BaseRawFileChecker
+
+from .config import OPTIONS, Config, ConfigError
+from .registry import FAMILIES, Finding, all_rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from astroid import nodes
+    from pylint.lint import PyLinter
+
+_last: Dict[str, Any] = {"path": None, "findings": []}
+
+
+def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
+    return tuple(
+        (
+            f"flask-{spec.name}",
+            {"default": spec.default, "type": "string", "metavar": "<value>", "help": spec.help},
+        )
+        for spec in OPTIONS
+    )
+
+
+def _analyse_once(path: str, data: bytes, config: Config) -> Optional[List[Finding]]:
+    """Run the engine for ``path`` unless the previous checker just did."""
+    key = (path, hash(data))
+    if _last["path"] == key:
+        return _last["findings"]  # type: ignore[no-any-return]
+    from .engine import AnalysisError, analyse
+    from .source import SourceError, decode
+
+    _last["path"], _last["findings"] = key, None
+    try:
+        findings: Optional[List[Finding]] = analyse(path, config, text=decode(data))
+    except (AnalysisError, SourceError) as exc:
+        print(f"{path}: flask-lint: {exc}", file=sys.stderr)
+        findings = None
+    _last["findings"] = findings
+    return findings
+
+
+class _FamilyChecker(BaseRawFileChecker):
+    family = ""
+
+    def open(self) -> None:
+        values = {spec.name: getattr(self.linter.config, "flask_" + spec.attr) for spec in OPTIONS}
+        try:
+            self._config = Config().with_options(values)
+        except ConfigError as exc:
+            print(f"pylint: flask-lint: {exc}", file=sys.stderr)
+            raise SystemExit(32) from None
+
+    def process_module(self, node: "nodes.Module") -> None:
+        path = node.file
+        if not path or not path.endswith(".py"):
+            return
+        try:
+            with node.stream() as stream:
+                data = stream.read()
+        except OSError:
+            return
+        findings = _analyse_once(path, data, getattr(self, "_config", Config()))
+        symbols = {r.code: r.name for r in all_rules()}
+        for finding in findings or ():
+            if finding.code[3] != self.family:
+                continue
+            self.add_message(
+                symbols[finding.code],
+                line=finding.line,
+                col_offset=finding.col,
+                end_lineno=finding.end_line,
+                end_col_offset=finding.end_col,
+                args=(finding.message,),
+            )
+
+
+def _checker_class(family: str, with_options: bool) -> type:
+    rules = [r for r in all_rules() if r.code[3] == family]
+    attrs: Dict[str, Any] = {
+        "name": f"flask-lint-{FAMILIES[family].split()[0]}" if not with_options else "flask-lint",
+        "family": family,
+        "msgs": {r.msgid: ("%s", r.name, f"{r.code}: {r.summary or r.message}") for r in rules},
+        "options": _options() if with_options else (),
+    }
+    return type(f"FlaskLint{family}xxChecker", (_FamilyChecker,), attrs)
+
+
+def register(linter: "PyLinter") -> None:
+    first = True
+    for family in sorted(FAMILIES):
+        if not any(r.code[3] == family for r in all_rules()):
+            continue
+        linter.register_checker(_checker_class(family, with_options=first)(linter))
+        first = False
+    for r in all_rules():
+        if not r.default_enabled:
+            linter.disable(r.msgid)
