@@ -18,7 +18,8 @@ from . import __version__
 from .config import OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
 from .registry import Finding, all_rules
 
-# flake8's noqa syntax: "# noqa" alone, or "# noqa: FLK101,FLK2" (prefixes).
+# flake8's noqa syntax: the bare comment, or one followed by a colon and
+# comma-separated codes or prefixes (FLK101,FLK2).
 NOQA_RE = re.compile(
     r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+)?(?:[A-Z][0-9]+(?:[,\s]+)?)*))?",
     re.IGNORECASE,

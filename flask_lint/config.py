@@ -71,7 +71,7 @@ class Config:
     enabled: Optional[FrozenSet[str]] = None
     exclude: Sequence[str] = field(default_factory=tuple)
 
-    def with_options(self, values: Mapping[str, object]) -> "Config":
+    def with_options(self, values: Mapping[str, object]) -> Config:
         """Validate raw option values (from any frontend) into a new Config."""
         changes: Dict[str, Any] = {}
         for name, raw in values.items():

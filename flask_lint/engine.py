@@ -89,7 +89,7 @@ class FileContext:
         """Every view function and view method in this file."""
         if "views" not in self._cache:
             self._cache["views"] = self._find_views()
-        return self._cache["views"]  # type: ignore[no-any-return]
+        return self._cache["views"]
 
     def _find_views(self) -> List[View]:
         by_func: Dict[int, View] = {}
@@ -119,7 +119,7 @@ class FileContext:
                 add(info.node, None, "function")
         for class_node, method in self.model.class_views(self._is_view_class):
             add(method, None, "method", class_node)
-        for class_node, scope in self.model.classes.values():
+        for class_node, _scope in self.model.classes.values():
             if id(class_node) in routed_classes:
                 for item in class_node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _HTTP_METHOD_NAMES:
@@ -149,7 +149,7 @@ class FileContext:
                     if obj[0] == "function" and obj[1].startswith(prefix):
                         found.add(obj[1])
             self._cache[key] = found
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
     @property
     def error_handlers(self) -> List[Tuple[FunctionNode, Optional[HandlerReg]]]:
@@ -167,7 +167,7 @@ class FileContext:
                 if info.qualname in external and id(info.node) not in seen:
                     found.append((info.node, None))
             self._cache["handlers"] = found
-        return self._cache["handlers"]  # type: ignore[no-any-return]
+        return self._cache["handlers"]
 
     @property
     def hooks(self) -> List[HookReg]:

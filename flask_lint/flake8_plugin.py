@@ -67,7 +67,7 @@ class Plugin:
             print(f"flake8: flask-lint: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
 
-    def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+    def run(self) -> Iterator[Tuple[int, int, str, Type[Plugin]]]:
         from .engine import AnalysisError, analyse
 
         path = self.filename

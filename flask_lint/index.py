@@ -123,7 +123,7 @@ class ProjectIndex:
     # ------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, root: str, use_cache: bool = True) -> "ProjectIndex":
+    def build(cls, root: str, use_cache: bool = True) -> ProjectIndex:
         root = os.path.abspath(root)
         cached = _load_cache(root) if use_cache else {}
         entries: Dict[str, Dict[str, Any]] = {}
@@ -492,8 +492,8 @@ class ProjectIndex:
                             unknown = True
                     elif kind == "elt" and child[1][0] == "param":
                         param = child[1]
-                        for passed in incoming.get((param[1], param[2]), ()):
-                            pending.extend(passed[1] if passed[0] == "seq" else [passed])
+                        for passed_obj in incoming.get((param[1], param[2]), ()):
+                            pending.extend(passed_obj[1] if passed_obj[0] == "seq" else [passed_obj])
                         if not incoming.get((param[1], param[2])):
                             unknown = True
                     elif kind in ("external", "instance"):
@@ -544,7 +544,7 @@ def _load_cache(root: str) -> Dict[str, Any]:
     if os.environ.get("FLASK_LINT_NO_CACHE"):
         return {}
     try:
-        with open(_cache_file(root), "r", encoding="utf-8") as handle:
+        with open(_cache_file(root), encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return {}  # missing, truncated or corrupt: rebuilt

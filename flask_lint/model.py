@@ -89,7 +89,7 @@ class Binding:
 class Scope:
     kind: str  # module, function, class, lambda, comprehension
     node: ast.AST
-    parent: Optional["Scope"]
+    parent: Optional[Scope]
     qualname: str
     bindings: Dict[str, List[Binding]] = field(default_factory=dict)
     global_names: Set[str] = field(default_factory=set)
@@ -425,7 +425,7 @@ class FlaskModel:
 
     def _extract_decorator(self, decorator: ast.expr, target: ast.AST, scope: Scope) -> None:
         call = decorator if isinstance(decorator, ast.Call) else None
-        func = decorator.func if call is not None else decorator
+        func = call.func if call is not None else decorator
         if not isinstance(func, ast.Attribute):
             return
         method = func.attr
@@ -804,12 +804,12 @@ class _Walker:
                     scope.bind(top, Binding("import", qualname=top))
             return
         if isinstance(node, ast.ImportFrom):
-            base = self._absolute(node.module, node.level)
-            for alias in node.names:
-                if alias.name == "*":
+            source_module = self._absolute(node.module, node.level)
+            for name_alias in node.names:
+                if name_alias.name == "*":
                     continue
-                qual = f"{base}.{alias.name}" if base else alias.name
-                scope.bind(alias.asname or alias.name, Binding("import", qualname=qual))
+                qual = f"{source_module}.{name_alias.name}" if source_module else name_alias.name
+                scope.bind(name_alias.asname or name_alias.name, Binding("import", qualname=qual))
             return
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             if isinstance(node, ast.Global):

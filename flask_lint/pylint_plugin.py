@@ -40,7 +40,7 @@ def _analyse_once(path: str, data: bytes, config: Config) -> Optional[List[Findi
     """Run the engine for ``path`` unless the previous checker just did."""
     key = (path, hash(data))
     if _last["path"] == key:
-        return _last["findings"]  # type: ignore[no-any-return]
+        return _last["findings"]
     from .engine import AnalysisError, analyse
     from .source import SourceError, decode
 
@@ -65,7 +65,7 @@ class _FamilyChecker(BaseRawFileChecker):
             print(f"pylint: flask-lint: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
 
-    def process_module(self, node: "nodes.Module") -> None:
+    def process_module(self, node: nodes.Module) -> None:
         path = node.file
         if not path or not path.endswith(".py"):
             return
@@ -100,7 +100,7 @@ def _checker_class(family: str, with_options: bool) -> type:
     return type(f"FlaskLint{family}xxChecker", (_FamilyChecker,), attrs)
 
 
-def register(linter: "PyLinter") -> None:
+def register(linter: PyLinter) -> None:
     first = True
     for family in sorted(FAMILIES):
         if not any(r.code[3] == family for r in all_rules()):

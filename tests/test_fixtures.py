@@ -6,7 +6,6 @@ import os
 from typing import Dict
 
 import pytest
-
 from harness import FRONTENDS, Case, describe, discover, materialise
 
 CASES = discover()
@@ -45,7 +44,7 @@ def test_every_fixture_has_flagged_and_silent_code() -> None:
             continue
         text = open(case.source, encoding="utf-8").read()
         assert "# expect:" in text, f"{case.name} flags nothing"
-        lines = [l for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
-        silent = [l for l in lines if "# expect:" not in l]
+        lines = [line for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+        silent = [line for line in lines if "# expect:" not in line]
         assert len(silent) > len(lines) - len(silent), f"{case.name} has too little correct code"
         assert os.path.basename(case.source).startswith("FLK")

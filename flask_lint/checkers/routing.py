@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from ..engine import FileContext
 from ..registry import rule
 
@@ -28,7 +30,7 @@ def _check_unregistered_blueprints(ctx: FileContext) -> None:
     for creation in ctx.model.creations:
         if creation.key in mine and creation.key not in registered:
             name_node = creation.node.args[0] if creation.node.args else None
-            name = repr(name_node.value) if hasattr(name_node, "value") else "(unnamed)"
+            name = repr(name_node.value) if isinstance(name_node, ast.Constant) else "(unnamed)"
             ctx.report(UNREGISTERED_BLUEPRINT, creation.node, name=name, var=_bound_name(ctx, creation.node))
 
 
