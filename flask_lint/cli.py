@@ -1,5 +1,5 @@
 """The standalone command: ``flask-lint [PATH ...]``, ``flask-lint rules``,
-``flask-lint explain FLKnnn``.
+``flask-lint explain FLKnnn``, ``flask-lint routes [PATH]``.
 
 Exit status: 0 clean, 1 findings, 2 usage or configuration error.
 """
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import json
 import os
 import re
 import sys
-from typing import Dict, Iterator, List, Optional, Sequence, Set, TextIO, Tuple
+from typing import Dict, Iterator, List, NoReturn, Optional, Sequence, Set, TextIO, Tuple
 
 from . import __version__
 from .config import OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
@@ -35,21 +34,33 @@ class UsageError(Exception):
     pass
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with its usage errors in one line (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _codes_list(raw: str) -> List[str]:
     return [part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="flask-lint",
         description="Static analysis for Flask applications. Subcommands: 'rules' lists the rules, "
-        "'explain FLKnnn' prints a rule's documentation.",
+        "'explain FLKnnn' prints a rule's documentation, 'routes [PATH]' prints the URL map.",
     )
     parser.add_argument("paths", nargs="*", default=["."], help="files or folders to lint (default: .)")
     parser.add_argument("--select", type=_codes_list, help="comma-separated codes or prefixes to report (replaces the default)")
     parser.add_argument("--extend-select", type=_codes_list, help="codes or prefixes to add to the selection")
     parser.add_argument("--ignore", type=_codes_list, help="codes or prefixes not to report")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format: text, json, sarif (SARIF 2.1.0) or github (Actions annotations); default: text",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the project index cache")
     parser.add_argument("--version", action="version", version=f"flask-lint {__version__}")
@@ -85,7 +96,9 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
     seen: Set[str] = set()
     for path in paths:
         if os.path.isfile(path):
-            if path not in seen:
+            # Named files (pre-commit passes every changed file) honour
+            # `exclude` too, through their own name or any folder above.
+            if path not in seen and not _excluded_file(path, exclude):
                 seen.add(path)
                 yield path
             continue
@@ -107,6 +120,21 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
                         continue
                     seen.add(full)
                     yield full
+
+
+def _excluded_file(path: str, patterns: Sequence[str]) -> bool:
+    current = os.path.normpath(path)
+    if os.path.isabs(current):
+        rel = os.path.relpath(current)
+        current = current if rel.startswith(os.pardir) else rel
+    while current and current not in (os.curdir, os.sep):
+        if _excluded(current, patterns):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return False
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -149,8 +177,6 @@ def load_config(args: argparse.Namespace) -> Tuple[Config, Dict[str, List[str]]]
 
 
 def lint(argv: Sequence[str], out: TextIO) -> int:
-    from .engine import AnalysisError, analyse
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -169,23 +195,33 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         return 2
     config = Config(max_app_routes=config.max_app_routes, enabled=frozenset(enabled))
     results: List[Tuple[str, Finding]] = []
-    for path in files:
-        try:
-            from .source import read_source
-
-            source = read_source(path)
-            findings = analyse(path, config, tree=source.tree, text=source.text, use_cache=not args.no_cache)
-        except (AnalysisError, Exception) as exc:  # noqa: B902 - one bad file never stops the run
-            message = str(exc) if isinstance(exc, AnalysisError) else _describe(exc)
-            print(f"{path}: flask-lint: {message}", file=sys.stderr)
-            continue
-        if findings:
-            lines = source.text.splitlines()
-            for finding in findings:
-                if not _suppressed(finding, lines):
-                    results.append((path, finding))
+    for path, findings, lines in _lint_files(files, config, use_cache=not args.no_cache):
+        for finding in findings:
+            if not _suppressed(finding, lines):
+                results.append((path, finding))
     _print(results, args.format, out)
     return 1 if results and not args.exit_zero else 0
+
+
+def _lint_files(files: List[str], config: Config, use_cache: bool) -> Iterator[Tuple[str, List[Finding], List[str]]]:
+    """(path, findings, source lines) of each file with findings, in order;
+    a file that cannot be analysed gets one line on stderr (see batch.py)."""
+    from .batch import lint_files, read_text
+    from .engine import AnalysisError
+    from .source import SourceError
+
+    for result in lint_files(files, config, use_cache=use_cache):
+        if result.error is not None:
+            exc = result.error
+            message = str(exc) if isinstance(exc, AnalysisError) else _describe(exc)
+            print(f"{result.path}: flask-lint: {message}", file=sys.stderr)
+            continue
+        if result.findings:
+            try:
+                text = result.text if result.text is not None else read_text(result.path)
+            except SourceError:
+                text = ""  # gone since: no noqa comments to honour
+            yield result.path, result.findings, text.splitlines()
 
 
 def _describe(exc: BaseException) -> str:
@@ -197,26 +233,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        names = {r.code: r.name for r in all_rules()}
-        payload = [
-            {
-                "path": path,
-                "line": f.line,
-                "column": f.col + 1,
-                "end_line": f.end_line,
-                "end_column": (f.end_col + 1) if f.end_col is not None else None,
-                "code": f.code,
-                "name": names[f.code],
-                "message": f.message,
-            }
-            for path, f in results
-        ]
-        json.dump(payload, out, indent=2)
-        out.write("\n")
-        return
-    for path, f in results:
-        out.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
+    from .formats import write_results
+
+    write_results(results, fmt, out)
 
 
 def list_rules(out: TextIO) -> int:
@@ -251,6 +270,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 print("usage: flask-lint explain FLKnnn", file=sys.stderr)
                 return 2
             return explain(argv[1], out)
+        if argv[:1] == ["routes"]:
+            from .routes import main as routes_main
+
+            return routes_main(argv[1:], out)
         return lint(argv, out)
     except BrokenPipeError:  # `flask-lint | head`
         return 0

@@ -71,17 +71,21 @@ class Config:
     enabled: Optional[FrozenSet[str]] = None
     exclude: Sequence[str] = field(default_factory=tuple)
 
-    def with_options(self, values: Mapping[str, object]) -> Config:
-        """Validate raw option values (from any frontend) into a new Config."""
+    def with_options(self, values: Mapping[str, object], prefix: str = "") -> Config:
+        """Validate raw option values (from any frontend) into a new Config.
+
+        ``prefix`` is how the frontend spells the option in messages
+        (``flask-`` for flake8 and pylint)."""
         changes: Dict[str, Any] = {}
         for name, raw in values.items():
             spec = OPTIONS_BY_NAME.get(name)
             if spec is None:
-                raise ConfigError(f"unknown option {name!r}; known options: {', '.join(OPTIONS_BY_NAME)}")
+                known = ", ".join(prefix + n for n in OPTIONS_BY_NAME)
+                raise ConfigError(f"unknown option {prefix + name!r}; known options: {known}")
             try:
                 changes[spec.attr] = spec.parse(raw)
             except ValueError as exc:
-                raise ConfigError(f"bad value for {name}: {exc}") from None
+                raise ConfigError(f"bad value for {prefix + name}: {exc}") from None
         return replace(self, **changes)
 
 
@@ -134,6 +138,10 @@ def split_section(section: Mapping[str, Any], origin: str) -> tuple[Dict[str, An
                 raise ConfigError(f"{origin}: {key} must be a list of strings")
             selection[normal] = value
         elif normal in OPTIONS_BY_NAME:
+            try:
+                OPTIONS_BY_NAME[normal].parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{origin}: bad value for {key} in [tool.flask-lint]: {exc}") from None
             options[normal] = value
         else:
             known = ", ".join(list(SELECTION_KEYS) + list(OPTIONS_BY_NAME))

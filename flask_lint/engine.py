@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from .config import Config
-from .index import NOTHING, Obj, ProjectIndex, get_index, module_name
+from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Finding, Rule, all_rules
 from .source import RELEVANT_TEXT_RE, SourceError, read_source
@@ -139,16 +139,9 @@ class FileContext:
     def _externally_registered(self, kind: str, view_slot: int) -> Set[str]:
         key = f"external-{kind}"
         if key not in self._cache:
-            prefix = self.model.module + "."
-            found: Set[str] = set()
-            for name, summary in self.index.iter_modules():
-                if name == self.model.module:
-                    continue
-                for fact in summary.get(kind, ()):
-                    obj = self.index.evaluate(fact[view_slot])
-                    if obj[0] == "function" and obj[1].startswith(prefix):
-                        found.add(obj[1])
-            self._cache[key] = found
+            # Functions under this module that other modules register (one
+            # table per index, not a pass over the project per file).
+            self._cache[key] = self.index.registered_elsewhere(self.model.module, kind, view_slot)
         return self._cache[key]
 
     @property
@@ -195,6 +188,10 @@ def analyse(
 ) -> List[Finding]:
     """Findings for one file, sorted; raises AnalysisError for a bad file."""
     config = config or Config()
+    size = len(text) if text is not None else _file_size(path)
+    if size > MAX_FILE_BYTES:
+        # Generated monsters hold no hand-written views; the index skips them too.
+        raise AnalysisError(f"skipped: {size / 1048576:.1f} MB is over the {MAX_FILE_BYTES // 1048576} MB analysis limit")
     if tree is None or text is None:
         try:
             source = read_source(path, text)
@@ -209,6 +206,22 @@ def analyse(
         model = FlaskModel(tree, module, is_package)
         if os.path.abspath(path).startswith(index.root + os.sep):
             index.update_file(path, summarise(model))
+    except RecursionError:
+        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+    return check_model(path, model, index, config)
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # read_source reports the real problem
+
+
+def check_model(path: str, model: FlaskModel, index: ProjectIndex, config: Config) -> List[Finding]:
+    """Every checker over a model the index already holds the summary of
+    (what :func:`analyse` does once the file is parsed and summarised)."""
+    try:
         ctx = FileContext(path, model, index, config)
         for checker in _checkers():
             checker(ctx)
@@ -224,4 +237,4 @@ def default_enabled_codes() -> Set[str]:
     return {r.code for r in all_rules() if r.default_enabled}
 
 
-__all__ = ["analyse", "AnalysisError", "FileContext", "Iterable"]
+__all__ = ["analyse", "check_model", "AnalysisError", "FileContext", "Iterable"]

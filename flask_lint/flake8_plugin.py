@@ -9,22 +9,60 @@ from __future__ import annotations
 
 import argparse
 import ast
+import logging
 import sys
-from typing import Any, Iterator, Sequence, Set, Tuple, Type
+from typing import Any, Dict, Iterator, List, Sequence, Set, Tuple, Type
 
 from . import __version__
-from .config import OPTIONS, Config, ConfigError, OptionSpec
+from .config import OPTIONS, Config, ConfigError
 
 
-def _argparse_type(spec: OptionSpec) -> Any:
-    def convert(raw: str) -> Any:
-        try:
-            return spec.parse(raw)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+class _IgnoredOptions(logging.Filter):
+    """flake8 drops the keys of its configuration that no option claims,
+    with a debug log line, so a mistyped ``flask-*`` key would silently fall
+    back to its default.  This filter on flake8's config logger collects
+    them for parse_options, and lets through only what flake8's own log
+    level shows."""
 
-    convert.__name__ = spec.name
-    return convert
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: List[str] = []
+        self.shown_level = logging.NOTSET
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "is not registered" in str(record.msg) and isinstance(record.args, tuple) and record.args:
+            name = str(record.args[0])
+            if name.replace("_", "-").startswith("flask-") and name not in self.names:
+                self.names.append(name)
+        return record.levelno >= self.shown_level
+
+
+_IGNORED = _IgnoredOptions()
+
+
+def _watch_flake8_config() -> None:
+    logger = logging.getLogger("flake8.options.config")
+    _IGNORED.names.clear()  # a new run in the same process
+    if _IGNORED in logger.filters:
+        return
+    _IGNORED.shown_level = logger.getEffectiveLevel()
+    logger.addFilter(_IGNORED)
+    if _IGNORED.shown_level > logging.DEBUG:
+        logger.setLevel(logging.DEBUG)  # debug records are only made when enabled
+
+
+def _precompute(options: argparse.Namespace, config: Config) -> Dict[str, Any]:
+    """Lint every file flake8 is about to check, here in its parent process:
+    flake8 forks its ``--jobs`` workers after ``parse_options``, so they all
+    share one project index instead of each building its own, and unchanged
+    files come from the findings cache.  ``run`` uses an answer only for the
+    very bytes it was computed from; anything else is analysed as before."""
+    try:
+        from .batch import flake8_precompute
+
+        return flake8_precompute(options, config)
+    except Exception:  # noqa: B902 - an optimisation only: run() analyses file by file
+        return {}
 
 
 class Plugin:
@@ -32,6 +70,7 @@ class Plugin:
     version = __version__
     config: Config = Config()
     _warned: Set[str] = set()
+    _precomputed: Dict[str, Any] = {}  # see _precompute()
 
     def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -42,10 +81,12 @@ class Plugin:
     def add_options(cls, option_manager: Any) -> None:
         from .registry import all_rules
 
+        _watch_flake8_config()
         for spec in OPTIONS:
+            # Values stay strings here and are validated in parse_options,
+            # which reports a bad one in one line.
             option_manager.add_option(
                 spec.flag,
-                type=_argparse_type(spec),
                 default=spec.default,
                 metavar=spec.metavar,
                 parse_from_config=True,
@@ -57,15 +98,17 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        values = {}
-        for spec in OPTIONS:
-            raw = getattr(options, "flask_" + spec.attr, spec.default)
-            values[spec.name] = raw
+        """``--flask-*`` options, also ``flask-* =`` under ``[flake8]``."""
+        values = {spec.name: getattr(options, "flask_" + spec.attr, spec.default) for spec in OPTIONS}
         try:
-            cls.config = Config().with_options(values)
+            for name in _IGNORED.names:
+                known = ", ".join(spec.flag[2:] for spec in OPTIONS)
+                raise ConfigError(f"unknown option {name!r} in the [flake8] configuration; known options: {known}")
+            cls.config = Config().with_options(values, prefix="flask-")
         except ConfigError as exc:
             print(f"flake8: flask-lint: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+        cls._precomputed = _precompute(options, cls.config)
 
     def run(self) -> Iterator[Tuple[int, int, str, Type[Plugin]]]:
         from .engine import AnalysisError, analyse
@@ -74,6 +117,14 @@ class Plugin:
         text = "".join(self.lines)
         if path in ("stdin", "-"):
             path = "stdin.py"
+        elif self._precomputed:
+            from .batch import precomputed_findings
+
+            found = precomputed_findings(self._precomputed, path, text)
+            if found is not None:
+                for finding in found:
+                    yield finding.line, finding.col, finding.text, type(self)
+                return
         try:
             findings = analyse(path, self.config, tree=self.tree, text=text)
         except AnalysisError as exc:

@@ -9,17 +9,20 @@ One index per project root is kept per process.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import __version__
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
 from .source import SourceError, is_relevant, read_source
 from .summary import FORMAT_VERSION, empty_summary, freeze_summary, summarise
+
+try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b as _blake2b
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
 SKIP_DIRS = frozenset(
@@ -93,21 +96,41 @@ def iter_python_files(root: str) -> Iterator[str]:
 
 
 def file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _blake2b(data, digest_size=16).hexdigest()
 
 
 def summarise_bytes(path: str, root: str, data: bytes) -> Dict[str, Any]:
+    return summarise_file(path, root, data)[0]
+
+
+def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], Optional[FlaskModel]]:
+    """The module's summary, and the model it came from (None when the file
+    was not parsed: too big, undecodable, a syntax error, too deep)."""
     module, is_package = module_name(path, root)
     if len(data) > MAX_FILE_BYTES:
-        return empty_summary(module, is_package)
+        return empty_summary(module, is_package), None
     relevant = is_relevant(data)
     try:
         source = read_source(path, data)
-        summary = summarise(FlaskModel(source.tree, module, is_package, light=not relevant))
+        model = FlaskModel(source.tree, module, is_package, light=not relevant)
+        summary = summarise(model)
     except (SourceError, RecursionError, MemoryError):
-        return empty_summary(module, is_package)
+        return empty_summary(module, is_package), None
     summary["relevant"] = relevant
-    return summary
+    return summary, model
+
+
+# What the index knows of a file it read: the hash of its bytes and whether
+# it was parsed as a module that can involve Flask (True), parsed with a light
+# summary (False) or not parsed at all (None: too big or broken).
+FileFacts = Tuple[str, Optional[bool]]
+ModelSink = Callable[[str, str, FlaskModel, int], None]  # rel, digest, model, size in bytes
+
+
+def _file_facts(digest: str, summary: Dict[str, Any]) -> FileFacts:
+    if "exports" not in summary:  # empty_summary(): never parsed
+        return digest, None
+    return digest, bool(summary.get("relevant"))
 
 
 class ProjectIndex:
@@ -118,16 +141,26 @@ class ProjectIndex:
         self.by_path: Dict[str, Dict[str, Any]] = {}
         for rel, summary in summaries.items():
             self.by_path[rel] = freeze_summary(summary)
+        # Filled by build(): FileFacts per file read, and what identifies
+        # each summary (see fingerprint()).
+        self.files: Dict[str, FileFacts] = {}
+        self._idents: Dict[str, str] = {}
         self._reset()
 
     # ------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, root: str, use_cache: bool = True) -> ProjectIndex:
+    def build(cls, root: str, use_cache: bool = True, on_model: Optional[ModelSink] = None) -> ProjectIndex:
+        """Summarise every file under ``root`` (from the cache when its hash
+        matches).  ``on_model(rel, digest, model, size)`` receives the full model
+        of each module parsed that can involve Flask, so that a caller
+        linting the project need not parse it again."""
         root = os.path.abspath(root)
+        _import_checkers()  # their summary extensions are part of every summary
         cached = _load_cache(root) if use_cache else {}
         entries: Dict[str, Dict[str, Any]] = {}
         fresh: Dict[str, Any] = {}
+        files: Dict[str, FileFacts] = {}
         changed = False
         for path in iter_python_files(root):
             rel = os.path.relpath(path, root)
@@ -141,14 +174,23 @@ class ProjectIndex:
             if hit is not None and hit.get("hash") == digest:
                 entries[rel] = hit["summary"]
                 fresh[rel] = hit
+                files[rel] = _file_facts(digest, hit["summary"])
                 continue
-            summary = summarise_bytes(path, root, data)
+            summary, model = summarise_file(path, root, data)
+            if model is not None and on_model is not None and not model.light:
+                on_model(rel, digest, model, len(data))
             entries[rel] = summary
             fresh[rel] = {"hash": digest, "summary": summary}
+            files[rel] = _file_facts(digest, summary)
             changed = True
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
-        return cls(root, entries)
+        index = cls(root, entries)
+        index.files = files
+        for rel, (digest, _state) in files.items():
+            summary = entries[rel]
+            index._idents[rel] = f"{digest}:{summary.get('module')}:{summary.get('package')}"
+        return index
 
     def update_file(self, path: str, summary: Dict[str, Any]) -> None:
         """Replace one module's facts (the file being linted, as read now)."""
@@ -156,6 +198,8 @@ class ProjectIndex:
         frozen = freeze_summary(summary)
         if self.by_path.get(rel) != frozen:
             self.by_path[rel] = frozen
+            self._idents.pop(rel, None)
+            self.files.pop(rel, None)  # the summary no longer comes from the bytes read
             self._reset()
 
     def _reset(self) -> None:
@@ -176,6 +220,12 @@ class ProjectIndex:
         self._param_in: Optional[Dict[Tuple[str, str], List[Obj]]] = None
         self._objects: Optional[Dict[str, List[Tuple[str, str, int]]]] = None
         self._external_modules: Optional[Set[str]] = None
+        self._unfollowed: Optional[Dict[Obj, List[Tuple[Obj, Value]]]] = None
+        self._family_memo: Dict[str, Any] = {}
+        self._passed_to: Optional[Dict[Obj, List[Tuple[str, str]]]] = None
+        self._api_init_args: Optional[Set[Obj]] = None
+        self._registered_by_prefix: Dict[Tuple[str, int], Dict[str, Dict[str, Set[str]]]] = {}
+        self._fingerprint: Optional[str] = None
 
     # ---------------------------------------------------------- evaluation
 
@@ -420,12 +470,25 @@ class ProjectIndex:
                 return init, list(info.get("params", ()))[1:]
         return None
 
+    def passed_to(self) -> Dict[Obj, List[Tuple[str, str]]]:
+        """``incoming()`` inverted: for each object, the parameters (and the
+        ``("<unknown>", "")`` / ``("<api>", key)`` slots) it is passed to."""
+        if self._passed_to is None:
+            inverted: Dict[Obj, List[Tuple[str, str]]] = {}
+            for param, values in self.incoming().items():
+                for value in values:
+                    params = inverted.setdefault(value, [])
+                    if not params or params[-1] != param:
+                        params.append(param)
+            self._passed_to = inverted
+        return self._passed_to
+
     def object_reaches(self, obj: Obj) -> Tuple[Set[Tuple[str, str]], bool]:
         """Parameters ``obj`` is passed into (transitively), and whether it
         escapes into a project callable the index cannot follow."""
         reached: Set[Tuple[str, str]] = set()
         escapes = False
-        incoming = self.incoming()
+        passed_to = self.passed_to()
         frontier = {obj}
         seen_objs: Set[Obj] = set()
         while frontier:
@@ -433,13 +496,12 @@ class ProjectIndex:
             if current in seen_objs:
                 continue
             seen_objs.add(current)
-            for param, values in incoming.items():
-                if current in values:
-                    if param[0] == "<unknown>":
-                        escapes = True
-                    elif param[0] != "<api>" and param not in reached:
-                        reached.add(param)
-                        frontier.add(("param", param[0], param[1]))
+            for param in passed_to.get(current, ()):
+                if param[0] == "<unknown>":
+                    escapes = True
+                elif param[0] != "<api>" and param not in reached:
+                    reached.add(param)
+                    frontier.add(("param", param[0], param[1]))
         return reached, escapes
 
     def registrations_on(self, obj: Obj) -> Dict[str, List[Tuple[str, tuple]]]:
@@ -454,17 +516,17 @@ class ProjectIndex:
         return out
 
     def has_api_extension(self, obj: Obj) -> bool:
-        for param, values in self.incoming().items():
-            if param[0] == "<api>" and obj in values:
-                return True
-        for kind in ("calls",):
+        if any(param[0] == "<api>" for param in self.passed_to().get(obj, ())):
+            return True
+        if self._api_init_args is None:
+            found: Set[Obj] = set()  # what api.init_app(...) is given, anywhere
             for _name, summary in self.modules.items():
-                for callee, args, _line, _scope in summary.get(kind, ()):
+                for callee, args, _line, _scope in summary.get("calls", ()):
                     target = self.evaluate(callee)
                     if target[0] == "bound" and target[1][0] == "api" and target[2] == "init_app":
-                        if any(self.evaluate(a) == obj for a in args.values()):
-                            return True
-        return False
+                        found.update(self.evaluate(a) for a in args.values())
+            self._api_init_args = found
+        return obj in self._api_init_args
 
     def registered_blueprints(self) -> Tuple[Set[str], bool]:
         """Keys of blueprints registered anywhere, and whether some
@@ -518,6 +580,42 @@ class ProjectIndex:
             self._external_modules = found
         return self._external_modules
 
+    def registered_elsewhere(self, module: str, kind: str, slot: int) -> Set[str]:
+        """Functions under ``module`` (qualnames starting with ``module.``)
+        that a fact of ``kind`` ("routes", "handlers", "hooks") in another
+        module registers through its value at ``slot``."""
+        key = (kind, slot)
+        table = self._registered_by_prefix.get(key)
+        if table is None:
+            # qualname prefix -> qualname -> modules whose facts register it
+            table = {}
+            for name, summary in self.modules.items():
+                for fact in summary.get(kind, ()):
+                    obj = self.evaluate(fact[slot])
+                    if obj[0] != "function":
+                        continue
+                    qual = obj[1]
+                    parts = qual.split(".")
+                    for end in range(1, len(parts)):
+                        table.setdefault(".".join(parts[:end]), {}).setdefault(qual, set()).add(name)
+            self._registered_by_prefix[key] = table
+        return {qual for qual, owners in table.get(module, {}).items() if owners - {module}}
+
+    def fingerprint(self) -> str:
+        """A hash of every summary the index holds now: two indexes with the
+        same fingerprint give the same answers."""
+        if self._fingerprint is None:
+            digest = _blake2b(digest_size=16)
+            digest.update(f"{self.root}\0".encode())
+            for rel in sorted(self.by_path):
+                ident = self._idents.get(rel)
+                if ident is None:
+                    text = json.dumps(self.by_path[rel], sort_keys=True, default=repr)
+                    ident = self._idents[rel] = "s:" + file_digest(text.encode("utf-8", "surrogatepass"))
+                digest.update(f"{rel}\0{ident}\0".encode("utf-8", "surrogatepass"))
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
+
     def module_for_path(self, path: str) -> Optional[Dict[str, Any]]:
         rel = os.path.relpath(os.path.abspath(path), self.root)
         return self.by_path.get(rel)
@@ -532,6 +630,37 @@ class ProjectIndex:
     def iter_modules(self) -> Iterable[Tuple[str, Dict[str, Any]]]:
         return self.modules.items()
 
+    def memoised(self, key: str, compute: Callable[[ProjectIndex], Any]) -> Any:
+        """A rule family's project-wide aggregate, computed once and kept
+        until the index changes (``update_file`` with new facts)."""
+        if key not in self._family_memo:
+            self._family_memo[key] = compute(self)
+        return self._family_memo[key]
+
+    def unfollowed_callees(self, obj: Obj) -> List[Tuple[Obj, Value]]:
+        """The callees ``obj`` (or a parameter it reaches) is passed to that
+        the index cannot follow, evaluated and as written: ``("?",)`` when
+        the callee is unknown, ``("external", name)`` for a third-party
+        callable, ``("bound", o, attr)`` for a method of an app or blueprint.
+        A refinement of ``object_reaches(obj)[1]`` for rules that know some
+        third-party callables (``db.init_app(app)``) cannot matter to them."""
+        if self._unfollowed is None:
+            table: Dict[Obj, List[Tuple[Obj, Value]]] = {}
+            for _name, summary in self.modules.items():
+                for callee, args, _line, _scope in summary.get("calls", ()):
+                    target = self.evaluate(callee)
+                    if self.callable_params(target) is not None:
+                        continue
+                    for arg in args.values():
+                        for arg_obj in self._flatten(self.evaluate(arg)):
+                            table.setdefault(arg_obj, []).append((target, callee))
+            self._unfollowed = table
+        reached, _ = self.object_reaches(obj)
+        out: List[Tuple[Obj, Value]] = []
+        for holder in [obj] + [("param", f, p) for f, p in sorted(reached)]:
+            out.extend(self._unfollowed.get(holder, ()))
+        return out
+
 
 # ------------------------------------------------------------------ cache
 
@@ -540,22 +669,49 @@ def _cache_file(root: str) -> str:
     return os.path.join(root, CACHE_DIR, f"index-{FORMAT_VERSION}-{__version__}.json")
 
 
-def _load_cache(root: str) -> Dict[str, Any]:
-    if os.environ.get("FLASK_LINT_NO_CACHE"):
-        return {}
+_CODE_FINGERPRINT: List[str] = []
+
+
+def code_fingerprint() -> str:
+    """Names, sizes and mtimes of flask-lint's own modules: a cache written
+    by other code (an edited checkout, another version) is never trusted."""
+    if not _CODE_FINGERPRINT:
+        package = os.path.dirname(os.path.abspath(__file__))
+        digest = _blake2b(digest_size=16)
+        digest.update(f"{__version__}\0{FORMAT_VERSION}\0".encode())
+        for folder in (package, os.path.join(package, "checkers")):
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    digest.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+        _CODE_FINGERPRINT.append(digest.hexdigest())
+    return _CODE_FINGERPRINT[0]
+
+
+def _import_checkers() -> None:
+    from . import checkers  # noqa: F401  (registers the summary extensions)
+
+
+def cache_disabled() -> bool:
+    return bool(os.environ.get("FLASK_LINT_NO_CACHE"))
+
+
+def read_cache_file(root: str, name: str) -> Any:
+    """The JSON data of ``<root>/.flask-lint-cache/<name>``, or None."""
     try:
-        with open(_cache_file(root), encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(os.path.join(root, CACHE_DIR, name), encoding="utf-8") as handle:
+            return json.load(handle)
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        return {}  # missing, truncated or corrupt: rebuilt
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("summary"), dict)}
+        return None  # missing, truncated or corrupt: rebuilt
 
 
-def _save_cache(root: str, entries: Dict[str, Any]) -> None:
-    if os.environ.get("FLASK_LINT_NO_CACHE"):
-        return
+def write_cache_file(root: str, name: str, data: Any) -> None:
+    """Write ``<root>/.flask-lint-cache/<name>`` atomically (readers see
+    the old or the new file); a read-only project is left alone."""
     folder = os.path.join(root, CACHE_DIR)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -563,11 +719,12 @@ def _save_cache(root: str, entries: Dict[str, Any]) -> None:
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as handle:
                 handle.write("# Created by flask-lint\n*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".tmp")
+        tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(data):x}-{_tmp_counter()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entries, handle, separators=(",", ":"))
-            os.replace(tmp, _cache_file(root))  # atomic: readers see old or new
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(tmp, os.path.join(folder, name))
         except BaseException:
             try:
                 os.unlink(tmp)
@@ -578,12 +735,52 @@ def _save_cache(root: str, entries: Dict[str, Any]) -> None:
         pass  # a read-only project still lints, without a cache
 
 
+_TMP_COUNT: List[int] = [0]
+
+
+def _tmp_counter() -> int:
+    _TMP_COUNT[0] += 1
+    return _TMP_COUNT[0]
+
+
+def _load_cache(root: str) -> Dict[str, Any]:
+    if cache_disabled():
+        return {}
+    data = read_cache_file(root, os.path.basename(_cache_file(root)))
+    if not isinstance(data, dict) or data.get(_CODE_KEY) != code_fingerprint():
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("summary"), dict)}
+
+
+_CODE_KEY = "__code__"  # not a path: every other key ends with .py
+
+
+def _save_cache(root: str, entries: Dict[str, Any]) -> None:
+    if cache_disabled():
+        return
+    write_cache_file(root, os.path.basename(_cache_file(root)), dict(entries, **{_CODE_KEY: code_fingerprint()}))
+
+
 _INDEXES: Dict[Tuple[str, bool], ProjectIndex] = {}
+
+
+_ROOTS: Dict[str, str] = {}  # folder -> its project root, while the indexes live
+
+
+def root_of(path: str) -> str:
+    """``find_root(path)``, remembered per folder (one lookup per folder
+    when a whole project is linted file by file)."""
+    absolute = os.path.abspath(path)
+    folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    root = _ROOTS.get(folder)
+    if root is None:
+        root = _ROOTS[folder] = find_root(folder)
+    return root
 
 
 def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
     """The (process-wide) index of the project that holds ``path``."""
-    root = find_root(path)
+    root = root_of(path)
     key = (root, use_cache)
     index = _INDEXES.get(key)
     if index is None:
@@ -594,6 +791,7 @@ def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
 
 def clear_indexes() -> None:
     _INDEXES.clear()
+    _ROOTS.clear()
 
 
 __all__ = ["ProjectIndex", "get_index", "find_root", "module_name", "iter_python_files", "UNKNOWN", "Obj"]

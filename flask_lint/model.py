@@ -229,6 +229,7 @@ class FlaskModel:
         self.class_by_qualname: Dict[str, ast.ClassDef] = {}
         self.calls: List[Tuple[ast.Call, Scope, bool]] = []
         self._name_scope: Dict[int, Scope] = {}
+        self._values: Dict[Tuple[int, int], Value] = {}
         self.dynamic_imports = False
         self.routes: List[RouteReg] = []
         self.handlers: List[HandlerReg] = []
@@ -312,6 +313,18 @@ class FlaskModel:
         if node is None or _depth > 20:
             return UNKNOWN
         scope = scope or self.scope_of(node)
+        # Memoised: names bound several times to expressions that mention
+        # them again (``x = [x, x]``) would otherwise branch exponentially.
+        memo_key = (id(node), id(scope))
+        cached = self._values.get(memo_key)
+        if cached is not None:
+            return cached
+        self._values[memo_key] = UNKNOWN  # a cycle evaluates to unknown
+        result = self._value(node, scope, _depth)
+        self._values[memo_key] = result
+        return result
+
+    def _value(self, node: ast.AST, scope: Scope, _depth: int) -> Value:
         if isinstance(node, ast.Name):
             return self._name_value(node.id, scope, _depth)
         if isinstance(node, ast.Attribute):
@@ -471,6 +484,13 @@ class FlaskModel:
                 owner = self.value(func.value, scope)
                 if owner != UNKNOWN and not _is_external_non_flask(owner):
                     self._extract_registration(call, method, owner, scope, in_loop)
+        elif (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Attribute)
+            and func.func.attr in ("errorhandler", "app_errorhandler")
+        ):
+            # The call form of the decorator: app.errorhandler(404)(not_found).
+            self._extract_handler_call(call, func, func.func, scope, in_loop)
         callee = self.value(func, scope)
         if callee == UNKNOWN:
             return
@@ -583,7 +603,65 @@ class FlaskModel:
                 )
             )
 
+    def _extract_handler_call(
+        self, call: ast.Call, decorator: ast.Call, func: ast.Attribute, scope: Scope, in_loop: bool
+    ) -> None:
+        owner = self.value(func.value, scope)
+        if owner == UNKNOWN or _is_external_non_flask(owner):
+            return
+        func_node = call_arg(call, 0, "f")
+        local = self._local_def(func_node, scope)
+        key_node = call_arg(decorator, 0, "code_or_exception")
+        self.handlers.append(
+            HandlerReg(
+                call,
+                owner,
+                func.attr,
+                key_node,
+                self._key_value(key_node, scope),
+                self.value(func_node, scope) if func_node is not None else UNKNOWN,
+                local if isinstance(local, (ast.FunctionDef, ast.AsyncFunctionDef)) else None,
+                scope,
+                in_loop,
+            )
+        )
+
+    def _loop_literal_keys(self, node: ast.Name, scope: Scope) -> Optional[Tuple[Value, ...]]:
+        """``for code in (400, 404, 500):`` (or over a name bound to such a
+        literal): the handler keys the loop variable takes, else None."""
+        found = self.lookup(node.id, scope)
+        if found is None:
+            return None
+        where, bindings = found
+        # A name reused by several loops: the nearest loop above the use.
+        placed = [b for b in bindings if b.node is not None and hasattr(b.node, "lineno")]
+        if len(placed) != len(bindings):
+            return None
+        before = [b for b in placed if b.node.lineno <= getattr(node, "lineno", 0)]  # type: ignore[union-attr]
+        if not before:
+            return None
+        binding = max(before, key=lambda b: (b.node.lineno, b.node.col_offset))  # type: ignore[union-attr]
+        if binding.kind != "for":
+            return None
+        iterable = binding.node
+        if isinstance(iterable, ast.Name):
+            named = self.lookup(iterable.id, where)
+            if named is None or len(named[1]) != 1 or named[1][0].kind != "assign":
+                return None
+            where, iterable = named[0], named[1][0].node
+        if isinstance(iterable, ast.Dict) and all(k is not None for k in iterable.keys):
+            return tuple(self._key_value(k, where) for k in iterable.keys)
+        if not isinstance(iterable, (ast.List, ast.Tuple, ast.Set)) or any(
+            isinstance(e, ast.Starred) for e in iterable.elts
+        ):
+            return None
+        return tuple(self._key_value(e, where) for e in iterable.elts)
+
     def _key_value(self, node: Optional[ast.expr], scope: Scope) -> Value:
+        if isinstance(node, ast.Name):
+            keys = self._loop_literal_keys(node, scope)
+            if keys is not None:
+                return ("seq", keys)
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool):
                 return ("const", repr(node.value))

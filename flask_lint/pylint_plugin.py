@@ -60,8 +60,10 @@ class _FamilyChecker(BaseRawFileChecker):
     def open(self) -> None:
         values = {spec.name: getattr(self.linter.config, "flask_" + spec.attr) for spec in OPTIONS}
         try:
-            self._config = Config().with_options(values)
+            self._config = Config().with_options(values, prefix="flask-")
         except ConfigError as exc:
+            # One line, and pylint's own exit status for a usage error (the
+            # status it gives for an unknown option too).
             print(f"pylint: flask-lint: {exc}", file=sys.stderr)
             raise SystemExit(32) from None
 
@@ -110,3 +112,27 @@ def register(linter: PyLinter) -> None:
     for r in all_rules():
         if not r.default_enabled:
             linter.disable(r.msgid)
+    _reject_unknown_config_options(linter)
+
+
+def _reject_unknown_config_options(linter: PyLinter) -> None:
+    """pylint reports an unknown key of its configuration file as
+    ``unrecognized-option`` and goes on, so a mistyped ``flask-*`` key would
+    silently fall back to its default: stop with one line instead.  (Unknown
+    command-line options already stop pylint, with exit status 32.)"""
+    add_message = linter.add_message
+
+    def checked_add_message(msgid: str, *args: Any, **kwargs: Any) -> None:
+        if msgid in ("unrecognized-option", "E0015"):
+            names = [n.strip() for n in str(kwargs.get("args", "")).split(",")]
+            unknown = [n for n in names if n.startswith("flask-")]
+            if unknown:
+                known = ", ".join(f"flask-{spec.name}" for spec in OPTIONS)
+                print(
+                    f"pylint: flask-lint: unknown option {unknown[0]!r} in the pylint configuration; known options: {known}",
+                    file=sys.stderr,
+                )
+                raise SystemExit(32)
+        add_message(msgid, *args, **kwargs)
+
+    linter.add_message = checked_add_message  # type: ignore[method-assign]

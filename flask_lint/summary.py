@@ -9,11 +9,11 @@ function; its result is stored under its own key and read back with
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional, Set
 
-from .model import FlaskModel, Value
+from .model import UNKNOWN, FlaskModel, RouteReg, Value, call_arg
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 SummaryExtension = Callable[[FlaskModel], Any]
 SUMMARY_EXTENSIONS: Dict[str, SummaryExtension] = {}
@@ -33,7 +33,117 @@ def _line(node: ast.AST) -> int:
     return getattr(node, "lineno", 0)
 
 
+# ------------------------------------------------- facts for the route map
+# Literal arguments are kept as they are; anything else is UNKNOWN ("?",).
+
+
+def _literal(node: Optional[ast.AST]) -> Any:
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (str, bool, int))):
+        return node.value
+    return UNKNOWN
+
+
+def _literal_args(call: ast.Call) -> Dict[str, Any]:
+    """A constructor's literal arguments: "0", "1"... and keywords ("**" for **kwargs)."""
+    out: Dict[str, Any] = {}
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            out["*"] = UNKNOWN
+            break
+        out[str(position)] = _literal(arg)
+    for kw in call.keywords:
+        out[kw.arg if kw.arg is not None else "**"] = _literal(kw.value)
+    return out
+
+
+def _keywords(call: ast.Call) -> List[str]:
+    return [kw.arg if kw.arg is not None else "**" for kw in call.keywords]
+
+
+def _str_list(node: Optional[ast.AST]) -> Any:
+    """None when absent, the strings of a literal list/tuple/set, else "?"."""
+    if node is None:
+        return None
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    return "?"
+
+
+def _route_map_facts(r: RouteReg) -> List[Any]:
+    """Appended to a route fact: methods (None / [names] / "?"), the name of
+    the view function when it is not a def (``X.as_view("name")``,
+    ``<lambda>``), whether ``endpoint=`` is given but not a literal, and a
+    literal ``provide_automatic_options``."""
+    view_name: Optional[str] = None
+    call = r.node if isinstance(r.node, ast.Call) else None
+    if call is not None and r.method == "add_url_rule":
+        view = call_arg(call, 2, "view_func")
+        if isinstance(view, ast.Lambda):
+            view_name = "<lambda>"
+        elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+            name = _literal(call_arg(view, 0, "name"))
+            view_name = name if isinstance(name, str) else "?"
+    automatic = _literal(call_arg(call, 99, "provide_automatic_options")) if call is not None else None
+    return [
+        _str_list(r.methods_node),
+        view_name,
+        r.endpoint_node is not None and r.endpoint is None,
+        automatic if isinstance(automatic, bool) else None,
+    ]
+
+
+def _imported_modules(model: FlaskModel) -> List[str]:
+    """Every module an import statement of this module names, at any depth
+    (``from pkg import name`` names ``pkg`` and ``pkg.name``, which may be a
+    submodule): what importing this module may import in turn."""
+    package = model.module if model.is_package else model.module.rpartition(".")[0]
+    found: Set[str] = set()
+    # Imports are statements: walk statement lists only, not expressions.
+    stack: List[ast.AST] = list(model.tree.body)
+    while stack:
+        node = stack.pop()
+        for attr in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, attr, None)
+            if isinstance(children, list):
+                stack.extend(children)
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: max(0, len(parts) - (node.level - 1))]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if base:
+                found.add(base)
+            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
+    return sorted(found)
+
+
+def _class_methods_attr(class_node: ast.ClassDef) -> Any:
+    """A view class's own ``methods = [...]`` (None when absent, "?" when not literal)."""
+    found: Any = None
+    for item in class_node.body:
+        if isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "methods" for t in item.targets):
+            found = _str_list(item.value)
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.target.id == "methods":
+            found = _str_list(item.value) if item.value is not None else found
+    return found
+
+
+def _load_extensions() -> None:
+    """Rule families register their extensions when their module is
+    imported: import them before the first summary, or an index built
+    without the checkers (``flask-lint routes``) would cache summaries that
+    lack them."""
+    from . import checkers  # noqa: F401
+
+
 def summarise(model: FlaskModel) -> Dict[str, Any]:
+    _load_extensions()
     exports = {name: model.export_value(name) for name in model.module_scope.bindings}
     functions: Dict[str, Any] = {}
     for info in model.functions.values():
@@ -51,6 +161,7 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
             "methods": [
                 item.name for item in class_node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
             ],
+            "view_methods": _class_methods_attr(class_node),
         }
     summary: Dict[str, Any] = {
         "v": FORMAT_VERSION,
@@ -62,13 +173,18 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
         "classes": classes,
         "creations": [[c.key, c.callee, c.args, _line(c.node)] for c in model.creations],
         "routes": [
-            [r.target, r.method, r.rule, r.endpoint, r.view, _line(r.node), r.scope.qualname] for r in model.routes
+            [r.target, r.method, r.rule, r.endpoint, r.view, _line(r.node), r.scope.qualname] + _route_map_facts(r)
+            for r in model.routes
         ],
         "handlers": [[h.target, h.method, h.key, h.func, _line(h.node), h.in_loop] for h in model.handlers],
         "hooks": [[h.target, h.kind, h.func, _line(h.node)] for h in model.hooks],
-        "bp_regs": [[b.parent, b.child, b.name, b.url_prefix, _line(b.node)] for b in model.blueprint_regs],
+        "bp_regs": [
+            [b.parent, b.child, b.name, b.url_prefix, _line(b.node), _keywords(b.node)] for b in model.blueprint_regs
+        ],
         "calls": [[c.callee, c.args, _line(c.node), c.scope.qualname] for c in model.call_facts],
         "dynamic": model.dynamic_imports,
+        "ctor_args": {c.key: _literal_args(c.node) for c in model.creations},
+        "imports": _imported_modules(model),
     }
     if not model.light:
         for key, extension in SUMMARY_EXTENSIONS.items():

@@ -1,13 +1,56 @@
-"""FLK1xx: responses and status codes."""
+"""FLK1xx: responses and status codes.
+
+Status rules look only where a value really is a status: what views, error
+handlers and before-request hooks return, and the arguments of
+``make_response``, ``Response``, ``abort``, ``redirect`` and ``jsonify``.
+A tuple some helper returns is data.  Flask objects are recognised through
+the model (``model.qualname``), so aliases work and shadowed names do not.
+
+Rules about what a view returns (FLK102, FLK103, FLK106, FLK107) stay silent
+on views whose decorators may rewrite the return value (``@marshal_with``,
+``@app.output``, ``@blp.response``, a project decorator that transforms
+it); project decorators are judged by the ``responses`` summary extension
+(see :mod:`._responses_flow`).
+"""
 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List, Optional, Tuple
+import re
+from typing import Any, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FunctionNode, call_arg
+from ..model import FlaskModel, View, call_arg
+from ..names import WERKZEUG_ERROR_CODES
 from ..registry import rule
+from ._responses_flow import (
+    NORETURN_CALLS,
+    RESPONSE_BUILDERS,
+    YES,
+    Flow,
+    call_name,
+    is_stub,
+    iter_statements,
+    raising_name,
+    returns_none,
+    statement_call,
+)
+from ._responses_functions import ProjectFacts, Responder, def_span, project_facts, responders
+from ._responses_values import (
+    JSONIFY,
+    MIMETYPE,
+    RESPONSE_CLASSES,
+    bodiless_status,
+    body_kind,
+    body_problem,
+    headers_problem,
+    http_status_member,
+    int_literal,
+    is_headers_literal,
+    source,
+    status_number,
+    status_problem,
+)
 
 INVALID_STATUS = rule(
     "FLK101",
@@ -17,76 +60,807 @@ INVALID_STATUS = rule(
     severity="E",
     summary="int literal status outside 100-599 in a response",
 )
+MALFORMED_RESPONSE = rule(
+    "FLK102",
+    "malformed-response-tuple",
+    "{problem}, so {consequence}; {fix}",
+    severity="E",
+    summary="a response tuple or status Flask cannot use: (404, body), (None, 204), a mimetype as the status",
+)
+ERROR_WITH_SUCCESS = rule(
+    "FLK103",
+    "error-payload-with-success-status",
+    "this view answers an error payload ({signal}) with status {status}, so clients, caches and monitoring "
+    "count the failure as a success; add a 4xx/5xx status, e.g. return {fix}",
+    summary="a view returning an error JSON payload with no status or a 2xx status",
+)
+ABORT_UNKNOWN_CODE = rule(
+    "FLK104",
+    "abort-unknown-code",
+    "{call} raises LookupError (Werkzeug has no exception for {code}), so the client gets a 500 instead; {fix}",
+    severity="E",
+    summary="abort() with a code Werkzeug has no exception for (200, 302, 402, '404'...)",
+)
+REDIRECT_NON_3XX = rule(
+    "FLK105",
+    "redirect-non-3xx",
+    "redirect() with code {code}: {consequence}; use 302 (303 after a form POST, 307 to keep the method, "
+    "301/308 for a permanent move)",
+    summary="redirect() with a code other than 301, 302, 303, 307, 308",
+)
+BODY_WITH_BODILESS_STATUS = rule(
+    "FLK106",
+    "body-with-bodiless-status",
+    "a {body} body sent with status {status} is dropped silently ({effect}); return '', {status} "
+    "or send the body with a 200",
+    summary="a non-empty body returned with 204 or 304, which drops it",
+)
+MAY_RETURN_NONE = rule(
+    "FLK107",
+    "view-may-return-none",
+    "{kind} {name}() {how}: Flask raises TypeError ('did not return a valid response') and the client gets "
+    "a 500; return a response on every path (or abort(404) / raise)",
+    severity="E",
+    summary="a view or error handler with a path that returns None",
+)
+STATUS_IN_JSONIFY = rule(
+    "FLK108",
+    "status-inside-jsonify",
+    "{call} {effect} and the response is still 200; {fix}",
+    summary="jsonify(payload, 400) or jsonify(..., status=400): the status lands in the body",
+)
+AFTER_REQUEST_NONE = rule(
+    "FLK109",
+    "after-request-returns-none",
+    "after-request function {name}() {how}: Flask then calls that as the response, the client gets a bare 500 "
+    "and no error handler runs; return the response (the parameter or a new one) on every path",
+    severity="E",
+    summary="an after_request function with a path that does not return a response",
+)
+BEFORE_REQUEST_VALUE = rule(
+    "FLK110",
+    "before-request-returns-non-response",
+    "before-request function {name}() returns {what}: any value but None stops the request and becomes the "
+    "response, and {kind} is not one, so the client gets a 500; return None to continue, or a response "
+    "(abort(403), redirect(...), ('msg', 403)) to stop",
+    severity="E",
+    summary="a before_request function returning a bool, int or other non-response value",
+)
+ARG_TYPE_AS_DEFAULT = rule(
+    "FLK111",
+    "request-arg-type-as-default",
+    "{call}: the second argument is the default, not a converter, so the view gets the raw string (or the "
+    "{type} class itself when {key} is missing); write {fix}",
+    summary="request.args.get('n', int): a type passed as the default",
+)
+RESPONSE_NOT_RETURNED = rule(
+    "FLK112",
+    "response-not-returned",
+    "the response built by {call} is thrown away (a forgotten return?), so the client never gets it; "
+    "write return {call}",
+    summary="redirect(...), jsonify(...), render_template(...)... used as a statement",
+)
 
+# --------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------
 
-def response_functions(ctx: FileContext) -> Iterator[FunctionNode]:
-    """Views, error handlers and request hooks defined in this file (once each)."""
-    seen = set()
-    candidates: List[FunctionNode] = [v.func for v in ctx.views]
-    candidates += [func for func, _reg in ctx.error_handlers]
-    candidates += [h.func_node for h in ctx.hooks if h.func_node is not None]
-    for func in candidates:
-        if id(func) not in seen:
-            seen.add(id(func))
-            yield func
-
-
-def returned_tuple_status(ret: ast.Return) -> Optional[ast.expr]:
-    """The status element of ``return body, status[, headers]``."""
-    value = ret.value
-    if isinstance(value, ast.Tuple) and len(value.elts) in (2, 3):
-        status = value.elts[1]
-        if len(value.elts) == 2 and isinstance(status, (ast.Dict, ast.List)):
-            return None  # (body, headers)
-        return status
-    return None
-
-
-def int_literal(node: Optional[ast.AST]) -> Optional[int]:
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if (
-        isinstance(node, ast.UnaryOp)
-        and isinstance(node.op, ast.USub)
-        and isinstance(node.operand, ast.Constant)
-        and type(node.operand.value) is int
-    ):
-        return -node.operand.value
-    return None
-
-
-def _status_nodes(ctx: FileContext) -> Iterator[Tuple[ast.AST, ast.expr]]:
-    """(report node, status expression) for every place a status is set."""
-    model = ctx.model
-    for func in response_functions(ctx):
-        for node in model.walk_function(func):
-            if isinstance(node, ast.Return):
-                status = returned_tuple_status(node)
-                if status is not None:
-                    yield node, status
-            elif isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Attribute) and target.attr == "status_code":
-                        yield node, node.value
-    for call, _scope, _loop in model.calls:
-        qual = model.call_qualname(call)
-        if qual == "flask.make_response":
-            status = call_arg(call, 1)
-            if status is not None:
-                yield call, status
-        elif qual in ("flask.Response", "werkzeug.Response"):
-            status = call_arg(call, 1, "status")
-            if status is not None:
-                yield call, status
+ABORTERS = frozenset(
+    {
+        "flask.abort",
+        "flask_restful.abort",
+        "flask_restx.abort",
+        "flask_restx.errors.abort",
+        "flask_restplus.abort",
+        "flask_restplus.errors.abort",
+        "flask_smorest.abort",
+    }
+)
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+REQUEST_MULTIDICTS = frozenset(
+    {
+        "flask.request.args",
+        "flask.request.form",
+        "flask.request.values",
+        "flask.request.headers",
+        "flask.request.cookies",
+    }
+)
+TYPE_NAMES = {
+    "builtins.int": "int",
+    "builtins.float": "float",
+    "builtins.bool": "bool",
+    "builtins.str": "str",
+    "builtins.bytes": "bytes",
+    "builtins.list": "list",
+    "builtins.dict": "dict",
+    "builtins.complex": "complex",
+    "decimal.Decimal": "Decimal",
+    "uuid.UUID": "UUID",
+}
+DISCARDED_BUILDERS = frozenset(RESPONSE_BUILDERS)
+ERROR_KEYS = frozenset({"error", "errors", "error_message", "error_msg", "errormessage", "error_description"})
+SUCCESS_KEYS = frozenset({"success", "ok", "succeeded", "successful"})
+FAILURE_STATUSES = frozenset({"error", "fail", "failed", "failure"})
+JSONIFY_STATUS_KEYWORDS = ("status", "status_code", "code")
+BOOL_BUILTINS = frozenset(
+    {"builtins.bool", "builtins.isinstance", "builtins.issubclass", "builtins.hasattr", "builtins.callable",
+     "builtins.any", "builtins.all"}
+)
+NUMBER_BUILTINS = frozenset({"builtins.int", "builtins.len", "builtins.float", "builtins.sum", "builtins.round"})
+# --------------------------------------------------------------------------
+# check
+# --------------------------------------------------------------------------
 
 
 def check(ctx: FileContext) -> None:
-    for node, status in _status_nodes(ctx):
-        value = int_literal(status)
-        if value is not None and not 100 <= value <= 599:
-            consequence = (
-                "clients and proxies treat it as an unknown status"
-                if 600 <= value <= 999
-                else "gunicorn and wsgiref turn it into a 500"
+    functions = responders(ctx)
+    facts = project_facts(ctx.index)
+    for responder in functions:
+        _check_returns(ctx, responder)
+        if responder.role in ("view", "handler"):
+            _check_may_return_none(ctx, responder, facts)
+        elif responder.role == "after":
+            _check_after_request(ctx, responder, facts)
+        elif responder.role == "before":
+            _check_before_request(ctx, responder)
+    _check_calls(ctx)
+    _check_discarded(ctx, facts)
+
+
+# ------------------------------------------------------------ returns
+
+
+def _check_returns(ctx: FileContext, responder: Responder) -> None:
+    model = ctx.model
+    if responder.role != "teardown":
+        for node in model.walk_function(responder.func):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute) and target.attr == "status_code":
+                        _invalid_status(ctx, node, node.value)
+    if not responder.returns_response:
+        return
+    for ret in responder.info.returns:
+        value = ret.value
+        if isinstance(value, ast.Tuple) and len(value.elts) in (2, 3):
+            status = value.elts[1]
+            if not (len(value.elts) == 2 and is_headers_literal(status)):
+                _invalid_status(ctx, ret, status)
+        if responder.transparent:
+            if not responder.resource:
+                _malformed_tuple(ctx, ret)
+            _bodiless(ctx, ret, responder)
+            _jsonify_status_keyword(ctx, ret)
+            if responder.role == "view":
+                _error_payload(ctx, responder, ret)
+
+
+def _invalid_status(ctx: FileContext, node: ast.AST, status: Optional[ast.expr]) -> None:
+    value = int_literal(status)
+    if value is not None and not 100 <= value <= 599:
+        consequence = (
+            "clients and proxies treat it as an unknown status"
+            if 600 <= value <= 999
+            else "gunicorn and wsgiref turn it into a 500"
+        )
+        ctx.report(INVALID_STATUS, node, status=value, consequence=consequence)
+
+
+def _malformed_tuple(ctx: FileContext, ret: ast.Return) -> None:
+    value = ret.value
+    if not isinstance(value, ast.Tuple) or any(isinstance(e, ast.Starred) for e in value.elts):
+        return
+    problem = _tuple_problem(ctx.model, value.elts, "return")
+    if problem is not None:
+        ctx.report(MALFORMED_RESPONSE, ret, problem=problem[0], consequence=problem[1], fix=problem[2])
+
+
+def _tuple_problem(model: FlaskModel, elts: List[ast.expr], form: str) -> Optional[Tuple[str, str, str]]:
+    """What is wrong with the items of a response tuple (or of
+    ``make_response(*items)``)."""
+    count = len(elts)
+    shape = "return (body, status), (body, headers) or (body, status, headers)"
+    if count == 1 or count >= 4:
+        what = "a response tuple" if form == "return" else "make_response()"
+        return (
+            f"{what} with {count} item" + ("" if count == 1 else "s"),
+            "Flask raises TypeError ('did not return a valid response tuple') and the client gets a 500",
+            shape,
+        )
+    if count == 0:
+        return None
+    body, status = elts[0], elts[1]
+    if isinstance(body, ast.Constant) and body.value is None and count in (2, 3):
+        shown = source(status, 20)
+        return (
+            f"(None, {shown}) has no body",
+            "Flask raises TypeError ('returned None') and the client gets a 500",
+            f"use an empty body: return '', {shown}",
+        )
+    first = int_literal(body)
+    if first is not None and 100 <= first <= 599:
+        return (
+            f"the status {first} comes before the body",
+            "Flask rejects the int body with TypeError and the client gets a 500",
+            f"put the body first: return {source(status, 30)}, {first}",
+        )
+    problem = body_problem(body)
+    if problem is not None:
+        return problem
+    if count == 3:
+        headers = elts[2]
+        if is_headers_literal(status) and (
+            int_literal(headers) is not None or http_status_member(model, headers) is not None
+            or (isinstance(headers, ast.Constant) and isinstance(headers.value, str))
+        ):
+            return (
+                f"the headers come before the status {source(headers, 20)}",
+                "Flask iterates the status as headers (TypeError) and the client gets a 500",
+                f"return body, {source(headers, 20)}, headers",
             )
-            ctx.report(INVALID_STATUS, node, status=value, consequence=consequence)
+        problem = headers_problem(headers)
+        if problem is not None:
+            return problem
+    if count == 2 and is_headers_literal(status):
+        return None
+    return status_problem(status)
+
+
+def _bodiless(ctx: FileContext, ret: ast.Return, responder: Responder) -> None:
+    value = ret.value
+    if isinstance(value, ast.Tuple) and len(value.elts) in (2, 3):
+        status = bodiless_status(ctx.model, value.elts[1])
+        kind = body_kind(ctx.model, value.elts[0])
+        if status is not None and kind is not None:
+            ctx.report(BODY_WITH_BODILESS_STATUS, ret, body=kind, status=status, effect=_bodiless_effect(status))
+
+
+def _bodiless_effect(status: int) -> str:
+    if status == 204:
+        return "the client gets an empty 204 that still carries a Content-Type"
+    return "the client gets an empty 304 and keeps its cached copy"
+
+
+def _jsonify_error_keyword(model: FlaskModel, call: Optional[ast.expr]) -> Optional[Tuple[ast.keyword, int]]:
+    """``status=400`` / ``status_code=`` / ``code=`` with a 4xx/5xx literal in a jsonify call."""
+    if not isinstance(call, ast.Call) or model.call_qualname(call) != JSONIFY:
+        return None
+    for kw in call.keywords:
+        if kw.arg in JSONIFY_STATUS_KEYWORDS:
+            number = int_literal(kw.value)
+            if number is None:
+                number = http_status_member(model, kw.value)
+            if number is not None and 400 <= number <= 599:
+                return kw, number
+    return None
+
+
+def _jsonify_status_keyword(ctx: FileContext, ret: ast.Return) -> None:
+    """``return jsonify(error=..., status=400)``: no other status is set."""
+    value = ret.value
+    if isinstance(value, ast.Tuple) and len(value.elts) == 2 and is_headers_literal(value.elts[1]):
+        value = value.elts[0]
+    if isinstance(value, ast.Call) and ctx.model.call_qualname(value) == "flask.make_response" and len(value.args) == 1:
+        value = value.args[0]
+    found = _jsonify_error_keyword(ctx.model, value)
+    if found is None:
+        return
+    kw, number = found
+    ctx.report(
+        STATUS_IN_JSONIFY,
+        kw.value,
+        call=f"jsonify(..., {kw.arg}={source(kw.value, 30)})",
+        effect=f"puts {kw.arg}={number} into the JSON body",
+        fix=f"return jsonify(...), {number} (keep {kw.arg}= in the body if clients read it)",
+    )
+
+
+# ------------------------------------------------------------ FLK103
+
+
+def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> None:
+    value = ret.value
+    status: Any = None  # None: no status, an int, or "?" (unknown)
+    payload: Optional[ast.expr] = value
+    if isinstance(value, ast.Tuple):
+        if len(value.elts) not in (2, 3) or any(isinstance(e, ast.Starred) for e in value.elts):
+            return
+        payload, second = value.elts[0], value.elts[1]
+        if not (len(value.elts) == 2 and is_headers_literal(second) and not responder.resource):
+            number = status_number(ctx.model, second)
+            status = number if number is not None else "?"
+    if isinstance(payload, ast.Call) and ctx.model.call_qualname(payload) == "flask.make_response":
+        args = payload.args
+        if not args or payload.keywords or any(isinstance(a, ast.Starred) for a in args):
+            return
+        if len(args) >= 2 and not (len(args) == 2 and is_headers_literal(args[1])) and status is None:
+            number = status_number(ctx.model, args[1])
+            status = number if number is not None else "?"
+        payload = args[0]
+    if status == "?" or (status is not None and not 200 <= status <= 299):
+        return
+    shown_payload = source(payload, 40)
+    if _jsonify_error_keyword(ctx.model, payload) is not None:
+        return  # FLK108 reports it, with the fix for both
+    if isinstance(payload, ast.Name):
+        payload = _sole_payload(ctx, responder, payload)
+    signal = failure_signal(ctx.model, payload)
+    if signal is None:
+        return
+    shown = "200 (the default)" if status is None else str(status)
+    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{shown_payload}, 400")
+
+
+def _sole_payload(ctx: FileContext, responder: Responder, name: ast.Name) -> Optional[ast.expr]:
+    """The value of a local bound once and used only by returns (no
+    ``resp.status_code = ...``, no call that could change it)."""
+    bindings = responder.info.scope.bindings.get(name.id)
+    if not bindings or len(bindings) != 1 or bindings[0].kind != "assign":
+        return None
+    returned = {id(r.value) for r in responder.info.returns}
+    for node in ctx.model.walk_function(responder.func):
+        if isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Load):
+            if id(node) not in returned:
+                return None
+        elif isinstance(node, ast.Tuple) and any(isinstance(e, ast.Name) and e.id == name.id for e in node.elts):
+            if id(node) not in returned:
+                return None
+    value = bindings[0].node
+    return value if isinstance(value, ast.expr) else None
+
+
+def failure_signal(model: FlaskModel, payload: Optional[ast.expr]) -> Optional[str]:
+    """``error='...'`` when a dict or ``jsonify`` payload signals a failure."""
+    if isinstance(payload, ast.Call):
+        qual = model.call_qualname(payload)
+        if qual == JSONIFY:
+            if payload.keywords and not payload.args:
+                return _signal_of(model, [(kw.arg, kw.value) for kw in payload.keywords if kw.arg is not None])
+            if len(payload.args) == 1 and not payload.keywords:
+                return failure_signal(model, payload.args[0])
+            return None
+        if qual == "builtins.dict" and not payload.args:
+            return _signal_of(model, [(kw.arg, kw.value) for kw in payload.keywords if kw.arg is not None])
+        return None
+    if isinstance(payload, ast.Dict):
+        items = [
+            (key.value, value)
+            for key, value in zip(payload.keys, payload.values)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+        ]
+        return _signal_of(model, items)
+    return None
+
+
+def _signal_of(model: FlaskModel, items: List[Tuple[str, ast.expr]]) -> Optional[str]:
+    keys = {key.lower() for key, _ in items}
+    if "jsonrpc" in keys or ("data" in keys and "errors" in keys):
+        return None  # JSON-RPC and GraphQL answer errors in-band on purpose
+    for key, value in items:
+        lowered = key.lower()
+        if lowered in ERROR_KEYS and _truthy(model, value):
+            return f"{key}={source(value, 30)}"
+        if lowered in SUCCESS_KEYS and isinstance(value, ast.Constant) and value.value is False:
+            return f"{key}=False"
+        if (
+            lowered == "status"
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and value.value.lower() in FAILURE_STATUSES
+        ):
+            return f"{key}={value.value!r}"
+    return None
+
+
+def _truthy(model: FlaskModel, value: ast.expr) -> bool:
+    """A value that is certainly a non-empty error (not None, '', [], a variable)."""
+    if isinstance(value, ast.Constant):
+        return bool(value.value) and not isinstance(value.value, (int, float)) or value.value is True
+    if isinstance(value, ast.JoinedStr):
+        return bool(value.values)
+    if isinstance(value, (ast.Dict, ast.List, ast.Tuple)):
+        return bool(value.keys if isinstance(value, ast.Dict) else value.elts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Mod, ast.Add)):
+        return isinstance(value.left, ast.Constant) and isinstance(value.left.value, str) and bool(value.left.value)
+    if isinstance(value, ast.Call):
+        if model.call_qualname(value) in ("builtins.str", "builtins.repr"):
+            return True
+        func = value.func
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "format"
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+        )
+    return False
+
+
+# ------------------------------------------------------------ FLK107 / FLK109
+
+
+def _flow(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> Flow:
+    model = ctx.model
+
+    def oracle(call: ast.Call) -> Optional[bool]:
+        qual = model.qualname(call.func)
+        if qual in NORETURN_CALLS:
+            return True
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "abort":
+            if ctx.owner_kind(model.value(call.func.value)) in ("api", "namespace"):
+                return True
+        verdict = facts.never_returns(qual)
+        if verdict is not None:
+            return verdict
+        if qual in RESPONSE_BUILDERS:
+            return False
+        return None if raising_name(call_name(call)) else False
+
+    def method_tests(test: ast.expr) -> Optional[FrozenSet[str]]:
+        return _method_tests(model, test)
+
+    def suppressor(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Call) and model.call_qualname(expr) == "contextlib.suppress"
+
+    return Flow(oracle, method_tests, _route_methods(responder.view), suppressor)
+
+
+def _method_tests(model: FlaskModel, test: ast.expr) -> Optional[FrozenSet[str]]:
+    """The methods a pure ``request.method`` test matches (None otherwise)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        out: Set[str] = set()
+        for value in test.values:
+            methods = _method_tests(model, value)
+            if methods is None:
+                return None
+            out |= methods
+        return frozenset(out)
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, right = test.left, test.comparators[0]
+    if model.qualname(right) == "flask.request.method":
+        left, right = right, left
+    if model.qualname(left) != "flask.request.method":
+        return None
+    op = test.ops[0]
+    if isinstance(op, ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return frozenset({right.value.upper()})
+    if isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        names = [e.value.upper() for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if len(names) == len(right.elts):
+            return frozenset(names)
+    return None
+
+
+def _route_methods(view: Optional[View]) -> Optional[FrozenSet[str]]:
+    """The methods a function view's routes accept (None when unknown)."""
+    if view is None or view.kind != "function" or not view.routes:
+        return None
+    methods: Set[str] = set()
+    for route in view.routes:
+        node = route.methods_node
+        if node is None:
+            if route.method in ("route", "add_url_rule"):
+                methods.add("GET")
+            elif route.method in ("get", "post", "put", "delete", "patch"):
+                methods.add(route.method.upper())
+            else:
+                return None
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        ):
+            methods |= {e.value.upper() for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        else:
+            return None
+    return frozenset(methods)
+
+
+def _check_may_return_none(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
+    if responder.info.is_generator or not responder.transparent or responder.resource:
+        return
+    if responder.view is not None and responder.view.kind == "method" and is_stub(responder.func):
+        return
+    kind = "view" if responder.role == "view" else "error handler"
+    flow = _flow(ctx, responder, facts)
+    dead = flow.unreachable(responder.func.body) if any(returns_none(r) for r in responder.info.returns) else set()
+    for ret in responder.info.returns:
+        if returns_none(ret) and id(ret) not in dead:
+            how = "returns None here" if ret.value is not None else "has a bare return here"
+            ctx.report(MAY_RETURN_NONE, ret, kind=kind, name=responder.name, how=how)
+    if flow.block(responder.func.body) == YES:
+        ctx.report(
+            MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name,
+            how="can reach the end of its body without a return",
+        )
+
+
+def _check_after_request(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
+    if responder.info.is_generator or not responder.transparent:
+        return
+    flow = _flow(ctx, responder, facts)
+    dead = flow.unreachable(responder.func.body)
+    for ret in responder.info.returns:
+        value = ret.value
+        if id(ret) in dead:
+            continue
+        if returns_none(ret):
+            how = "returns None here" if value is not None else "has a bare return here"
+        elif isinstance(value, (ast.Constant, ast.JoinedStr, ast.Tuple, ast.Dict, ast.List)):
+            how = f"returns {source(value, 30)} instead of a response object here"
+        else:
+            continue
+        ctx.report(AFTER_REQUEST_NONE, ret, name=responder.name, how=how)
+    if flow.block(responder.func.body) == YES:
+        ctx.report(
+            AFTER_REQUEST_NONE, def_span(responder.func), name=responder.name,
+            how="can reach the end of its body without a return, so it returns None",
+        )
+
+
+# ------------------------------------------------------------ FLK110
+
+
+def _check_before_request(ctx: FileContext, responder: Responder) -> None:
+    for ret in responder.info.returns:
+        kind = _non_response_kind(ctx.model, ret.value)
+        if kind is not None:
+            ctx.report(BEFORE_REQUEST_VALUE, ret, name=responder.name, what=source(ret.value, 30), kind=kind)
+
+
+def _non_response_kind(model: FlaskModel, value: Optional[ast.expr]) -> Optional[str]:
+    if isinstance(value, ast.Constant):
+        if isinstance(value.value, bool):
+            return "a bool"
+        if isinstance(value.value, (int, float, complex)):
+            return f"a {type(value.value).__name__}"
+        return None
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) and int_literal(value) is not None:
+        return "an int"
+    if isinstance(value, (ast.Compare,)) or (isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)):
+        return "a bool"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "a set"
+    if isinstance(value, ast.Call):
+        qual = model.call_qualname(value)
+        if qual in BOOL_BUILTINS:
+            return "a bool"
+        if qual in NUMBER_BUILTINS:
+            return "a number"
+    return None
+
+
+# ------------------------------------------------------------ calls
+
+
+def _check_calls(ctx: FileContext) -> None:
+    model = ctx.model
+    for call, _scope, _loop in model.calls:
+        func = call.func
+        qual = model.qualname(func)
+        if qual == "flask.make_response":
+            _check_make_response(ctx, call)
+        elif qual in RESPONSE_CLASSES:
+            _check_response_class(ctx, call)
+        elif qual in ABORTERS:
+            _check_abort(ctx, call, qual)
+        elif qual == "flask.redirect":
+            _check_redirect(ctx, call)
+        elif qual == JSONIFY:
+            _check_jsonify_positional(ctx, call)
+        elif isinstance(func, ast.Attribute) and func.attr == "get":
+            _check_arg_get(ctx, call)
+
+
+def _check_make_response(ctx: FileContext, call: ast.Call) -> None:
+    args = call.args
+    if call.keywords or any(isinstance(a, ast.Starred) for a in args):
+        return
+    if len(args) >= 2:
+        _invalid_status(ctx, call, args[1] if not (len(args) == 2 and is_headers_literal(args[1])) else None)
+        problem = _tuple_problem(ctx.model, list(args), "make_response")
+        if problem is not None:
+            ctx.report(MALFORMED_RESPONSE, call, problem=problem[0], consequence=problem[1], fix=problem[2])
+        status = bodiless_status(ctx.model, args[1])
+        kind = body_kind(ctx.model, args[0])
+        if status is not None and kind is not None:
+            ctx.report(BODY_WITH_BODILESS_STATUS, call, body=kind, status=status, effect=_bodiless_effect(status))
+
+
+def _check_response_class(ctx: FileContext, call: ast.Call) -> None:
+    status = call_arg(call, 1, "status")
+    if status is None:
+        return
+    _invalid_status(ctx, call, status)
+    problem = status_problem(status)
+    if problem is not None:
+        fix = problem[2]
+        if isinstance(status, ast.Constant) and isinstance(status.value, str) and MIMETYPE.match(status.value.strip()):
+            fix = f"pass mimetype={status.value!r} (the second positional argument of Response is the status)"
+        ctx.report(MALFORMED_RESPONSE, call, problem=problem[0], consequence=problem[1], fix=fix)
+    code = bodiless_status(ctx.model, status)
+    kind = body_kind(ctx.model, call_arg(call, 0, "response"))
+    if code is not None and kind is not None:
+        ctx.report(BODY_WITH_BODILESS_STATUS, call, body=kind, status=code, effect=_bodiless_effect(code))
+
+
+def _check_abort(ctx: FileContext, call: ast.Call, qual: str) -> None:
+    code = call_arg(call, 0, "code")
+    for keyword in ("status", "http_status_code", "status_code"):
+        code = code if code is not None else call_arg(call, 99, keyword)
+    if code is None:
+        return
+    shown = f"abort({source(code, 30)})"
+    number = int_literal(code)
+    if number is None:
+        number = http_status_member(ctx.model, code)
+    if number is not None:
+        if number in WERKZEUG_ERROR_CODES:
+            return
+        ctx.report(ABORT_UNKNOWN_CODE, call, call=shown, code=number, fix=_abort_fix(number))
+        return
+    if isinstance(code, ast.Constant):
+        value = code.value
+        if isinstance(value, float) and value.is_integer() and int(value) in WERKZEUG_ERROR_CODES:
+            return  # abort(404.0) finds NotFound: 404.0 == 404
+        if isinstance(value, str) and value.strip().isdigit():
+            fix = f"pass the int: abort({int(value.strip())})"
+        elif value is None or isinstance(value, (bool, float, str)):
+            fix = "pass an HTTP error code such as abort(404)"
+        else:
+            return
+        ctx.report(ABORT_UNKNOWN_CODE, call, call=shown, code=repr(value), fix=fix)
+
+
+def _abort_fix(code: int) -> str:
+    if 300 <= code <= 399:
+        return f"use redirect(url, code={code})" if code in REDIRECT_CODES else "return the response: return body, " + str(code)
+    if 100 <= code <= 299:
+        return f"return the response instead: return body, {code}"
+    if 400 <= code <= 599:
+        return f"use abort(Response(body, status={code})) or raise an HTTPException subclass with code = {code}"
+    return "use an HTTP error code such as abort(400)"
+
+
+def _check_redirect(ctx: FileContext, call: ast.Call) -> None:
+    code = call_arg(call, 1, "code")
+    if code is None:
+        return
+    number = int_literal(code)
+    if number is None:
+        number = http_status_member(ctx.model, code)
+    if number is None and isinstance(code, ast.Constant):
+        value = code.value
+        if isinstance(value, str) and value.strip()[:3].isdigit():
+            number = int(value.strip()[:3])
+        elif isinstance(value, (str, float, bool)):
+            consequence = (
+                "Werkzeug fails on a float status and the client gets a 500"
+                if isinstance(value, float)
+                else f"Flask sends the status line '0 {value}', which gunicorn and wsgiref turn into a 500"
+            )
+            ctx.report(REDIRECT_NON_3XX, call, code=repr(value), consequence=consequence)
+            return
+    if number is None or number in REDIRECT_CODES:
+        return
+    if 200 <= number <= 299:
+        consequence = (
+            f"the client gets a {number} page saying 'Redirecting...' and browsers do not follow the Location header"
+        )
+    elif number == 304:
+        consequence = "304 Not Modified drops the body and browsers do not follow it"
+    elif 300 <= number <= 399:
+        consequence = f"browsers do not reliably follow a {number}"
+    elif 400 <= number <= 599:
+        consequence = f"the client gets a {number} error and the Location header is ignored"
+    else:
+        consequence = "that is not a redirect status, so the browser does not follow it"
+    ctx.report(REDIRECT_NON_3XX, call, code=number, consequence=consequence)
+
+
+def _check_jsonify_positional(ctx: FileContext, call: ast.Call) -> None:
+    args = call.args
+    if len(args) != 2 or call.keywords or any(isinstance(a, ast.Starred) for a in args):
+        return
+    payload, last = args
+    if int_literal(payload) is not None or isinstance(payload, ast.Constant) and isinstance(payload.value, (int, float)):
+        return  # jsonify(1, 2): a list of numbers on purpose
+    number = int_literal(last)
+    if number is None:
+        number = http_status_member(ctx.model, last)
+    if number is None or not 100 <= number <= 599:
+        return
+    shown = source(payload, 30)
+    ctx.report(
+        STATUS_IN_JSONIFY,
+        last,
+        call=f"jsonify({shown}, {source(last, 20)})",
+        effect=f"serialises the list [{shown}, {number}] as the JSON body",
+        fix=f"return jsonify({shown}), {number}",
+    )
+
+
+def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
+    assert isinstance(call.func, ast.Attribute)
+    owner = call.func.value
+    qual = ctx.model.qualname(owner)
+    if qual is None:
+        value = ctx.model.value(owner)
+        qual = value[1] if value[0] == "q" else None
+    if qual not in REQUEST_MULTIDICTS:
+        return
+    default = call_arg(call, 1, "default")
+    if default is None or any(isinstance(a, ast.Starred) for a in call.args):
+        return
+    type_name = TYPE_NAMES.get(ctx.model.qualname(default) or "")
+    if type_name is None:
+        return
+    key = call_arg(call, 0, "key")
+    key_text = source(key, 30) if key is not None else "the key"
+    where = qual.rsplit(".", 1)[1]
+    ctx.report(
+        ARG_TYPE_AS_DEFAULT,
+        call,
+        call=source(call, 60),
+        type=type_name,
+        key=key_text,
+        fix=f"request.{where}.get({key_text}, type={source(default, 20)})",
+    )
+
+
+# ------------------------------------------------------------ FLK112
+
+_RAISES_CONTEXTS = re.compile(r"(?:^|\.)(?:raises|assertRaises\w*|assert_raises)$")
+
+
+def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
+    for stmt, parents in _all_statements(ctx.model):
+        call = statement_call(stmt)
+        if call is None or isinstance(stmt.value, ast.Await):  # type: ignore[attr-defined]
+            continue
+        qual = ctx.model.qualname(call.func)
+        if qual is None:
+            continue
+        if qual not in DISCARDED_BUILDERS and not facts.returns_response(qual):
+            continue
+        if _expects_exception(ctx.model, stmt, parents):
+            continue
+        shown = f"{source(call.func, 30)}(...)"
+        ctx.report(RESPONSE_NOT_RETURNED, call, call=shown)
+
+
+def _all_statements(model: FlaskModel) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:
+    yield from iter_statements(model.tree.body)
+    for class_node, _scope in model.classes.values():
+        yield from iter_statements(class_node.body)
+    for info in model.functions.values():
+        yield from iter_statements(info.node.body)
+
+
+def _expects_exception(model: FlaskModel, stmt: ast.stmt, parents: Tuple[ast.stmt, ...]) -> bool:
+    """The call runs for the exception it may raise: directly in a ``try``
+    body with handlers, or under ``pytest.raises`` / ``assertRaises``."""
+    for parent in parents:
+        if isinstance(parent, ast.Try) and parent.handlers and _inside(stmt, parent.body):
+            return True
+        if isinstance(parent, (ast.With, ast.AsyncWith)):
+            for item in parent.items:
+                expr = item.context_expr
+                callee = expr.func if isinstance(expr, ast.Call) else expr
+                text = source(callee, 80)
+                if _RAISES_CONTEXTS.search(text):
+                    return True
+    return False
+
+
+def _inside(stmt: ast.stmt, block: List[ast.stmt]) -> bool:
+    for item in block:
+        if item is stmt:
+            return True
+        for inner in ast.iter_child_nodes(item):
+            if isinstance(inner, ast.stmt) and not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if _inside(stmt, [inner]):
+                    return True
+    return False
+
+
+__all__ = ["check", "failure_signal"]

@@ -1,0 +1,266 @@
+"""Linting many files in one process: the ``flask-lint`` command and the
+parent process of ``flake8`` (before it forks its workers).
+
+Per project root, in the order the files were given:
+
+1. the index is built once (:meth:`ProjectIndex.build`): every file is read
+   and hashed; files that changed since the cache are parsed and summarised,
+   and the models of those that can involve Flask are handed over, within
+   :data:`MODEL_BUDGET` bytes of source, so that they are not parsed twice;
+2. each file is then answered from what the index already knows when that
+   gives the same findings as :func:`engine.analyse`, else by ``analyse``
+   itself:
+
+   * a parsed file that cannot involve Flask (``source.is_relevant``) and
+     that no other module registers functions from has no findings, and is
+     not parsed again;
+   * a file that can involve Flask takes its findings from the findings
+     cache when the file's hash and the index fingerprint (every summary the
+     index holds) are those they were computed with, else from the checkers
+     run over the model kept from step 1;
+   * anything else (a file outside the index, too big, broken, changed since
+     the index read it, registered from elsewhere) goes through ``analyse``
+     exactly as a single-file run does.
+
+The findings cache lives next to the index cache,
+``<root>/.flask-lint-cache/findings-<key>.json``, where the key covers
+flask-lint's code and the analysis options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .config import Config
+from .engine import AnalysisError, analyse, check_model
+from .index import (
+    _INDEXES,
+    CACHE_DIR,
+    ProjectIndex,
+    _blake2b,
+    cache_disabled,
+    code_fingerprint,
+    file_digest,
+    module_name,
+    read_cache_file,
+    root_of,
+    write_cache_file,
+)
+from .model import FlaskModel
+from .registry import Finding
+from .source import SourceError, read_source
+
+# Source bytes whose models are kept between building the index and running
+# the checkers (about 45 bytes of memory per byte of source): beyond it,
+# files are parsed a second time rather than held in memory.
+MODEL_BUDGET = 4 * 1024 * 1024
+FINDINGS_CACHES_KEPT = 4  # findings-*.json files per root (one per set of options)
+
+
+@dataclass
+class Result:
+    """One file's answer: findings, or the exception that stopped it."""
+
+    path: str
+    findings: Optional[List[Finding]] = None
+    error: Optional[BaseException] = None
+    text: Optional[str] = None  # the decoded source, when it was read
+    digest: Optional[str] = None  # hash of the bytes the findings are about
+
+
+def lint_files(files: Sequence[str], config: Config, use_cache: bool = True) -> List[Result]:
+    """Findings for every file, in the order given (see the module docstring)."""
+    groups: Dict[str, List[int]] = {}
+    for position, path in enumerate(files):
+        groups.setdefault(root_of(path), []).append(position)
+    results: List[Optional[Result]] = [None] * len(files)
+    for root, positions in groups.items():
+        for position, result in zip(positions, _lint_root(root, [files[p] for p in positions], config, use_cache)):
+            results[position] = result
+    return [r for r in results if r is not None]
+
+
+def _lint_root(root: str, files: List[str], config: Config, use_cache: bool) -> Iterable[Result]:
+    wanted = {os.path.relpath(os.path.abspath(path), root) for path in files}
+    kept: Dict[str, Tuple[str, FlaskModel]] = {}
+    budget = [MODEL_BUDGET]
+
+    def keep(rel: str, digest: str, model: FlaskModel, size: int) -> None:
+        if rel in wanted and size <= budget[0]:
+            budget[0] -= size
+            kept[rel] = (digest, model)
+
+    key = (root, use_cache)
+    index = _INDEXES.get(key)
+    if index is None:
+        try:
+            index = _INDEXES[key] = ProjectIndex.build(root, use_cache=use_cache, on_model=keep)
+        except Exception as exc:  # noqa: B902 - reported per file, as analyse() would
+            for path in files:
+                yield Result(path, error=exc)
+            return
+    cache = FindingsCache(root, config) if use_cache and not cache_disabled() else None
+    for path in files:
+        rel = os.path.relpath(os.path.abspath(path), root)
+        held = kept.pop(rel, None)
+        try:
+            yield _lint_one(path, rel, index, config, cache, held)
+        except Exception as exc:  # noqa: B902 - one bad file never stops the run
+            yield Result(path, error=exc)
+    if cache is not None:
+        cache.save(set(index.files))
+
+
+def _lint_one(
+    path: str,
+    rel: str,
+    index: ProjectIndex,
+    config: Config,
+    cache: Optional[FindingsCache],
+    held: Optional[Tuple[str, FlaskModel]],
+) -> Result:
+    facts = index.files.get(rel)
+    if facts is None or facts[1] is None:
+        return _analyse(path, index, config)
+    digest, relevant = facts
+    if not relevant:
+        external = index.externally_registered_modules()
+        if external and module_name(path, index.root)[0] in external:
+            return _analyse(path, index, config)
+        return Result(path, findings=[], digest=digest)
+    fingerprint = index.fingerprint()
+    if cache is not None:
+        hit = cache.get(rel, digest, fingerprint)
+        if hit is not None:
+            return Result(path, findings=hit, digest=digest)
+    if held is not None and held[0] == digest:
+        findings = check_model(path, held[1], index, config)
+        result = Result(path, findings=findings, digest=digest)
+    else:
+        result = _analyse(path, index, config)
+    if cache is not None and result.findings is not None and result.digest == digest:
+        cache.put(rel, digest, index.fingerprint(), result.findings)
+    return result
+
+
+def _analyse(path: str, index: ProjectIndex, config: Config) -> Result:
+    """What a single-file run does: read, parse, analyse (raising as it does)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    source = read_source(path, data)
+    findings = analyse(path, config, tree=source.tree, text=source.text, index=index)
+    return Result(path, findings=findings, text=source.text, digest=file_digest(data))
+
+
+def read_text(path: str) -> str:
+    return read_source(path).text
+
+
+# ------------------------------------------------------------------ cache
+
+
+class FindingsCache:
+    """Findings per file, valid for the file's hash and the index fingerprint
+    they were computed with; one file per set of analysis options."""
+
+    def __init__(self, root: str, config: Config) -> None:
+        self.root = root
+        options = json.dumps(dataclasses.asdict(config), sort_keys=True, default=_canonical)
+        key = _blake2b(f"{code_fingerprint()}\0{options}".encode(), digest_size=8).hexdigest()
+        self.name = f"findings-{key}.json"
+        data = read_cache_file(root, self.name)
+        entries = data.get("entries") if isinstance(data, dict) else None
+        self.entries: Dict[str, Any] = entries if isinstance(entries, dict) else {}
+        self.dirty = False
+
+    def get(self, rel: str, digest: str, fingerprint: str) -> Optional[List[Finding]]:
+        entry = self.entries.get(rel)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest or entry[1] != fingerprint:
+            return None
+        try:
+            return [Finding(*item) for item in entry[2]]
+        except TypeError:  # a damaged entry
+            return None
+
+    def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding]) -> None:
+        rows = [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings]
+        self.entries[rel] = [digest, fingerprint, rows]
+        self.dirty = True
+
+    def save(self, existing: Iterable[str]) -> None:
+        present = set(existing)
+        gone = [rel for rel in self.entries if rel not in present]
+        for rel in gone:
+            del self.entries[rel]
+        if not self.dirty and not gone:
+            return
+        write_cache_file(self.root, self.name, {"entries": self.entries})
+        self._prune()
+
+    def _prune(self) -> None:
+        folder = os.path.join(self.root, CACHE_DIR)
+        try:
+            olds = [e for e in os.scandir(folder) if e.name.startswith("findings-") and e.name.endswith(".json")]
+            olds.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+            for entry in olds[FINDINGS_CACHES_KEPT:]:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return repr(value)
+
+
+# ------------------------------------------------------------------ flake8
+
+
+def flake8_precompute(options: Any, config: Config) -> Dict[str, Tuple[str, List[Finding]]]:
+    """Findings of every file flake8 is about to check, computed in its
+    parent process (so ``--jobs N`` workers, forked afterwards, share one
+    index): absolute path -> (hash of the bytes, findings).  Files whose
+    answer is not found here are analysed by the plugin as before."""
+    paths = list(getattr(options, "filenames", None) or ["."])
+    if "-" in paths:
+        return {}
+    from flake8.discover_files import expand_paths
+
+    exclude = [*getattr(options, "exclude", ()), *getattr(options, "extend_exclude", ())]
+    files = list(
+        expand_paths(
+            paths=paths,
+            stdin_display_name=getattr(options, "stdin_display_name", "stdin"),
+            filename_patterns=getattr(options, "filename", ["*.py"]),
+            exclude=exclude,
+        )
+    )
+    files = sorted({f for f in files if f.endswith(".py") and os.path.isfile(f)})
+    out: Dict[str, Tuple[str, List[Finding]]] = {}
+    for result in lint_files(files, config):
+        if result.findings is not None and result.digest is not None:
+            out[os.path.abspath(result.path)] = (result.digest, result.findings)
+    return out
+
+
+def precomputed_findings(table: Dict[str, Tuple[str, List[Finding]]], path: str, text: str) -> Optional[List[Finding]]:
+    """The precomputed findings for ``path`` if flake8 read the same bytes."""
+    entry = table.get(os.path.abspath(path))
+    if entry is None:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return entry[1] if file_digest(data) == entry[0] else None
+
+
+__all__ = ["lint_files", "Result", "FindingsCache", "flake8_precompute", "precomputed_findings", "read_text", "AnalysisError"]

@@ -1,0 +1,643 @@
+"""Per-function context facts for the FLK4xx rules: a summary extension.
+
+For every function of a module the extension records, as JSON data:
+
+``u``   the context uses that nothing in the function covers: a list of
+        ``[what, line, need, attr, write, error_path]`` where ``what`` is a
+        canonical context local (``flask.request``...) or a helper call
+        (``url_for()``), ``need`` is :data:`APP` or :data:`REQUEST`, ``attr``
+        the attribute read or written (``""`` when unknown), ``write`` 1 for a
+        store and ``error_path`` 1 inside an ``except`` block;
+``c``   the calls it makes, ``[value, line, level]``: the callee as a model
+        value (``self.method`` resolved to the enclosing class) and the context
+        level the call runs under inside the function (``with app.app_context()``);
+``p``   the highest context level the function pushes itself;
+``dp``  the same, including the functions nested in it (for decorators);
+``d``   its decorators as values, ``[value, is_call, keyword names]``;
+``gen`` 1 for a generator;
+``gd``  1 when it checks ``has_request_context()`` / ``has_app_context()`` or
+        tests a proxy for truth: it is written to run without a context;
+``sa``  attributes it reads from ``self`` (only for functions that push a
+        request context: the options a Celery task base class reads);
+``im``  the imports in its body, ``[modules, level]``;
+``ho``  the parameters it hands to another thread, process or greenlet,
+        ``[param, kind, api]``, also from a nested function (``def run_async(f):
+        Thread(target=f).start()``, or a decorator whose wrapper does it).
+
+Under ``i`` the extension also keeps the module-level imports, ``[modules,
+level]`` with the context pushed around them (``with app.app_context():``).
+
+Levels: 0 none, :data:`APP` an app context, :data:`REQUEST` a request context
+(which also pushes an app context).  Uses inside ``try`` blocks that catch
+``RuntimeError`` (or ``Exception``) are not recorded.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+
+from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg
+from ..summary import summary_extension
+from ._context_apis import BACKGROUND_TASK, DIRECT, POOL_FAMILIES, POOL_METHODS, RUN_IN_EXECUTOR, Api
+
+APP = 1
+REQUEST = 2
+
+LOCAL_NEED: Dict[str, int] = {
+    "flask.request": REQUEST,
+    "flask.session": REQUEST,
+    "flask.g": APP,
+    "flask.current_app": APP,
+}
+HELPER_NEED: Dict[str, int] = {
+    "flask.url_for": APP,
+    "flask.render_template": APP,
+    "flask.render_template_string": APP,
+    "flask.stream_template": APP,
+    "flask.stream_template_string": APP,
+    "flask.jsonify": APP,
+    "flask.flash": REQUEST,
+    "flask.get_flashed_messages": REQUEST,
+}
+GUARDS = frozenset(
+    {
+        "flask.has_request_context",
+        "flask.has_app_context",
+        "flask.ctx.has_request_context",
+        "flask.ctx.has_app_context",
+    }
+)
+PUSH_METHODS: Dict[str, int] = {"app_context": APP, "test_request_context": REQUEST, "request_context": REQUEST}
+COPY_WRAPPER = "flask.copy_current_request_context"
+STREAM_WRAPPER = "flask.stream_with_context"
+WITH_APPCONTEXT = "flask.cli.with_appcontext"
+CONTEXTVARS_RUN = frozenset({"contextvars.copy_context.run"})
+
+# Exceptions whose handlers swallow "Working outside of ... context".
+_CATCHES = frozenset({"RuntimeError", "Exception", "BaseException"})
+# Call roots that can never be project functions (keeps summaries small).
+_EXTERNAL_ROOTS = frozenset(
+    {
+        "builtins", "flask", "werkzeug", "os", "sys", "re", "json", "time", "datetime", "logging", "typing",
+        "functools", "itertools", "collections", "threading", "asyncio", "concurrent", "multiprocessing",
+        "contextvars", "math", "random", "uuid", "hashlib", "base64", "subprocess", "shutil", "io",
+    }
+)
+_HANDOVER_NAMES = frozenset(
+    {name.rpartition(".")[2] for name in DIRECT}
+    | {name for methods in POOL_METHODS.values() for name in methods}
+    | {"run_in_executor", "start_background_task"}
+)
+_ATTR_BUILTINS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+_TRY_TYPES: Tuple[type, ...] = (ast.Try,) + tuple(t for t in (getattr(ast, "TryStar", None),) if t is not None)
+_MAX_USES = 24
+_MAX_CALLS = 200
+
+
+# --------------------------------------------------------------------------
+# Names and values shared with the checkers
+# --------------------------------------------------------------------------
+
+
+_FLASK_NAMES: weakref.WeakKeyDictionary[FlaskModel, FrozenSet[str]] = weakref.WeakKeyDictionary()
+
+
+def flask_names(model: FlaskModel) -> FrozenSet[str]:
+    """Names bound anywhere in the module to an import from Flask: only those
+    can name a context local or a helper (a cheap filter before ``qualname``)."""
+    names = _FLASK_NAMES.get(model)
+    if names is None:
+        scopes: List[Scope] = [model.module_scope]
+        scopes += [info.scope for info in model.functions.values()]
+        scopes += [scope for _node, scope in model.classes.values()]
+        found: Set[str] = set()
+        for scope in scopes:
+            for name, bindings in scope.bindings.items():
+                for binding in bindings:
+                    if binding.kind == "import" and binding.qualname and binding.qualname.split(".", 1)[0] == "flask":
+                        found.add(name)
+        names = _FLASK_NAMES[model] = frozenset(found)
+    return names
+
+
+def _root_id(node: ast.AST) -> Optional[str]:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def local_of(model: FlaskModel, node: ast.AST) -> Optional[str]:
+    """``flask.request`` & co. when ``node`` names a context local (through imports)."""
+    if isinstance(node, (ast.Name, ast.Attribute)) and _root_id(node) in flask_names(model):
+        qual = model.qualname(node)
+        if qual in LOCAL_NEED:
+            return qual
+    return None
+
+
+def flask_qualname(model: FlaskModel, node: ast.AST) -> Optional[str]:
+    """``model.qualname`` for names imported from Flask, None for anything else."""
+    if _root_id(node) in flask_names(model):
+        return model.qualname(node)
+    return None
+
+
+def self_class(model: FlaskModel, name: str, scope: Scope) -> Optional[Tuple[str, str]]:
+    """("self" | "cls", class qualname) when ``name`` is the first parameter of a method."""
+    found = model.lookup(name, scope)
+    if found is None:
+        return None
+    where, bindings = found
+    if where.kind != "function" or len(bindings) != 1 or bindings[0].kind != "param":
+        return None
+    if not where.params or where.params[0] != name:
+        return None
+    parent = where.parent
+    if parent is None or parent.kind != "class" or not isinstance(where.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    decorators = {model.qualname(d) for d in where.node.decorator_list}
+    if "builtins.staticmethod" in decorators:
+        return None
+    if "builtins.classmethod" in decorators:
+        return ("cls", parent.qualname)
+    return ("self", parent.qualname)
+
+
+def callable_value(model: FlaskModel, expr: ast.AST, scope: Optional[Scope] = None) -> Value:
+    """``model.value`` that also resolves ``self.method`` and ``cls.method``."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        owner = self_class(model, expr.value.id, scope or model.scope_of(expr.value))
+        if owner is not None:
+            kind, class_qual = owner
+            base: Value = ("q", class_qual) if kind == "cls" else ("new", ("q", class_qual), "self")
+            return ("m", base, expr.attr)
+    return model.value(expr, scope)
+
+
+def pushed_level(model: FlaskModel, expr: Optional[ast.AST]) -> int:
+    """The context ``app.app_context()`` / ``app.test_request_context()`` pushes (0: none)."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        return PUSH_METHODS.get(expr.func.attr, 0)
+    return 0
+
+
+def push_statement(model: FlaskModel, stmt: ast.stmt) -> int:
+    """``app.app_context().push()`` or ``ctx.push()`` with ``ctx = app.app_context()``."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return 0
+    func = stmt.value.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "push" and not stmt.value.args):
+        return 0
+    receiver = func.value
+    if isinstance(receiver, ast.Call):
+        return pushed_level(model, receiver)
+    if isinstance(receiver, ast.Name):
+        found = model.lookup(receiver.id, model.scope_of(receiver))
+        if found is not None:
+            _where, bindings = found
+            return max((pushed_level(model, b.node) for b in bindings if b.kind == "assign"), default=0)
+    return 0
+
+
+def catches_runtime_error(model: FlaskModel, handlers: List[ast.ExceptHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for item in types:
+            qual = model.qualname(item)
+            if qual is not None and qual.rpartition(".")[2] in _CATCHES:
+                return True
+    return False
+
+
+def _suppresses_runtime_error(model: FlaskModel, expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Call) and model.qualname(expr.func) == "contextlib.suppress":
+        return any((model.qualname(a) or "").rpartition(".")[2] in _CATCHES for a in expr.args)
+    return False
+
+
+def imported_modules(model: FlaskModel, node: ast.AST) -> List[str]:
+    """Modules an import statement may execute (``from x import y``: x, and x.y
+    when y is a submodule)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    module = node.module or ""
+    if node.level:
+        package = model.module if model.is_package else model.module.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if node.level > 1:
+            parts = parts[: max(0, len(parts) - (node.level - 1))]
+        module = ".".join(parts + ([module] if module else []))
+    out = [module] if module else []
+    out += [f"{module}.{alias.name}" if module else alias.name for alias in node.names if alias.name != "*"]
+    return out
+
+
+def module_level_imports(model: FlaskModel) -> List[List[Any]]:
+    """``[modules, level]`` for the imports that run when the module is imported
+    (not those inside functions), with the context pushed around them."""
+    out: List[List[Any]] = []
+
+    def block(stmts: List[ast.stmt], level: int) -> None:
+        for stmt in stmts:
+            level = max(level, push_statement(model, stmt))
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                out.append([imported_modules(model, stmt), level])
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                inner = max([level] + [pushed_level(model, item.context_expr) for item in stmt.items])
+                block(stmt.body, inner)
+            else:
+                for _name, value in ast.iter_fields(stmt):
+                    if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                        block(value, level)
+                    elif isinstance(value, list) and value and isinstance(value[0], ast.ExceptHandler):
+                        for handler in value:
+                            block(handler.body, level)
+
+    block(model.tree.body, 0)
+    return out
+
+
+def _str_const(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _keep_call(value: Value) -> bool:
+    if value == UNKNOWN:
+        return False
+    if value[0] == "q":
+        return value[1].split(".", 1)[0] not in _EXTERNAL_ROOTS
+    return value[0] in ("m", "new")
+
+
+# --------------------------------------------------------------------------
+# The scan
+# --------------------------------------------------------------------------
+
+
+class Scanner:
+    """One pass over a function body (or a lambda, or a generator expression)."""
+
+    def __init__(self, model: FlaskModel, self_name: Optional[str] = None) -> None:
+        self.model = model
+        self.self_name = self_name
+        self.uses: List[List[Any]] = []
+        self.calls: List[List[Any]] = []
+        self.call_nodes: List[Tuple[ast.Call, int]] = []
+        self.push = 0
+        self.guarded = False
+        self.self_attrs: Set[str] = set()
+        self.imports: List[List[Any]] = []  # [modules, level] of imports in the body
+        self.flask = flask_names(model)
+        self._handlers = 0  # inside an except block: an error path
+        self.handovers: List[ast.Call] = []  # calls that may hand work to a thread
+
+    # --------------------------------------------------------- traversal
+
+    def block(self, stmts: List[ast.stmt], level: int, protected: bool) -> None:
+        for stmt in stmts:
+            pushed = push_statement(self.model, stmt)
+            if pushed:
+                self.push = max(self.push, pushed)
+                level = max(level, pushed)
+            self.visit(stmt, level, protected)
+
+    def visit(self, node: ast.AST, level: int, protected: bool) -> None:
+        if isinstance(node, ast.expr):
+            self.expr(node, level, protected)
+        else:
+            self.statement(node, level, protected)
+
+    def expr(self, node: ast.expr, level: int, protected: bool) -> None:
+        kind = type(node)
+        if kind is ast.Name:
+            if node.id in self.flask:  # type: ignore[attr-defined]
+                local = local_of(self.model, node)
+                if local is not None:
+                    self._use(local, node, level, protected)
+            return
+        if kind is ast.Constant:
+            return
+        if kind is ast.Attribute:
+            if self._attribute(node, level, protected):  # type: ignore[arg-type]
+                return
+        elif kind is ast.Call:
+            if self._call(node, level, protected):  # type: ignore[arg-type]
+                return
+        elif kind is ast.Lambda:
+            args = node.args  # type: ignore[attr-defined]
+            for default in list(args.defaults) + [d for d in args.kw_defaults if d is not None]:
+                self.expr(default, level, protected)
+            return
+        elif kind is ast.Compare:
+            if self._membership(node, level, protected):  # type: ignore[arg-type]
+                return
+        elif kind is ast.BoolOp:
+            if any(self._is_guard(v) for v in node.values):  # type: ignore[attr-defined]
+                self.guarded = True
+        elif kind is ast.IfExp:
+            if self._is_guard(node.test):  # type: ignore[attr-defined]
+                self.guarded = True
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expr(child, level, protected)
+            elif isinstance(child, (ast.comprehension, ast.keyword, ast.arguments)):
+                for sub in ast.iter_child_nodes(child):
+                    if isinstance(sub, ast.expr):
+                        self.expr(sub, level, protected)
+
+    def statement(self, node: ast.AST, level: int, protected: bool) -> None:
+        model = self.model
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # Only what runs now: decorators and default values.
+            for decorator in node.decorator_list:
+                self.expr(decorator, level, protected)
+            for default in list(node.args.defaults) + [d for d in node.args.kw_defaults if d is not None]:
+                self.expr(default, level, protected)
+            return
+        if isinstance(node, ast.ClassDef):
+            for expr in list(node.decorator_list) + list(node.bases) + [k.value for k in node.keywords]:
+                self.expr(expr, level, protected)
+            self.block(node.body, level, protected)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.imports.append([imported_modules(model, node), level])
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            inner, inner_protected = level, protected
+            for item in node.items:
+                self.expr(item.context_expr, level, protected)
+                if item.optional_vars is not None:
+                    self.expr(item.optional_vars, level, protected)
+                pushed = pushed_level(model, item.context_expr)
+                if pushed:
+                    self.push = max(self.push, pushed)
+                    inner = max(inner, pushed)
+                if _suppresses_runtime_error(model, item.context_expr):
+                    inner_protected = True
+            self.block(node.body, inner, inner_protected)
+            return
+        if isinstance(node, _TRY_TYPES):
+            catches = catches_runtime_error(model, node.handlers)  # type: ignore[attr-defined]
+            self.block(node.body, level, protected or catches)  # type: ignore[attr-defined]
+            self._handlers += 1
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self.block(handler.body, level, protected)
+            self._handlers -= 1
+            self.block(node.orelse, level, protected)  # type: ignore[attr-defined]
+            self.block(node.finalbody, level, protected)  # type: ignore[attr-defined]
+            return
+        if isinstance(node, (ast.If, ast.While, ast.Assert)):
+            if self._is_guard(node.test):
+                self.guarded = True
+        for _name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    self.block(value, level, protected)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.expr):
+                            self.expr(item, level, protected)
+                        elif isinstance(item, ast.AST):
+                            self.statement(item, level, protected)
+            elif isinstance(value, ast.expr):
+                self.expr(value, level, protected)
+            elif isinstance(value, ast.AST) and not isinstance(value, (ast.expr_context, ast.operator)):
+                self.statement(value, level, protected)
+
+    # ------------------------------------------------------------ facts
+
+    def _use(self, local: str, node: ast.AST, level: int, protected: bool, attr: str = "", write: bool = False) -> None:
+        need = LOCAL_NEED.get(local) or HELPER_NEED.get(local, APP)
+        if protected or need <= level or len(self.uses) >= _MAX_USES:
+            return
+        shown = local if local in LOCAL_NEED else local.rpartition(".")[2] + "()"
+        self.uses.append([shown, getattr(node, "lineno", 0), need, attr, 1 if write else 0, 1 if self._handlers else 0])
+
+    def _is_guard(self, test: ast.AST) -> bool:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        if isinstance(test, ast.Call) and _root_id(test.func) in self.flask and self.model.qualname(test.func) in GUARDS:
+            return True
+        return local_of(self.model, test) is not None
+
+    def _attribute(self, node: ast.Attribute, level: int, protected: bool) -> bool:
+        model = self.model
+        if _root_id(node) not in self.flask:
+            if (
+                self.self_name is not None
+                and isinstance(node.value, ast.Name)
+                and node.value.id == self.self_name
+                and isinstance(node.ctx, ast.Load)
+            ):
+                self.self_attrs.add(node.attr)
+            return False
+        base = local_of(model, node.value)
+        if base is not None:
+            self._use(base, node, level, protected, attr=node.attr, write=isinstance(node.ctx, (ast.Store, ast.Del)))
+            return True
+        local = local_of(model, node)
+        if local is not None:
+            self._use(local, node, level, protected)
+            return True
+        if (
+            self.self_name is not None
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.self_name
+            and isinstance(node.ctx, ast.Load)
+        ):
+            self.self_attrs.add(node.attr)
+        return False
+
+    def _call(self, node: ast.Call, level: int, protected: bool) -> bool:
+        """Record the call; True when its children need no further visit."""
+        model = self.model
+        func = node.func
+        qual = model.qualname(func) if _root_id(func) in self.flask else None
+        if qual is None and isinstance(func, ast.Name) and func.id in _ATTR_BUILTINS:
+            qual = model.qualname(func)
+        if qual in GUARDS:
+            self.guarded = True
+            return True
+        if qual in HELPER_NEED:
+            self._use(qual, node, level, protected)
+        elif qual in ("builtins.getattr", "builtins.hasattr", "builtins.setattr", "builtins.delattr") and node.args:
+            name = _str_const(node.args[1]) if len(node.args) > 1 else None
+            if self.self_name is not None and isinstance(node.args[0], ast.Name) and node.args[0].id == self.self_name:
+                if name:
+                    self.self_attrs.add(name)
+            local = local_of(model, node.args[0])
+            if local is not None:
+                write = qual in ("builtins.setattr", "builtins.delattr")
+                self._use(local, node, level, protected, attr=name or "", write=write)
+                for arg in node.args[1:]:
+                    self.visit(arg, level, protected)
+                return True
+        elif isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault") and node.args:
+            local = local_of(model, func.value)
+            name = _str_const(node.args[0])
+            if local == "flask.g" and name is not None:
+                self._use(local, node, level, protected, attr=name, write=func.attr == "setdefault")
+                for arg in node.args[1:]:
+                    self.visit(arg, level, protected)
+                return True
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if last in _HANDOVER_NAMES:
+            self.handovers.append(node)
+        if qual is None or qual not in HELPER_NEED:
+            value = callable_value(model, func)
+            if _keep_call(value) and len(self.calls) < _MAX_CALLS:
+                self.calls.append([value, node.lineno, level])
+                self.call_nodes.append((node, level))
+        return False
+
+    def _membership(self, node: ast.Compare, level: int, protected: bool) -> bool:
+        """``"user" in g``: a read of ``g.user``."""
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            local = local_of(self.model, node.comparators[0])
+            name = _str_const(node.left)
+            if local is not None and name is not None:
+                self._use(local, node, level, protected, attr=name)
+                return True
+        return False
+
+
+def scan_nodes(model: FlaskModel, nodes: List[ast.AST], self_name: Optional[str] = None) -> Scanner:
+    scanner = Scanner(model, self_name)
+    for node in nodes:
+        if isinstance(node, ast.stmt):
+            scanner.block([node], 0, False)
+        else:
+            scanner.visit(node, 0, False)
+    return scanner
+
+
+def scan_function(model: FlaskModel, info: FunctionInfo) -> Scanner:
+    self_name = info.scope.params[0] if info.class_node is not None and info.scope.params else None
+    scanner = Scanner(model, self_name)
+    scanner.block(info.node.body, 0, False)
+    return scanner
+
+
+def decorator_facts(model: FlaskModel, info: FunctionInfo) -> List[List[Any]]:
+    outer = info.scope.parent or model.module_scope
+    out: List[List[Any]] = []
+    for decorator in info.node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        func = call.func if call is not None else decorator
+        keywords = [k.arg for k in call.keywords if k.arg] if call is not None else []
+        out.append([callable_value(model, func, outer), 1 if call is not None else 0, keywords])
+    return out
+
+
+def _pool_call(model: FlaskModel, receiver: ast.AST) -> Optional[str]:
+    """The pool family of ``receiver`` when this module creates it (``with
+    ThreadPoolExecutor() as ex``, ``ex = ThreadPoolExecutor()``)."""
+    creation: Optional[ast.AST] = receiver if isinstance(receiver, ast.Call) else None
+    if isinstance(receiver, ast.Name):
+        found = model.lookup(receiver.id, model.scope_of(receiver))
+        if found is not None:
+            where, bindings = found
+            if len(bindings) == 1 and bindings[0].kind == "assign":
+                creation = bindings[0].node
+            elif bindings and all(b.kind == "other" for b in bindings) and isinstance(
+                where.node, (ast.FunctionDef, ast.AsyncFunctionDef)
+            ):
+                for node in model.walk_function(where.node):
+                    if isinstance(node, (ast.With, ast.AsyncWith)):
+                        for item in node.items:
+                            if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == receiver.id:
+                                creation = item.context_expr
+    if isinstance(creation, ast.Call):
+        return POOL_FAMILIES.get(model.qualname(creation.func) or "")
+    return None
+
+
+def local_hand_over(model: FlaskModel, call: ast.Call) -> Optional[Api]:
+    """The hand-over API of ``call`` when this module alone tells (no index)."""
+    qual = model.qualname(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    if qual in DIRECT:
+        return DIRECT[qual]
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr == "run_in_executor":
+            return RUN_IN_EXECUTOR
+        if func.attr == "start_background_task":
+            return BACKGROUND_TASK
+        if any(func.attr in methods for methods in POOL_METHODS.values()):
+            family = _pool_call(model, func.value)
+            if family is not None:
+                return POOL_METHODS[family].get(func.attr)
+    return None
+
+
+def handed_params(model: FlaskModel, calls: List[ast.Call]) -> List[Tuple[str, List[Any]]]:
+    """(function owning the parameter, [param, kind, api]) for each hand-over
+    whose callable is a parameter of this function or of an enclosing one."""
+    out: List[Tuple[str, List[Any]]] = []
+    for call in calls:
+        api = local_hand_over(model, call)
+        if api is None or api.target is None:
+            continue
+        target = call_arg(call, api.target[0], api.target[1])
+        if isinstance(target, ast.Call) and model.qualname(target.func) == "functools.partial" and target.args:
+            target = target.args[0]
+        if not isinstance(target, ast.Name):
+            continue
+        found = model.lookup(target.id, model.scope_of(target))
+        if found is None:
+            continue
+        where, bindings = found
+        if where.kind == "function" and len(bindings) == 1 and bindings[0].kind == "param":
+            out.append((where.qualname, [target.id, api.kind, api.label]))
+    return out
+
+
+@summary_extension("context")
+def context_facts(model: FlaskModel) -> Dict[str, Any]:
+    """The FLK4xx facts of every function in the module (see the module docstring)."""
+    facts: Dict[str, Dict[str, Any]] = {}
+    deep: Dict[str, int] = {}
+    handed_over: Dict[str, List[List[Any]]] = {}
+    for info in model.functions.values():
+        scanner = scan_function(model, info)
+        entry: Dict[str, Any] = {}
+        if scanner.uses:
+            entry["u"] = scanner.uses
+        if scanner.calls:
+            entry["c"] = scanner.calls
+        if scanner.push:
+            entry["p"] = scanner.push
+            scope: Optional[Scope] = info.scope
+            while scope is not None:
+                if scope.kind == "function":
+                    deep[scope.qualname] = max(deep.get(scope.qualname, 0), scanner.push)
+                scope = scope.parent
+        if info.node.decorator_list:
+            entry["d"] = decorator_facts(model, info)
+        if info.is_generator:
+            entry["gen"] = 1
+        if scanner.guarded:
+            entry["gd"] = 1
+        if scanner.push == REQUEST and scanner.self_attrs:
+            entry["sa"] = sorted(scanner.self_attrs)
+        if scanner.imports:
+            entry["im"] = scanner.imports
+        for owner, handed in handed_params(model, scanner.handovers):
+            handed_over.setdefault(owner, []).append(handed)
+        if entry:
+            facts[info.qualname] = entry
+    for qual, handed_list in handed_over.items():
+        facts.setdefault(qual, {})["ho"] = handed_list
+    for qual, level in deep.items():
+        facts.setdefault(qual, {})["dp"] = level
+    return {"f": facts, "i": module_level_imports(model)}

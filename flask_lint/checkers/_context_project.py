@@ -1,0 +1,300 @@
+"""Project-wide context facts for the FLK4xx rules, computed once per index.
+
+:class:`Project` gathers the ``context`` summary extension of every module and
+answers "which context locals does this function use, directly or through the
+project functions it calls", following calls across modules with the index.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import deque
+from typing import Any, Deque, Dict, Iterable, List, Optional, Set, Tuple
+
+from ..index import NOTHING, Obj, ProjectIndex
+from ..model import FlaskModel, Value
+from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
+
+# (function qualname, use, context level the use runs under)
+Found = Tuple[str, Tuple[Any, ...], int]
+
+# Attributes of celery.Task itself: reading them is not an option of the project.
+CELERY_TASK_ATTRS = frozenset(
+    {
+        "run", "request", "name", "app", "apply_async", "delay", "retry", "backend", "update_state", "subtask",
+        "s", "si", "signature", "max_retries", "default_retry_delay", "bind", "acks_late", "ignore_result",
+        "on_failure", "on_success", "on_retry", "after_return", "__call__", "__class__", "__self__", "__wrapped__",
+    }
+)
+
+
+class Project:
+    """The ``context`` facts of every module, and searches over them."""
+
+    def __init__(self, index: ProjectIndex, overlay: Optional[Dict[str, Any]] = None) -> None:
+        self.index = index
+        self.facts: Dict[str, Dict[str, Any]] = {}
+        for _module, data in index.extension("context"):
+            if isinstance(data, dict):
+                functions = data.get("f")
+                if isinstance(functions, dict):
+                    self.facts.update(functions)
+        if overlay:
+            self.facts.update(overlay)
+        self._reach: Dict[Tuple[str, int], List[Found]] = {}
+        self._decorator_push: Dict[str, int] = {}
+        self._task_classes: Optional[Dict[str, Optional[Set[str]]]] = None
+        self._runs_under: Optional[Dict[str, int]] = None
+        self._plain: Dict[str, bool] = {}
+        self._import_levels: Optional[Dict[str, int]] = None
+
+    # ------------------------------------------------------------- facts
+
+    def get(self, qual: str) -> Dict[str, Any]:
+        return self.facts.get(qual) or {}
+
+    def evaluate(self, value: Value) -> Obj:
+        if not isinstance(value, tuple) or value == ("?",):
+            return NOTHING
+        return self.index.evaluate(value)
+
+    def callees(self, value: Value) -> List[str]:
+        """Project functions a call of ``value`` runs (a class runs its ``__init__``)."""
+        obj = self.evaluate(value)
+        if obj[0] in ("function", "method"):
+            return [obj[1]]
+        if obj[0] == "class" and self._plain_class(obj[1]):
+            init = self.index.find_method(obj[1], "__init__")
+            return [init] if init else []
+        return []
+
+    def _plain_class(self, class_qual: str) -> bool:
+        """A class whose call surely runs its ``__init__``: no ``__new__`` and no
+        third-party base (WTForms fields, for one, return an UnboundField)."""
+        if class_qual not in self._plain:
+            bases = self.index.base_qualnames(class_qual)
+            self._plain[class_qual] = self.index.find_method(class_qual, "__new__") is None and all(
+                b.startswith("builtins.") or b in ("abc.ABC", "object") for b in bases
+            )
+        return self._plain[class_qual]
+
+    def module_of(self, qual: str) -> Optional[str]:
+        entry = self.index.functions.get(qual)
+        return entry[0] if entry else None
+
+    def decorators(self, qual: str) -> List[Tuple[Obj, bool, Tuple[str, ...]]]:
+        out = []
+        for item in self.get(qual).get("d", ()):
+            value, is_call, keywords = item[0], bool(item[1]), tuple(item[2])
+            out.append((self.evaluate(value), is_call, keywords))
+        return out
+
+    def has_decorator(self, qual: str, dotted: str) -> bool:
+        return any(obj == ("external", dotted) for obj, _call, _kw in self.decorators(qual))
+
+    def decorator_push(self, qual: str) -> int:
+        """The context a function's decorators push around it (0: none)."""
+        if qual not in self._decorator_push:
+            level = 0
+            for obj, _is_call, _kw in self.decorators(qual):
+                if obj == ("external", WITH_APPCONTEXT):
+                    level = max(level, APP)
+                elif obj in (("external", COPY_WRAPPER), ("external", STREAM_WRAPPER)):
+                    level = max(level, REQUEST)
+                elif obj[0] == "function":
+                    level = max(level, int(self.get(obj[1]).get("dp", 0) or 0))
+            self._decorator_push[qual] = level
+        return self._decorator_push[qual]
+
+    # ------------------------------------------------------------ search
+
+    def reach(self, qual: str, level: int = 0) -> List[Found]:
+        """Every context use of ``qual`` and the functions it calls, breadth first.
+
+        ``level`` is the context the caller provides.  Each use comes with
+        the level it runs under; guarded functions (``has_request_context()``)
+        are skipped with their callees.  Complete and order-independent, so
+        linting one file gives the answers the whole project gets.
+        """
+        key = (qual, level)
+        if key in self._reach:
+            return self._reach[key]
+        found: List[Found] = []
+        start = (qual, max(level, self.decorator_push(qual)))
+        seen: Set[Tuple[str, int]] = {start}
+        queue: Deque[Tuple[str, int]] = deque([start])
+        while queue:
+            current, current_level = queue.popleft()
+            facts = self.get(current)
+            if facts.get("gd"):
+                continue
+            for use in facts.get("u", ()):
+                found.append((current, tuple(use), current_level))
+            for call in facts.get("c", ()):
+                value, _line, call_level = call[0], call[1], call[2]
+                for callee in self.callees(value):
+                    state = (callee, max(current_level, int(call_level), self.decorator_push(callee)))
+                    if state not in seen:
+                        seen.add(state)
+                        queue.append(state)
+        self._reach[key] = found
+        return found
+
+    def uses_from(self, roots: Iterable[Tuple[str, int]]) -> List[Found]:
+        out: List[Found] = []
+        for qual, level in roots:
+            out.extend(self.reach(qual, level))
+        return out
+
+    # ---------------------------------------------------- import time
+
+    def runs_under(self) -> Dict[str, int]:
+        """The highest context each project function is called under anywhere:
+        views, hooks and error handlers run in a request, a call inside
+        ``with app.app_context()`` in an app context, and callees inherit it."""
+        if self._runs_under is None:
+            levels: Dict[str, int] = {}
+            queue: Deque[str] = deque()
+
+            def lift(qual: str, level: int) -> None:
+                if level > levels.get(qual, 0):
+                    levels[qual] = level
+                    queue.append(qual)
+
+            for _module, summary in self.index.iter_modules():
+                for kind, slot in (("routes", 4), ("handlers", 3), ("hooks", 2)):
+                    for fact in summary.get(kind, ()):
+                        if len(fact) > slot:
+                            obj = self.evaluate(fact[slot])
+                            if obj[0] == "function":
+                                lift(obj[1], REQUEST)
+            for facts in self.facts.values():
+                for call in facts.get("c", ()):
+                    if int(call[2]) > 0:
+                        for callee in self.callees(call[0]):
+                            lift(callee, int(call[2]))
+            while queue:
+                qual = queue.popleft()
+                level = levels[qual]
+                for call in self.get(qual).get("c", ()):
+                    for callee in self.callees(call[0]):
+                        lift(callee, max(level, int(call[2])))
+            self._runs_under = levels
+        return self._runs_under
+
+    def import_level(self, module: str) -> int:
+        """The context a module may be imported under (0: none known).
+
+        The highest over its import sites: a module-level import runs under
+        the importing module's own level (and any ``with app.app_context()``
+        around it), an import inside a function under the context that
+        function runs in.  Alembic's ``env.py`` runs inside ``flask db``,
+        with an app context.  When a module is imported in several ways the
+        highest wins: flask-lint cannot know which import comes first.
+        """
+        if self._import_levels is None:
+            modules = self.index.modules
+            runs = self.runs_under()
+            levels: Dict[str, int] = {}
+            edges: Dict[str, List[str]] = {}
+            for name, data in self.index.extension("context"):
+                if not isinstance(data, dict):
+                    continue
+                for names, level in data.get("i", ()):
+                    if any(n == "alembic" or n.startswith("alembic.") for n in names):
+                        # env.py and revision files run inside `flask db`, in an app context.
+                        levels[name] = max(levels.get(name, 0), APP)
+                    for imported in names:
+                        if imported in modules and imported != name:
+                            levels[imported] = max(levels.get(imported, 0), int(level))
+                            edges.setdefault(name, []).append(imported)
+                for qual, facts in (data.get("f") or {}).items():
+                    for names, level in facts.get("im", ()):
+                        site = max(int(level), runs.get(qual, 0))
+                        for imported in names:
+                            if imported in modules and imported != name:
+                                levels[imported] = max(levels.get(imported, 0), site)
+            queue: Deque[str] = deque(m for m, level in levels.items() if level > 0)
+            while queue:
+                current = queue.popleft()
+                for child in edges.get(current, ()):
+                    if levels[current] > levels.get(child, 0):
+                        levels[child] = levels[current]
+                        queue.append(child)
+            self._import_levels = levels
+        return self._import_levels.get(module, 0)
+
+    # ------------------------------------------------------------- tasks
+
+    def request_pushing_classes(self) -> Dict[str, Optional[Set[str]]]:
+        """Project classes with a method that pushes a request context.
+
+        Maps each class (and its project subclasses) to the options its
+        pushing method reads from ``self`` (None when the push does not
+        depend on any: it is unconditional).
+        """
+        if self._task_classes is None:
+            own: Dict[str, Optional[Set[str]]] = {}
+            for class_qual, (_module, info) in self.index.classes.items():
+                pushing = False
+                options: Set[str] = set()
+                for method in info.get("methods", ()):
+                    facts = self.get(f"{class_qual}.{method}")
+                    if int(facts.get("p", 0) or 0) >= REQUEST:
+                        pushing = True
+                        options |= set(facts.get("sa", ())) - CELERY_TASK_ATTRS
+                if pushing:
+                    own[class_qual] = options or None
+            result: Dict[str, Optional[Set[str]]] = dict(own)
+            if own:
+                for class_qual in self.index.classes:
+                    if class_qual not in result:
+                        for ancestor in self._project_ancestors(class_qual):
+                            if ancestor in own:
+                                result[class_qual] = own[ancestor]
+                                break
+            self._task_classes = result
+        return self._task_classes
+
+    def is_task_class(self, class_qual: str) -> bool:
+        """A Celery task base: derives from celery's Task, or is named like one."""
+        if class_qual.rpartition(".")[2].endswith("Task"):
+            return True
+        return any(b.startswith("celery") or b.endswith("Task") for b in self.index.base_qualnames(class_qual))
+
+    def _project_ancestors(self, class_qual: str) -> List[str]:
+        out: List[str] = []
+        stack = [class_qual]
+        seen: Set[str] = set()
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.index.classes:
+                continue
+            seen.add(current)
+            for base in self.index.classes[current][1].get("bases", ()):
+                obj = self.evaluate(base)
+                if obj[0] == "class":
+                    out.append(obj[1])
+                    stack.append(obj[1])
+        return out
+
+
+_PROJECTS: weakref.WeakKeyDictionary[ProjectIndex, Tuple[object, Project]] = weakref.WeakKeyDictionary()
+
+
+def project_for(index: ProjectIndex, model: FlaskModel, path: str) -> Project:
+    """The project facts for ``index``, memoised on it until it changes."""
+    here = index.module_for_path(path)
+    if here is None or "x:context" not in here or index.modules.get(model.module) is not here:
+        # The file is outside the index, or shadowed by a namesake: its own facts on top.
+        return Project(index, context_facts(model)["f"])
+    memoised = getattr(index, "memoised", None)
+    if memoised is not None:
+        project: Project = memoised("context", Project)
+        return project
+    entry = _PROJECTS.get(index)  # an index without family memos: keyed on its module table
+    if entry is not None and entry[0] is index.modules:
+        return entry[1]
+    fresh = Project(index)
+    _PROJECTS[index] = (index.modules, fresh)
+    return fresh

@@ -1,0 +1,301 @@
+"""FLK1xx helpers: which functions answer requests, and what the project
+index knows about the functions they call.
+
+:func:`responders` lists the views, error handlers and request hooks of a
+file with their role, whether they are Flask-RESTful/RESTX ``Resource``
+methods, and whether their decorators hand the return value to Flask
+unchanged (``transparent``).  :class:`ProjectFacts` reads the ``responses``
+summary extension (:mod:`._responses_flow`) through the index and resolves
+its cross-module dependencies.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+
+from ..engine import VIEW_OWNERS, FileContext
+from ..index import ProjectIndex
+from ..model import FlaskModel, FunctionInfo, FunctionNode, Value, View
+from ._responses_flow import EXTENSION, PASSTHROUGH_DECORATOR
+
+RESOURCE_CLASSES = frozenset({"flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource"})
+# Bases whose dispatch_request calls the method named after the HTTP method.
+METHOD_DISPATCH_CLASSES = RESOURCE_CLASSES | {"flask.views.MethodView", "apiflask.views.MethodView", "apiflask.MethodView"}
+BEFORE_HOOKS = frozenset({"before_request", "before_app_request"})
+AFTER_HOOKS = frozenset({"after_request", "after_app_request"})
+TEARDOWN_HOOKS = frozenset({"teardown_request", "teardown_app_request", "teardown_appcontext"})
+
+# --------------------------------------------------------------------------
+# Project facts (the summary extension, read through the index)
+# --------------------------------------------------------------------------
+
+
+class ProjectFacts:
+    """``nr`` / ``resp`` / ``deco`` facts of project functions, with their
+    cross-module dependencies resolved through the index."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._nr: Dict[str, bool] = {}
+        self._resp: Dict[str, bool] = {}
+
+    def function(self, qual: Optional[str]) -> Optional[str]:
+        if not qual:
+            return None
+        obj = self.index.evaluate(("q", qual))
+        return obj[1] if obj[0] == "function" else None
+
+    def row(self, func: str) -> Optional[Dict[str, Any]]:
+        """The function's facts ({} when it has none), None when its module
+        has no facts at all (a file that never mentions Flask)."""
+        entry = self.index.functions.get(func)
+        if entry is None:
+            return None
+        data = self.index.modules.get(entry[0], {}).get("x:" + EXTENSION)
+        if data is None:
+            return None
+        return data.get(func, {})
+
+    def never_returns(self, qual: Optional[str]) -> Optional[bool]:
+        """True / False for a project function with facts, None otherwise."""
+        func = self.function(qual)
+        if func is None:
+            return None
+        return self._resolve(func, "nr", self._nr)
+
+    def returns_response(self, qual: Optional[str]) -> bool:
+        func = self.function(qual)
+        return func is not None and self._resolve(func, "resp", self._resp) is True
+
+    def decorator(self, qual: Optional[str]) -> Optional[bool]:
+        func = self.function(qual)
+        if func is None:
+            return None
+        row = self.row(func)
+        if row is None:
+            return None
+        deco = row.get("deco")
+        return deco if isinstance(deco, bool) else False
+
+    def _resolve(self, func: str, key: str, memo: Dict[str, bool]) -> Optional[bool]:
+        if func in memo:
+            return memo[func]
+        row = self.row(func)
+        if row is None:
+            return None
+        memo[func] = False  # cycle guard
+        deps = row.get(key)
+        result = deps is not None and all(self._dep(dep, key, memo) for dep in deps)
+        memo[func] = result
+        return result
+
+    def _dep(self, qual: str, key: str, memo: Dict[str, bool]) -> bool:
+        func = self.function(qual)
+        return func is not None and self._resolve(func, key, memo) is True
+
+
+_FACTS: weakref.WeakKeyDictionary[ProjectIndex, Tuple[object, ProjectFacts]] = weakref.WeakKeyDictionary()
+
+
+def project_facts(index: ProjectIndex) -> ProjectFacts:
+    """One :class:`ProjectFacts` per index state (the index replaces its
+    ``modules`` table whenever a summary changes)."""
+    cached = _FACTS.get(index)
+    if cached is not None and cached[0] is index.modules:
+        return cached[1]
+    facts = ProjectFacts(index)
+    _FACTS[index] = (index.modules, facts)
+    return facts
+
+
+# --------------------------------------------------------------------------
+# The functions whose return values are responses
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Responder:
+    func: FunctionNode
+    info: FunctionInfo
+    role: str  # view, handler, before, after, teardown, hook
+    view: Optional[View] = None
+    resource: bool = False
+    transparent: bool = True
+
+    @property
+    def name(self) -> str:
+        if self.view is not None and self.view.class_node is not None:
+            return f"{self.view.class_node.name}.{self.func.name}"
+        return self.func.name
+
+    @property
+    def returns_response(self) -> bool:
+        """What it returns goes through make_response."""
+        return self.role in ("view", "handler", "before")
+
+
+def def_span(func: FunctionNode) -> ast.AST:
+    """A report location covering only ``def name``."""
+    prefix = 10 if isinstance(func, ast.AsyncFunctionDef) else 4
+    return ast.Pass(
+        lineno=func.lineno,
+        col_offset=func.col_offset,
+        end_lineno=func.lineno,
+        end_col_offset=func.col_offset + prefix + len(func.name),
+    )
+
+
+def responders(ctx: FileContext) -> List[Responder]:
+    key = "flk1-responders"
+    if key not in ctx._cache:
+        ctx._cache[key] = _find_responders(ctx)
+    result: List[Responder] = ctx._cache[key]
+    return result
+
+
+def _find_responders(ctx: FileContext) -> List[Responder]:
+    model = ctx.model
+    found: Dict[int, Responder] = {}
+    registrations = _registration_nodes(model)
+
+    def add(func: FunctionNode, role: str, view: Optional[View] = None) -> None:
+        if id(func) in found:
+            return
+        info = model.function_info(func)
+        if info is None:
+            return
+        responder = Responder(func, info, role, view)
+        if view is not None and view.class_node is not None:
+            responder.resource = _is_resource(ctx, view.class_node)
+        responder.transparent = _transparent(ctx, func, registrations, view)
+        found[id(func)] = responder
+
+    for view in ctx.views:
+        if view.class_node is None or view.func.name == "dispatch_request" or _dispatches_methods(ctx, view.class_node):
+            add(view.func, "view", view)
+    for func, reg in ctx.error_handlers:
+        if reg is None or _flask_owner(ctx, reg.target):
+            add(func, "handler")
+    for hook in ctx.hooks:
+        if hook.func_node is not None and _flask_owner(ctx, hook.target):
+            add(hook.func_node, _hook_role(hook.kind))
+    external = _external_hooks(ctx)
+    for info in model.functions.values():
+        kinds = external.get(info.qualname)
+        if kinds:
+            add(info.node, _hook_role(sorted(kinds)[0]))
+    for info in model.functions.values():
+        if any(model.qualname(_decorator_callee(d)) == "flask.after_this_request" for d in info.node.decorator_list):
+            add(info.node, "after")
+    for call, _scope, _loop in model.calls:
+        if model.call_qualname(call) == "flask.after_this_request" and call.args:
+            local = _local_function(model, call.args[0])
+            if local is not None:
+                add(local, "after")
+    return list(found.values())
+
+
+def _flask_owner(ctx: FileContext, target: Value) -> bool:
+    """A registration on an app, blueprint or Api, or on an object the
+    index cannot see in a file that imports Flask (as for views)."""
+    kind = ctx.owner_kind(target)
+    return kind in VIEW_OWNERS or (kind == "unknown" and ctx.imports_flask)
+
+
+def _local_function(model: FlaskModel, node: ast.expr) -> Optional[FunctionNode]:
+    if not isinstance(node, ast.Name):
+        return None
+    found = model.lookup(node.id, model.scope_of(node))
+    if found is None or len(found[1]) != 1 or found[1][0].kind != "def":
+        return None
+    target = found[1][0].node
+    return target if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def _hook_role(kind: str) -> str:
+    if kind in BEFORE_HOOKS:
+        return "before"
+    if kind in AFTER_HOOKS:
+        return "after"
+    if kind in TEARDOWN_HOOKS:
+        return "teardown"
+    return "hook"
+
+
+def _external_hooks(ctx: FileContext) -> Dict[str, Set[str]]:
+    """Functions of this module registered as request hooks by other modules."""
+    prefix = ctx.model.module + "."
+    found: Dict[str, Set[str]] = {}
+    for name, summary in ctx.index.iter_modules():
+        if name == ctx.model.module:
+            continue
+        for fact in summary.get("hooks", ()):
+            obj = ctx.index.evaluate(fact[2])
+            if obj[0] == "function" and obj[1].startswith(prefix):
+                if _flask_owner(ctx, fact[0]) or ctx.owner_kind(fact[0]) == "unknown":
+                    found.setdefault(obj[1], set()).add(fact[1])
+    return found
+
+
+def _registration_nodes(model: FlaskModel) -> Set[int]:
+    nodes: Set[int] = set()
+    for reg in list(model.routes) + list(model.handlers) + list(model.hooks):
+        nodes.add(id(reg.node))
+    return nodes
+
+
+def _decorator_callee(decorator: ast.expr) -> ast.expr:
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
+
+
+def _is_resource(ctx: FileContext, class_node: ast.ClassDef) -> bool:
+    return _derives_from(ctx, class_node, RESOURCE_CLASSES)
+
+
+def _dispatches_methods(ctx: FileContext, class_node: ast.ClassDef) -> bool:
+    """A MethodView or Resource: Flask (or the extension) calls ``get``,
+    ``post``... itself.  A plain ``View`` subclass only has
+    ``dispatch_request``; its ``get`` is whatever the project makes of it
+    (often a helper whose tuple is data)."""
+    return _derives_from(ctx, class_node, METHOD_DISPATCH_CLASSES)
+
+
+def _derives_from(ctx: FileContext, class_node: ast.ClassDef, wanted: FrozenSet[str]) -> bool:
+    entry = ctx.model.classes.get(id(class_node))
+    if entry is None:
+        return False
+    if set(ctx.index.base_qualnames(entry[1].qualname)) & wanted:
+        return True
+    # A class of this file the index does not know yet: look at its bases.
+    return any(ctx.model.qualname(base) in wanted for base in class_node.bases)
+
+
+def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], view: Optional[View]) -> bool:
+    """Every decorator hands the function's return value to Flask unchanged."""
+    decorators: List[ast.expr] = list(func.decorator_list)
+    if view is not None and view.class_node is not None:
+        for item in view.class_node.body:
+            if isinstance(item, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id in ("decorators", "method_decorators") for t in item.targets
+            ):
+                if isinstance(item.value, (ast.List, ast.Tuple)):
+                    decorators.extend(item.value.elts)
+                else:
+                    return False
+    facts = project_facts(ctx.index)
+    for decorator in decorators:
+        if id(decorator) in registrations:
+            continue
+        callee = _decorator_callee(decorator)
+        verdict = facts.decorator(ctx.model.qualname(callee))
+        if verdict is not None:
+            if not verdict:
+                return False
+            continue
+        name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
+        if name is None or not PASSTHROUGH_DECORATOR.match(name):
+            return False
+    return True

@@ -1,0 +1,1265 @@
+"""Routing facts for the FLK3xx rules: what each registration means to Flask.
+
+Two layers:
+
+* :func:`summarise_routing` is the ``"routing"`` summary extension.  For
+  every module it records, next to the core summary's ``routes`` and
+  ``bp_regs`` (same order, same length):
+
+  - per route: the literal methods (``["GET"]`` by default, the shortcut's
+    method, ``None`` when the code does not say), whether ``endpoint=`` is
+    absent / literal / computed, what the view is (a def, a name, a lambda,
+    ``X.as_view("name")``, another call), the decorators between the route
+    decorator and the def, the literal keys of ``defaults=``, the URL
+    variables of a literal ``subdomain=`` / ``host=``, and the if/else and
+    try/except branches the registration sits in;
+  - per blueprint registration: whether ``name=`` / ``url_prefix=`` /
+    ``url_defaults=`` / ``subdomain=`` are absent, literal or computed;
+  - per object creation: the blueprint name, ``url_prefix``,
+    ``url_defaults``, ``subdomain`` and ``static_folder``;
+  - per function: its decorators, and for wrappers returned by a decorator
+    whether they use ``functools.wraps`` and pass ``*args, **kwargs``
+    through untouched;
+  - ``url_value_preprocessor`` registrations and code that edits
+    ``request.view_args``.
+
+* :class:`RoutingProject` aggregates those facts once per index
+  (:func:`routing_project`): the routes acting on each app and blueprint,
+  the blueprint registrations, URL-variable contexts from blueprint prefixes,
+  endpoint names after decorators, and view identities.
+
+Nothing here guesses: whatever the code does not say is ``None`` and the
+rules stay silent on it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+from .index import NOTHING, ROOT_MARKERS, Obj, ProjectIndex
+from .model import (
+    UNKNOWN,
+    BlueprintReg,
+    Creation,
+    FlaskModel,
+    FunctionInfo,
+    RouteReg,
+    Scope,
+    Value,
+    call_arg,
+    node_key,
+)
+from .names import ROUTE_SHORTCUTS
+from .summary import summary_extension
+
+EXTENSION = "routing"
+
+ABSENT, LITERAL, DYNAMIC = 0, 1, 2
+
+# Third-party decorators known to pass the view's arguments through unchanged
+# (matched on the decorator's last name: ``login_required``,
+# ``auth.login_required``, ``limiter.limit("5/minute")``...).
+TRANSPARENT_DECORATORS = frozenset(
+    {
+        "login_required",
+        "fresh_login_required",
+        "roles_required",
+        "roles_accepted",
+        "permissions_required",
+        "permissions_accepted",
+        "auth_required",
+        "auth_token_required",
+        "http_auth_required",
+        "jwt_required",
+        "jwt_optional",
+        "fresh_jwt_required",
+        "jwt_refresh_token_required",
+        "cross_origin",
+        "cached",
+        "memoize",
+        "limit",
+        "exempt",
+        "csrf_exempt",
+        "swag_from",
+        "nocache",
+    }
+)
+
+_RULE_VAR_RE = re.compile(r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?P<args>\(.*?\))?:)?(?P<var>[a-zA-Z_][a-zA-Z0-9_]*)>")
+_KWARGS_MUTATORS = frozenset({"pop", "update", "setdefault", "clear", "popitem", "__setitem__", "__delitem__"})
+
+
+# --------------------------------------------------------------------------
+# Small AST helpers (also used by the checkers)
+# --------------------------------------------------------------------------
+
+
+def rule_variables(rule: Optional[str]) -> Optional[Set[str]]:
+    """The variable names of a Werkzeug rule string (None if malformed)."""
+    if rule is None:
+        return None
+    found: Set[str] = set()
+    rest = rule
+    for match in _RULE_VAR_RE.finditer(rule):
+        found.add(match.group("var"))
+    rest = _RULE_VAR_RE.sub("", rule)
+    if "<" in rest or ">" in rest:
+        return None  # malformed: Werkzeug raises at registration, not our rule
+    return found
+
+
+def normalise_rule(rule: str) -> str:
+    """The rule with variable names dropped, ``<x>`` and ``<string:x>`` alike."""
+
+    def repl(match: re.Match[str]) -> str:
+        conv = match.group("conv") or "default"
+        if conv == "string":
+            conv = "default"
+        return f"<{conv}{match.group('args') or ''}>"
+
+    return _RULE_VAR_RE.sub(repl, rule)
+
+
+def literal_str(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def literal_keys(node: Optional[ast.AST]) -> Optional[List[str]]:
+    """Keys of a literal dict (``{"page": 1}`` or ``dict(page=1)``); [] for
+    a literal None; None when not known."""
+    if node is None:
+        return []
+    if isinstance(node, ast.Constant) and node.value is None:
+        return []
+    if isinstance(node, ast.Dict):
+        keys: List[str] = []
+        for key in node.keys:
+            text = literal_str(key)
+            if text is None:
+                return None
+            keys.append(text)
+        return keys
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and not node.args
+        and all(kw.arg is not None for kw in node.keywords)
+    ):
+        return [kw.arg for kw in node.keywords if kw.arg is not None]
+    return None
+
+
+def decorator_name(node: ast.AST) -> str:
+    """``login_required`` for ``@login_required``, ``@auth.login_required``
+    and ``@auth.login_required()``."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+def literal_methods(node: Optional[ast.AST]) -> Optional[List[str]]:
+    """Upper-cased names of a literal list/tuple/set of strings, else None."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        names: List[str] = []
+        for element in node.elts:
+            text = literal_str(element)
+            if text is None:
+                return None
+            names.append(text.upper())
+        return names
+    return None
+
+
+def route_methods(route: RouteReg, view_kind: str) -> Optional[List[str]]:
+    """The methods a registration allows, as written (None: not known)."""
+    if route.method in ROUTE_SHORTCUTS:
+        return None if route.methods_node is not None else [route.method.upper()]
+    if route.method not in ("route", "add_url_rule"):
+        return None
+    if route.methods_node is None:
+        # Flask falls back to the view's own ``methods`` attribute, which
+        # class-based views and some callables have.
+        return ["GET"] if view_kind in ("def", "lambda", "name") else None
+    return literal_methods(route.methods_node)
+
+
+def branch_path(scope_node: ast.AST, anchor: ast.AST) -> List[List[Any]]:
+    """The if/else, try/except and match branches ``anchor`` sits in, as
+    ``[branch-point, side]`` pairs, from the top of its scope."""
+    return _enclosing(scope_node, anchor)[0]
+
+
+def caught_around(scope_node: ast.AST, anchor: ast.AST) -> List[str]:
+    """Exceptions caught by the ``try`` statements whose body holds
+    ``anchor`` (last names: ``ValueError``; ``*`` for a bare except,
+    ``Exception`` and ``BaseException``)."""
+    return _enclosing(scope_node, anchor)[1]
+
+
+def _caught(handler: ast.ExceptHandler) -> List[str]:
+    kinds = handler.type
+    if kinds is None:
+        return ["*"]
+    names = [decorator_name(k) for k in (kinds.elts if isinstance(kinds, ast.Tuple) else [kinds])]
+    return ["*" if n in ("Exception", "BaseException") else n for n in names]
+
+
+_EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
+
+
+def _expected(context: ast.AST) -> List[str]:
+    """Exceptions a ``with`` block expects or swallows: ``pytest.raises(X)``,
+    ``self.assertRaises(X)``, ``contextlib.suppress(X)``."""
+    if not isinstance(context, ast.Call) or decorator_name(context.func) not in _EXPECTING:
+        return []
+    if not context.args:
+        return ["*"]
+    first = context.args[0]
+    names = [decorator_name(k) for k in (first.elts if isinstance(first, ast.Tuple) else [first])]
+    return ["*" if n in ("Exception", "BaseException", "") else n for n in names]
+
+
+def _enclosing(scope_node: ast.AST, anchor: ast.AST) -> Tuple[List[List[Any]], List[str]]:
+    line = getattr(anchor, "lineno", None)
+    body = getattr(scope_node, "body", None)
+    path: List[List[Any]] = []
+    caught: List[str] = []
+    if line is None or not isinstance(body, list):
+        return path, caught
+    statements: List[ast.stmt] = body
+    for _depth in range(100):
+        found: Optional[ast.stmt] = None
+        for stmt in statements:
+            if stmt is anchor:
+                return path, caught
+            if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
+                found = stmt
+                break
+        if found is None or isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return path, caught
+        key = f"{found.lineno}:{found.col_offset}"
+        branches: List[Tuple[int, List[ast.stmt]]] = []
+        if isinstance(found, ast.If):
+            branches = [(0, found.body), (1, found.orelse)]
+        elif isinstance(found, _TRY_NODES):
+            # The else: part runs after the body: one side with it.
+            branches = [(0, getattr(found, "body", [])), (0, list(getattr(found, "orelse", [])))]
+            branches += [(i + 1, h.body) for i, h in enumerate(getattr(found, "handlers", []))]
+            branches.append((-1, list(getattr(found, "finalbody", []))))
+        elif _MATCH is not None and isinstance(found, _MATCH):
+            branches = [(i, case.body) for i, case in enumerate(getattr(found, "cases", []))]
+        elif isinstance(found, (ast.For, ast.AsyncFor, ast.While)):
+            branches = [(-1, found.body), (-1, found.orelse)]
+        elif isinstance(found, (ast.With, ast.AsyncWith)):
+            branches = [(-1, found.body)]
+            for item in found.items:
+                caught.extend(_expected(item.context_expr))
+        else:
+            return path, caught
+        chosen: Optional[Tuple[int, List[ast.stmt]]] = None
+        for side, stmts in branches:
+            if stmts and stmts[0].lineno - _decorator_lines(stmts[0]) <= line <= (
+                getattr(stmts[-1], "end_lineno", None) or stmts[-1].lineno
+            ):
+                chosen = (side, stmts)
+                break
+        if chosen is None:
+            return path, caught
+        if chosen[0] >= 0:
+            path.append([key, chosen[0]])
+        if isinstance(found, _TRY_NODES) and chosen[1] is getattr(found, "body", None):
+            for handler in getattr(found, "handlers", []):
+                caught.extend(_caught(handler))
+        statements = chosen[1]
+    return path, caught
+
+
+def _decorator_lines(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return max(0, stmt.lineno - min(d.lineno for d in decorators))
+    return 0
+
+
+_TRY_NODES: Tuple[type, ...] = (ast.Try,) + tuple(t for t in (getattr(ast, "TryStar", None),) if t is not None)
+_MATCH: Optional[type] = getattr(ast, "Match", None)
+
+
+def exclusive(path_a: Iterable[Iterable[Any]], path_b: Iterable[Iterable[Any]]) -> bool:
+    """Whether two branch paths (of one scope) can never both run."""
+    sides: Dict[str, Any] = {}
+    for key, side in path_a:
+        sides[key] = side
+    for key, side in path_b:
+        if key in sides and sides[key] != side:
+            return True
+    return False
+
+
+def is_test_module(module: str) -> bool:
+    """Test code (``tests/``, ``test_x.py``, ``x_test.py``, ``conftest.py``)."""
+    parts = module.split(".")
+    last = parts[-1]
+    return (
+        any(p in ("tests", "test", "testing") for p in parts)
+        or last.startswith("test_")
+        or last.endswith("_test")
+        or last == "conftest"
+    )
+
+
+# --------------------------------------------------------------------------
+# The summary extension
+# --------------------------------------------------------------------------
+
+
+@summary_extension(EXTENSION)
+def summarise_routing(model: FlaskModel) -> Dict[str, Any]:
+    route_nodes = {id(r.node) for r in model.routes}
+    return {
+        "routes": [_route_entry(model, r, route_nodes) for r in model.routes],
+        "bp_regs": [_bp_reg_entry(model, b) for b in model.blueprint_regs],
+        "objs": _creation_entries(model.creations),
+        "funcs": _function_entries(model, route_nodes),
+        "uvp": _value_preprocessors(model),
+    }
+
+
+def _state(node: Optional[ast.AST], literal: bool) -> int:
+    if node is None:
+        return ABSENT
+    return LITERAL if literal else DYNAMIC
+
+
+def _resolve_local(model: FlaskModel, node: Optional[ast.AST], scope: Scope) -> Optional[ast.AST]:
+    """Follow a name to the expression it was assigned, in this file."""
+    for _ in range(5):
+        if not isinstance(node, ast.Name):
+            return node
+        found = model.lookup(node.id, scope)
+        if found is None or len(found[1]) != 1 or found[1][0].kind != "assign":
+            return node
+        scope, node = found[0], found[1][0].node
+    return node
+
+
+def _view_descriptor(model: FlaskModel, route: RouteReg) -> List[Any]:
+    if route.method == "add_resource":
+        return ["class"]
+    if route.method != "add_url_rule":
+        if isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return ["def", route.view_node.lineno]
+        return ["class"]
+    call = route.node
+    assert isinstance(call, ast.Call)
+    expr = call_arg(call, 2, "view_func")
+    if expr is None:
+        return ["none"]
+    target = _resolve_local(model, expr, route.scope)
+    if isinstance(target, ast.Lambda):
+        return ["lambda", node_key(model.module, target)]
+    if isinstance(target, ast.Call):
+        if isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
+            return ["as_view", literal_str(call_arg(target, 0, "name"))]
+        return ["call"]
+    if isinstance(target, (ast.Name, ast.Attribute)):
+        return ["name"]
+    return ["?"]
+
+
+def _matching_vars(call: ast.Call) -> Tuple[Optional[List[str]], bool]:
+    """URL variables of ``subdomain=`` / ``host=`` (None if computed), and
+    whether either is given."""
+    found: List[str] = []
+    given = False
+    for keyword in ("subdomain", "host"):
+        node = call_arg(call, 99, keyword)
+        if node is None or (isinstance(node, ast.Constant) and node.value is None):
+            continue
+        given = True
+        names = rule_variables(literal_str(node))
+        if names is None:
+            return None, True
+        found.extend(sorted(names))
+    return found, given
+
+
+def _route_entry(model: FlaskModel, route: RouteReg, route_nodes: Set[int]) -> Dict[str, Any]:
+    view = _view_descriptor(model, route)
+    entry: Dict[str, Any] = {
+        "c": getattr(route.node, "col_offset", 0),
+        "m": route_methods(route, view[0]),
+        "ep": _state(route.endpoint_node, route.endpoint is not None),
+        "v": view,
+        "loop": route.in_loop,
+    }
+    call = route.node if isinstance(route.node, ast.Call) else None
+    if call is not None and route.method != "add_resource":
+        entry["df"] = literal_keys(route.defaults_node)
+        extra, given = _matching_vars(call)
+        if given:
+            entry["sub"] = extra  # None when computed
+        if call_arg(call, 99, "redirect_to") is not None or call_arg(call, 99, "build_only") is not None:
+            entry["redir"] = True  # never dispatched to the view
+        if any(kw.arg is None for kw in call.keywords):
+            entry["kw"] = True  # **options: anything may be in there
+    if route.method != "add_url_rule" and isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        decorators = route.view_node.decorator_list
+        below = []
+        for position, decorator in enumerate(decorators):
+            if decorator is route.node:
+                below = decorators[position + 1 :]
+                break
+        entry["d"] = [
+            [model.value(d, route.scope), decorator_name(d)] for d in below if id(d) not in route_nodes
+        ]
+    anchor = route.view_node if route.method != "add_url_rule" and route.view_node is not None else route.node
+    entry["br"], caught = _enclosing(route.scope.node, anchor)
+    if caught:
+        entry["g"] = sorted(set(caught))
+    return entry
+
+
+def _single_binding(model: FlaskModel, expr: Optional[ast.AST]) -> bool:
+    """Whether an expression names one thing: its root name has a single
+    binding (a module-level loop variable reused by two loops, or a name
+    assigned twice, stands for either value)."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    if isinstance(expr, ast.Call):
+        return True
+    if not isinstance(expr, ast.Name):
+        return False
+    found = model.lookup(expr.id, model.scope_of(expr))
+    return found is not None and len(found[1]) == 1
+
+
+def _bp_reg_entry(model: FlaskModel, reg: BlueprintReg) -> Dict[str, Any]:
+    call = reg.node
+    func = call.func
+    name_node = call_arg(call, 99, "name")
+    prefix_node = call_arg(call, 99, "url_prefix")
+    if isinstance(prefix_node, ast.Constant) and prefix_node.value is None:
+        prefix_node = None  # url_prefix=None keeps the blueprint's own
+    sub_node = call_arg(call, 99, "subdomain")
+    prefix_vars = rule_variables(literal_str(prefix_node))
+    entry: Dict[str, Any] = {
+        "c": call.col_offset,
+        "s": reg.scope.qualname,
+        "name": _state(name_node, literal_str(name_node) is not None),
+        "prefix": _state(prefix_node, prefix_vars is not None),
+        "pv": sorted(prefix_vars or ()),
+        "dfl": literal_keys(call_arg(call, 99, "url_defaults")),
+        "br": branch_path(reg.scope.node, call),
+        "g": sorted(set(caught_around(reg.scope.node, call))),
+        "x": [
+            _single_binding(model, func.value if isinstance(func, ast.Attribute) else None),
+            _single_binding(model, call_arg(call, 0, "blueprint")),
+        ],
+    }
+    if sub_node is not None:
+        names = rule_variables(literal_str(sub_node))
+        entry["sub"] = sorted(names) if names is not None else None
+    if any(kw.arg is None for kw in call.keywords):
+        entry["kw"] = True
+    if reg.child == UNKNOWN:
+        alt = _loop_candidates(model, call_arg(call, 0, "blueprint"), reg.scope)
+        if alt != UNKNOWN:
+            entry["alt"] = alt
+    return entry
+
+
+def _loop_candidates(model: FlaskModel, expr: Optional[ast.AST], scope: Scope) -> Value:
+    """What a name the model cannot pin down may stand for: every value the
+    loops (``for bp in ...``, ``for prefix, bp in X.items()``, ``enumerate``,
+    ``zip``, lists of tuples) and assignments binding it give it.  An
+    over-approximation, for "is this blueprint registered anywhere"."""
+    if not isinstance(expr, ast.Name):
+        return UNKNOWN
+    found = model.lookup(expr.id, scope)
+    if found is None:
+        return UNKNOWN
+    where, bindings = found
+    candidates: List[Value] = []
+    tuple_loops_done = False
+    for binding in bindings:
+        if binding.kind == "for" and binding.node is not None:
+            candidates.append(("elt", model.value(binding.node, where)))
+        elif binding.kind == "assign" and binding.node is not None:
+            candidates.append(model.value(binding.node, where))
+        elif binding.kind == "other":
+            if tuple_loops_done:
+                continue  # one "other" binding per tuple loop: all done at the first
+            tuple_loops_done = True
+            loops = _tuple_loops(model, where, expr.id)
+            if not loops or len(loops) != sum(1 for b in bindings if b.kind == "other"):
+                return UNKNOWN  # some other binding (``a, bp = f()``, ``with ... as bp``)
+            for target, iterable in loops:
+                candidates.append(_tuple_element(model, target, iterable, expr.id, where))
+        else:
+            return UNKNOWN
+    if not candidates or any(c == UNKNOWN or c == ("elt", UNKNOWN) for c in candidates):
+        return UNKNOWN
+    return candidates[0] if len(candidates) == 1 else ("seq", tuple(candidates))
+
+
+def _tuple_loops(model: FlaskModel, scope: Scope, name: str) -> List[Tuple[ast.AST, ast.AST]]:
+    """(target, iterable) of the for loops in a scope that unpack into ``name``."""
+    body: List[ast.AST] = list(getattr(scope.node, "body", []))
+    nodes: Iterable[ast.AST]
+    if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        nodes = model.walk_function(scope.node)
+    else:
+        nodes = _walk_statements(body)
+    found: List[Tuple[ast.AST, ast.AST]] = []
+    for node in nodes:
+        if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Name) and e.id == name for e in node.target.elts):
+                found.append((node.target, node.iter))
+    return found
+
+
+def _walk_statements(body: List[ast.AST]) -> Iterable[ast.AST]:
+    """Statements of a module body, not entering defs and classes."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        stack.extend(reversed([c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt)]))
+
+
+def _tuple_element(model: FlaskModel, target: ast.AST, iterable: ast.AST, name: str, scope: Scope) -> Value:
+    assert isinstance(target, (ast.Tuple, ast.List))
+    position = next(i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name)
+    if any(isinstance(e, ast.Starred) for e in target.elts):
+        return UNKNOWN
+    source = _resolve_local(model, iterable, scope)
+    if isinstance(source, ast.Call):
+        func = source.func
+        if isinstance(func, ast.Attribute) and func.attr == "items" and not source.args and position == 1:
+            return ("elt", model.value(func.value, scope))
+        if isinstance(func, ast.Name) and func.id == "enumerate" and source.args and position == 1:
+            return ("elt", model.value(source.args[0], scope))
+        if isinstance(func, ast.Name) and func.id == "zip" and position < len(source.args):
+            return ("elt", model.value(source.args[position], scope))
+        return UNKNOWN
+    if isinstance(source, (ast.List, ast.Tuple, ast.Set)):
+        values: List[Value] = []
+        for element in source.elts:
+            if not isinstance(element, (ast.Tuple, ast.List)) or len(element.elts) != len(target.elts):
+                return UNKNOWN
+            values.append(model.value(element.elts[position], scope))
+        return ("seq", tuple(values))
+    return UNKNOWN
+
+
+def _creation_entries(creations: List[Creation]) -> Dict[str, Any]:
+    """Constructor arguments that matter to routing, for calls that have any."""
+    out: Dict[str, Any] = {}
+    for creation in creations:
+        call = creation.node
+        entry: Dict[str, Any] = {}
+        name_node = call_arg(call, 0, "name")
+        if literal_str(name_node) is not None:
+            entry["name"] = literal_str(name_node)
+        for keyword, position in (("url_prefix", 5), ("subdomain", 6)):
+            node = call_arg(call, position, keyword)
+            if node is not None and not (isinstance(node, ast.Constant) and node.value is None):
+                text = literal_str(node)
+                names = rule_variables(text)
+                entry[keyword] = sorted(names) if names is not None else None
+        defaults = call_arg(call, 7, "url_defaults")
+        if defaults is not None:
+            entry["url_defaults"] = literal_keys(defaults)
+        static = call_arg(call, 99, "static_folder")
+        if static is not None:
+            if isinstance(static, ast.Constant) and static.value is None:
+                entry["static"] = False
+            elif literal_str(static) is not None:
+                entry["static"] = True
+            else:
+                entry["static"] = None
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+            entry["dyn"] = True
+        if entry:
+            out[creation.key] = entry
+    return out
+
+
+def _function_entries(model: FlaskModel, route_nodes: Set[int]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for info in model.functions.values():
+        decorators = info.node.decorator_list
+        if decorators:
+            scope = info.scope.parent or model.module_scope
+            out.setdefault(info.qualname, {})["d"] = [
+                [model.value(d, scope), decorator_name(d), id(d) in route_nodes] for d in decorators
+            ]
+        for wrapper in _returned_defs(model, info):
+            out.setdefault(wrapper.qualname, {})["w"] = _wrapper_facts(model, info, wrapper)
+    return out
+
+
+def _returned_defs(model: FlaskModel, info: FunctionInfo) -> List[FunctionInfo]:
+    """Nested defs a function returns (the wrapper of a decorator)."""
+    found: List[FunctionInfo] = []
+    for ret in info.returns:
+        if not isinstance(ret.value, ast.Name):
+            continue
+        bindings = info.scope.bindings.get(ret.value.id, [])
+        if len(bindings) == 1 and bindings[0].kind == "def" and bindings[0].node is not None:
+            nested = model.function_info(bindings[0].node)
+            if nested is not None and nested not in found:
+                found.append(nested)
+    return found
+
+
+def _wrapper_facts(model: FlaskModel, outer: FunctionInfo, wrapper: FunctionInfo) -> List[bool]:
+    """[uses functools.wraps, sets __name__ itself, passes (*args, **kwargs)
+    through to the wrapped function untouched]."""
+    name = wrapper.node.name
+    wraps = any(decorator_name(d) in ("wraps", "update_wrapper") for d in wrapper.node.decorator_list)
+    renamed = False
+    for node in model.walk_function(outer.node):
+        if isinstance(node, ast.Call):
+            called = decorator_name(node.func)
+            first = node.args[0] if node.args else None
+            if called == "update_wrapper" and isinstance(first, ast.Name) and first.id == name:
+                wraps = True
+            elif (
+                isinstance(node.func, ast.Call)
+                and decorator_name(node.func.func) == "wraps"
+                and isinstance(first, ast.Name)
+                and first.id == name
+            ):
+                wraps = True
+            elif called == "setattr" and isinstance(first, ast.Name) and first.id == name:
+                renamed = True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in ("__name__", "__qualname__")
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == name
+                ):
+                    renamed = True
+    wrapped = outer.scope.params[0] if outer.scope.params else None
+    return [wraps, renamed, wrapped is not None and _passes_through(model, wrapper, wrapped)]
+
+
+def _passes_through(model: FlaskModel, wrapper: FunctionInfo, wrapped: str) -> bool:
+    args = wrapper.node.args
+    if args.posonlyargs or args.args or args.kwonlyargs or args.kwarg is None:
+        return False
+    var = args.vararg.arg if args.vararg else None
+    kw = args.kwarg.arg
+    if len(wrapper.scope.bindings.get(kw, [])) != 1 or (var and len(wrapper.scope.bindings.get(var, [])) != 1):
+        return False
+    calls = 0
+    for node in model.walk_function(wrapper.node):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == kw:
+                if func.attr in _KWARGS_MUTATORS:
+                    return False
+            target = func
+            if isinstance(func, ast.Call) and decorator_name(func.func) == "ensure_sync" and len(func.args) == 1:
+                target = func.args[0]
+            if isinstance(target, ast.Name) and target.id == wrapped:
+                calls += 1
+                positional_ok = all(
+                    isinstance(a, ast.Starred) and isinstance(a.value, ast.Name) and a.value.id == var for a in node.args
+                )
+                keywords_ok = (
+                    len(node.keywords) == 1
+                    and node.keywords[0].arg is None
+                    and isinstance(node.keywords[0].value, ast.Name)
+                    and node.keywords[0].value.id == kw
+                )
+                if not (positional_ok and keywords_ok):
+                    return False
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == kw:
+            if not isinstance(node.ctx, ast.Load):
+                return False
+    return calls > 0
+
+
+def _value_preprocessors(model: FlaskModel) -> List[List[Any]]:
+    """[target, app-wide] for url_value_preprocessor registrations, and
+    ["?", True] for code that edits ``request.view_args``."""
+    found: List[List[Any]] = []
+    kinds = {"url_value_preprocessor": False, "app_url_value_preprocessor": True}
+
+    def add(owner: ast.AST, attr: str, scope: Scope) -> None:
+        value = model.value(owner, scope)
+        found.append([value, kinds[attr] or value == UNKNOWN])
+
+    for info in model.functions.values():
+        for decorator in info.node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(func, ast.Attribute) and func.attr in kinds:
+                add(func.value, func.attr, info.scope.parent or model.module_scope)
+    for call, scope, _loop in model.calls:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            if func.attr in kinds and call.args:
+                add(func.value, func.attr, scope)
+            elif (
+                func.attr in _KWARGS_MUTATORS
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr in ("view_args", "url_value_preprocessors")
+            ):
+                found.append([UNKNOWN, True])
+            elif func.attr == "append" and isinstance(func.value, ast.Subscript):
+                base = func.value.value
+                if isinstance(base, ast.Attribute) and base.attr == "url_value_preprocessors":
+                    found.append([UNKNOWN, True])
+    return found
+
+
+# --------------------------------------------------------------------------
+# Project-wide aggregation
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RouteFact:
+    """One route registration anywhere in the project."""
+
+    module: str
+    position: int  # in the module's summary "routes" (and model.routes)
+    line: int
+    col: int
+    scope_name: str
+    method: str
+    rule: Optional[str]
+    endpoint: Optional[str]  # the endpoint Flask gives it, None if not known
+    methods: Optional[FrozenSet[str]]
+    identity: Optional[Tuple[Any, ...]]  # the view object, None if not known
+    view: Obj  # the evaluated view
+    targets: List[Obj]  # the apps and blueprints it acts on
+    direct_target: Obj  # what the route decorator / add_url_rule is called on
+    entry: Dict[str, Any]
+    targets_complete: bool = True  # no object it may act on is unknown
+    renamed_by: Optional[str] = None  # a decorator without functools.wraps
+
+    @property
+    def order(self) -> Tuple[str, int, int, int]:
+        return (self.module, self.line, self.col, self.position)
+
+    @property
+    def path(self) -> Any:
+        return self.entry.get("br", ())
+
+
+@dataclass
+class BlueprintRegFact:
+    """One ``register_blueprint`` call: its parents and the blueprints it registers."""
+
+    module: str
+    position: int
+    line: int
+    col: int
+    scope_name: str
+    parents: List[Obj]
+    children: List[str]  # blueprint keys
+    complete: bool  # every child is known
+    entry: Dict[str, Any]
+    via_param: bool = False  # the children arrive through a parameter
+    loose: bool = False  # children are the candidates of loops (see _loop_candidates)
+
+    @property
+    def exact(self) -> bool:
+        """Each (parent, child) pair is a registration that happens: the
+        names are bound once, and parameters do not mix call sites."""
+        flags = self.entry.get("x") or (False, False)
+        return bool(flags[0] and flags[1]) and not self.loose and not (self.via_param and len(self.parents) > 1)
+
+
+@dataclass
+class ObjectInfo:
+    kind: str  # app / blueprint
+    key: str
+    module: str
+    line: int
+    args: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> Optional[str]:
+        return None if self.args.get("dyn") else self.args.get("name")
+
+    @property
+    def has_static(self) -> Optional[bool]:
+        """Whether it has a static route (None: not known)."""
+        if self.args.get("dyn"):
+            return None
+        if "static" in self.args:
+            value = self.args["static"]
+            return value if isinstance(value, bool) else None
+        return self.kind == "app"
+
+
+Context = Tuple[FrozenSet[str], bool]  # URL variables a registration adds, complete?
+
+
+class RoutingProject:
+    """The project's routing facts, aggregated once per index."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._reach: Dict[Obj, Tuple[FrozenSet[Obj], bool]] = {}
+        self.objects: Dict[str, ObjectInfo] = {}
+        self.objects_by_module: Dict[str, List[ObjectInfo]] = {}
+        for kind in ("app", "blueprint"):
+            for key, module, line in index.objects(kind):
+                info = ObjectInfo(kind, key, module, line, self._creation_args(module, key))
+                self.objects[key] = info
+                self.objects_by_module.setdefault(module, []).append(info)
+        self.routes: List[RouteFact] = []
+        self.routes_by_object: Dict[Obj, List[RouteFact]] = {}
+        self.routes_by_view: Dict[str, List[RouteFact]] = {}
+        self.routes_by_module: Dict[str, Dict[int, RouteFact]] = {}
+        self.bp_regs: List[BlueprintRegFact] = []
+        self.regs_of: Dict[str, List[Tuple[BlueprintRegFact, Obj]]] = {}
+        self.registered_keys: Set[str] = set()  # blueprints some registration may reach
+        self.loosely_registered: Set[str] = set()
+        # Without a project marker the root is a guess (the file's own
+        # folder): registrations may live outside what the index sees.
+        self.root_is_guess = not any(os.path.exists(os.path.join(index.root, m)) for m in ROOT_MARKERS)
+        self.unknown_registrations = self.root_is_guess or any(s.get("dynamic") for _n, s in index.iter_modules())
+        self.preprocessed: Set[Obj] = set()
+        self.preprocessed_everywhere = False
+        self._contexts: Dict[Any, Optional[List[Context]]] = {}
+        self._collect()
+
+    # ------------------------------------------------------------ building
+
+    def _ext(self, module: str) -> Optional[Dict[str, Any]]:
+        summary = self.index.modules.get(module)
+        data = summary.get("x:" + EXTENSION) if summary else None
+        return data if isinstance(data, dict) else None
+
+    def _creation_args(self, module: str, key: str) -> Dict[str, Any]:
+        ext = self._ext(module)
+        if ext is None:
+            return {"dyn": True}
+        found = ext.get("objs", {}).get(key)
+        args = dict(found) if isinstance(found, dict) else {}
+        # A project subclass with its own __init__ may change any of them.
+        summary = self.index.modules.get(module, {})
+        for creation in summary.get("creations", ()):
+            if creation[0] == key:
+                callee = self.index.evaluate(creation[1])
+                if callee[0] == "class" and self.index.find_method(callee[1], "__init__"):
+                    args["dyn"] = True
+                break
+        return args
+
+    def _collect(self) -> None:
+        for module, summary in self.index.iter_modules():
+            ext = self._ext(module)
+            routes = summary.get("routes", ())
+            entries = ext.get("routes", ()) if ext else ()
+            for position, fact in enumerate(routes):
+                entry = entries[position] if position < len(entries) and isinstance(entries[position], dict) else {}
+                self._add_route(module, position, fact, entry)
+            regs = summary.get("bp_regs", ())
+            reg_entries = ext.get("bp_regs", ()) if ext else ()
+            for position, fact in enumerate(regs):
+                entry = reg_entries[position] if position < len(reg_entries) else {}
+                self._add_bp_reg(module, position, fact, entry if isinstance(entry, dict) else {})
+            for value, everywhere in (ext.get("uvp", ()) if ext else ()):
+                self._add_preprocessor(value, everywhere)
+
+    def targets_of(self, value: Value) -> Tuple[List[Obj], bool]:
+        """The apps and blueprints a registration acts on, and whether that list is complete."""
+        out: List[Obj] = []
+        complete = True
+        for obj in self._flatten(self.index.evaluate(value) if value != UNKNOWN else NOTHING):
+            if obj[0] in ("app", "blueprint"):
+                out.append(obj)
+            elif obj[0] == "param":
+                reached, whole = self.reach(obj)
+                out.extend(sorted(reached))
+                complete = complete and whole
+            else:
+                complete = False
+        return list(dict.fromkeys(out)), complete
+
+    def _flatten(self, obj: Obj) -> List[Obj]:
+        if obj[0] == "seq":
+            out: List[Obj] = []
+            for item in obj[1]:
+                out.extend(self._flatten(item))
+            return out
+        return [obj]
+
+    def reach(self, param: Obj) -> Tuple[FrozenSet[Obj], bool]:
+        """Apps and blueprints passed (through any chain of calls) to a parameter."""
+        if param in self._reach:
+            return self._reach[param]
+        self._reach[param] = (frozenset(), False)  # cycle guard
+        incoming = self.index.incoming()
+        found: Set[Obj] = set()
+        complete = True
+        passed = incoming.get((param[1], param[2]))
+        if not passed:
+            complete = False
+        for value in passed or ():
+            for obj in self._flatten(value):
+                if obj[0] in ("app", "blueprint"):
+                    found.add(obj)
+                elif obj[0] == "param":
+                    more, whole = self.reach(obj)
+                    found |= more
+                    complete = complete and whole
+                else:
+                    complete = False
+        self._reach[param] = (frozenset(found), complete)
+        return self._reach[param]
+
+    def _add_route(self, module: str, position: int, fact: tuple, entry: Dict[str, Any]) -> None:
+        if len(fact) < 7:
+            return
+        target_value, method, rule, endpoint, view_value, line, scope_name = fact[:7]
+        targets, targets_complete = self.targets_of(target_value)
+        direct = self.index.evaluate(target_value) if target_value != UNKNOWN else NOTHING
+        view = self.index.evaluate(view_value) if view_value != UNKNOWN else NOTHING
+        methods = entry.get("m")
+        route = RouteFact(
+            module=module,
+            position=position,
+            line=line,
+            col=entry.get("c", 0),
+            scope_name=scope_name,
+            method=method,
+            rule=rule,
+            endpoint=None,
+            methods=frozenset(methods) if isinstance(methods, (list, tuple)) else None,
+            identity=self._identity(entry, view, view_value),
+            view=view,
+            targets=targets,
+            direct_target=direct,
+            entry=entry,
+            targets_complete=targets_complete,
+        )
+        route.endpoint, route.renamed_by = self._endpoint(route, endpoint, view)
+        self.routes.append(route)
+        self.routes_by_module.setdefault(module, {})[position] = route
+        for target in targets:
+            self.routes_by_object.setdefault(target, []).append(route)
+        if view[0] == "function":
+            self.routes_by_view.setdefault(view[1], []).append(route)
+
+    def _identity(self, entry: Dict[str, Any], view: Obj, view_value: Value) -> Optional[Tuple[Any, ...]]:
+        descriptor = entry.get("v") or ["?"]
+        kind = descriptor[0]
+        if kind == "def" and view[0] == "function":
+            # Two defs of one name in one scope share a qualname: the def
+            # line tells them apart.
+            return ("def", view[1], descriptor[1] if len(descriptor) > 1 else None)
+        if kind == "name" and view[0] in ("function", "method", "class"):
+            return ("obj",) + tuple(view)
+        if kind == "lambda":
+            return ("lambda", entry["v"][1])
+        if kind in ("as_view", "call") and isinstance(view_value, tuple) and view_value[:1] == ("new",):
+            if kind == "call":
+                # A view factory behind a decorator (``@memoize``, ``@lru_cache``)
+                # may hand the same function to every call.
+                factory = view[1].rsplit(".", 1)[0] if view[0] == "function" else None
+                if factory is None or self.function_decorators(factory):
+                    return None
+            return ("new", view_value[2])
+        return None
+
+    # ------------------------------------------------------------ endpoints
+
+    def _endpoint(self, route: RouteFact, explicit: Optional[str], view: Obj) -> Tuple[Optional[str], Optional[str]]:
+        """The endpoint name Flask gives a registration (before any blueprint
+        prefix), and the decorator that renamed the view, if one did."""
+        entry = route.entry
+        state = entry.get("ep", DYNAMIC if explicit is None else LITERAL)
+        if explicit is not None:
+            return explicit, None
+        if state != ABSENT:
+            return None, None
+        kind = (entry.get("v") or ["?"])[0]
+        if kind == "lambda":
+            return "<lambda>", None
+        if kind == "as_view":
+            return entry["v"][1], None
+        if kind == "def" and view[0] == "function":
+            return self._after_decorators(view[1].rsplit(".", 1)[-1], entry.get("d", ()))
+        if kind == "name" and view[0] == "function":
+            decorators = [d for d in self.function_decorators(view[1]) if not d[2]]
+            return self._after_decorators(view[1].rsplit(".", 1)[-1], decorators)
+        if kind == "call" and view[0] == "function":
+            facts = self.wrapper_facts(view[1])
+            if facts is None or facts[1]:
+                return None, None
+            return (view[1].rsplit(".", 1)[-1] if not facts[0] else None), None
+        return None, None
+
+    def _after_decorators(self, name: str, decorators: Iterable[Any]) -> Tuple[Optional[str], Optional[str]]:
+        renamed_by: Optional[str] = None
+        for decorator in reversed(list(decorators)):
+            effect = self.decorator_effect(decorator[0], decorator[1])
+            if effect.renames_to == "?":
+                return None, None
+            if effect.renames_to is not None:
+                name, renamed_by = effect.renames_to, decorator[1]
+        return name, renamed_by
+
+    def function_decorators(self, qualname: str) -> List[Any]:
+        found = self.index.functions.get(qualname)
+        if found is None:
+            return []
+        ext = self._ext(found[0])
+        entry = ext.get("funcs", {}).get(qualname) if ext else None
+        return list(entry.get("d", ())) if isinstance(entry, dict) else []
+
+    def wrapper_facts(self, qualname: str) -> Optional[List[bool]]:
+        found = self.index.functions.get(qualname)
+        if found is None:
+            return None
+        ext = self._ext(found[0])
+        entry = ext.get("funcs", {}).get(qualname) if ext else None
+        facts = entry.get("w") if isinstance(entry, dict) else None
+        return list(facts) if facts else None
+
+    def decorator_effect(self, value: Value, name: str) -> DecoratorEffect:
+        """What a decorator does to a view's name and arguments."""
+        obj = self.index.evaluate(value) if value != UNKNOWN else NOTHING
+        if obj[0] == "function":
+            qual = obj[1]
+            info = self.index.functions[qual][1]
+            params = list(info.get("params", ()))
+            results = {self.index.evaluate(r) for r in info.get("returns", ())}
+            if not results:
+                return DecoratorEffect(None, False, qual)
+            if params and results == {("param", qual, params[0])}:
+                return DecoratorEffect(None, True, qual)  # returns the view itself
+            wrappers = [r for r in results if r[0] == "function" and r[1].startswith(qual + ".")]
+            if len(wrappers) == 1 and len(results) == 1:
+                facts = self.wrapper_facts(wrappers[0][1])
+                if facts is None:
+                    return DecoratorEffect(None, False, qual)
+                wraps, renamed, passes = facts
+                if wraps:
+                    return DecoratorEffect(None, passes, qual)
+                if renamed:
+                    return DecoratorEffect("?", False, qual)
+                return DecoratorEffect(wrappers[0][1].rsplit(".", 1)[-1], False, qual)
+            return DecoratorEffect(None, False, qual)
+        # Third-party or unknown: they keep the name (functools.wraps is the
+        # norm); only the known ones are trusted with the arguments.
+        return DecoratorEffect(None, name in TRANSPARENT_DECORATORS, None)
+
+    # ------------------------------------------------------- blueprints
+
+    def _add_bp_reg(self, module: str, position: int, fact: tuple, entry: Dict[str, Any]) -> None:
+        if len(fact) < 5:
+            return
+        parents, parents_complete = self.targets_of(fact[0])
+        child_value = fact[1]
+        loose = child_value == UNKNOWN and "alt" in entry
+        children, complete, via_param = self._children(entry["alt"] if loose else child_value)
+        reg = BlueprintRegFact(
+            module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
+            via_param, loose,
+        )
+        if not complete:
+            self.unknown_registrations = True
+        self.bp_regs.append(reg)
+        self.registered_keys.update(children)
+        if loose:
+            # Candidates of a loop the model cannot pin down: registered
+            # somewhere, but not known to be by this very call.
+            self.loosely_registered.update(children)
+            return
+        for child in children:
+            for parent in parents:
+                self.regs_of.setdefault(child, []).append((reg, parent))
+        if not parents_complete:
+            for child in children:
+                self.regs_of.setdefault(child, []).append((reg, NOTHING))
+
+    def _children(self, value: Value) -> Tuple[List[str], bool, bool]:
+        """Blueprint keys a register_blueprint argument stands for (as
+        ProjectIndex.registered_blueprints follows them)."""
+        keys: List[str] = []
+        complete = True
+        via_param = False
+        incoming = self.index.incoming()
+        pending = [self.index.evaluate(value) if value != UNKNOWN else NOTHING]
+        steps = 0
+        while pending and steps < 200:
+            steps += 1
+            child = pending.pop()
+            kind = child[0]
+            if kind == "blueprint":
+                keys.append(child[1])
+            elif kind == "seq":
+                pending.extend(child[1])
+            elif kind == "param":
+                via_param = True
+                passed = incoming.get((child[1], child[2]))
+                if passed:
+                    pending.extend(passed)
+                else:
+                    complete = False
+            elif kind == "elt" and child[1][0] == "param":
+                via_param = True
+                param = child[1]
+                passed = incoming.get((param[1], param[2]))
+                if not passed:
+                    complete = False
+                for obj in passed or ():
+                    pending.extend(obj[1] if obj[0] == "seq" else [obj])
+            elif kind in ("external", "instance"):
+                continue
+            else:
+                complete = False
+        return list(dict.fromkeys(keys)), complete and steps < 200, via_param
+
+    def _add_preprocessor(self, value: Value, everywhere: bool) -> None:
+        if everywhere:
+            self.preprocessed_everywhere = True
+            return
+        targets, complete = self.targets_of(value)
+        if not complete or not targets:
+            self.preprocessed_everywhere = True
+        self.preprocessed.update(targets)
+
+    def is_preprocessed(self, obj: Obj, _seen: Optional[Set[Obj]] = None) -> bool:
+        """Whether a url_value_preprocessor may edit the URL values of obj's routes."""
+        if self.preprocessed_everywhere or obj in self.preprocessed:
+            return True
+        if obj[0] != "blueprint":
+            return False
+        if not self.regs_of.get(obj[1]) and self.unknown_registrations:
+            return True  # registered we do not know where
+        seen = _seen or set()
+        if obj in seen:
+            return False
+        seen.add(obj)
+        for _reg, parent in self.regs_of.get(obj[1], ()):
+            if parent == NOTHING or self.is_preprocessed(parent, seen):
+                return True
+        return False
+
+    def contexts(self, obj: Obj) -> Optional[List[Context]]:
+        """For the routes of ``obj``: the URL variables each registration
+        adds (prefixes, subdomains, url_defaults), and whether that is all
+        of them.  None when the object is not known to be registered."""
+        return self._contexts_of(obj, with_defaults=True, seen=frozenset())
+
+    def _contexts_of(self, obj: Obj, with_defaults: bool, seen: FrozenSet[Obj]) -> Optional[List[Context]]:
+        if obj[0] == "app":
+            return [(frozenset(), True)]
+        if obj[0] != "blueprint" or obj in seen:
+            return None
+        memo_key = (obj, with_defaults)
+        if memo_key in self._contexts:
+            return self._contexts[memo_key]
+        info = self.objects.get(obj[1])
+        regs = self.regs_of.get(obj[1], [])
+        if info is None or not regs:
+            self._contexts[memo_key] = None
+            return None
+        args = info.args
+        out: List[Context] = []
+        for reg, parent in regs:
+            entry = reg.entry
+            own: Set[str] = set()
+            complete = not args.get("dyn") and not entry.get("kw") and bool(entry)
+            prefix_state = entry.get("prefix", DYNAMIC)
+            if prefix_state == DYNAMIC:
+                complete = False
+            elif prefix_state == ABSENT:
+                prefix = args.get("url_prefix", [])
+                if prefix is None:
+                    complete = False
+                own.update(prefix or ())
+            else:  # the registration's url_prefix replaces the blueprint's
+                own.update(entry.get("pv", ()))
+            if "sub" in entry:
+                if entry["sub"] is None:
+                    complete = False
+                own.update(entry["sub"] or ())
+            else:
+                sub = args.get("subdomain", [])
+                if sub is None:
+                    complete = False
+                own.update(sub or ())
+            if with_defaults:
+                for keys in (args.get("url_defaults", []), entry.get("dfl", [])):
+                    if keys is None:
+                        complete = False
+                    own.update(keys or ())
+            if parent == NOTHING:
+                out.append((frozenset(own), False))
+                continue
+            parent_contexts = self._contexts_of(parent, with_defaults=False, seen=seen | {obj})
+            if parent_contexts is None:
+                out.append((frozenset(own), False))
+                continue
+            for parent_vars, parent_complete in parent_contexts:
+                out.append((frozenset(own) | parent_vars, complete and parent_complete))
+        if self.unknown_registrations or obj[1] in self.loosely_registered:
+            out = [(names, False) for names, _c in out]
+        self._contexts[memo_key] = out
+        return out
+
+    def blueprint_name(self, key: str) -> Optional[str]:
+        info = self.objects.get(key)
+        return info.name if info else None
+
+
+@dataclass(frozen=True)
+class DecoratorEffect:
+    renames_to: Optional[str]  # the wrapper's name, "?" unknown, None keeps the name
+    transparent: bool  # passes the URL variables through untouched
+    function: Optional[str]  # the project decorator, when it is one
+
+
+def routing_project(index: ProjectIndex) -> RoutingProject:
+    """The routing facts of a project, computed once per index state."""
+    return index.memoised("routing", RoutingProject)
+
+
+__all__ = [
+    "RoutingProject",
+    "RouteFact",
+    "BlueprintRegFact",
+    "ObjectInfo",
+    "DecoratorEffect",
+    "routing_project",
+    "rule_variables",
+    "normalise_rule",
+    "literal_methods",
+    "route_methods",
+    "branch_path",
+    "caught_around",
+    "exclusive",
+    "is_test_module",
+    "decorator_name",
+    "literal_str",
+    "literal_keys",
+    "TRANSPARENT_DECORATORS",
+]
