@@ -102,7 +102,8 @@ print(t1 - t0, t2 - t1)
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall clock
+    cpu: float  # user + system time of the process and the children it waited for
     peak_mb: float
     code: int
 
@@ -120,14 +121,29 @@ class Command:
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs)
 
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
     def peak(self) -> float:
         return max(r.peak_mb for r in self.runs)
 
 
-def run_once(argv: Sequence[str], cwd: str, env_extra: Dict[str, str], stdout_path: Optional[str] = None) -> Run:
+BYTECODE: Dict[str, str] = {}  # PYTHONPYCACHEPREFIX for the runs (set in main)
+
+
+def child_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env = dict(os.environ)
     env.pop("FLASK_LINT_NO_CACHE", None)
-    env.update(env_extra)
+    # Installed packages run from cached bytecode: let every run do so too,
+    # with the bytecode kept in the temporary folder, not next to the code.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(BYTECODE)
+    env.update(extra or {})
+    return env
+
+
+def run_once(argv: Sequence[str], cwd: str, env_extra: Dict[str, str], stdout_path: Optional[str] = None) -> Run:
+    env = child_env(env_extra)
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
@@ -140,7 +156,7 @@ def run_once(argv: Sequence[str], cwd: str, env_extra: Dict[str, str], stdout_pa
             out.close()  # type: ignore[union-attr]
     # ru_maxrss is in KiB on Linux, bytes on macOS.
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, peak, proc.returncode)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, peak, proc.returncode)
 
 
 def run_rounds(commands: List[Command], rounds: int, cwd: str, verbose: bool = True) -> None:
@@ -257,7 +273,12 @@ class CacheState:
 
 
 class Editor:
-    """Appends a comment line to one file (a new one each time) and undoes it."""
+    """Edits one file (a new comment line each time) and undoes it.
+
+    ``append`` adds the line at the end: the module's cross-file facts stay
+    the same.  ``insert`` adds it after the first two lines (after any coding
+    cookie): every line below moves, and with it the module's facts, so
+    every file's findings must be checked again."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -265,10 +286,18 @@ class Editor:
             self.original = handle.read()
         self.count = 0
 
-    def edit(self) -> None:
-        self.count += 1
+    def _write(self, data: bytes) -> None:
         with open(self.path, "wb") as handle:
-            handle.write(self.original + f"\n# benchmark edit {self.count}\n".encode())
+            handle.write(data)
+
+    def append(self) -> None:
+        self.count += 1
+        self._write(self.original + f"\n# benchmark edit {self.count}\n".encode())
+
+    def insert(self) -> None:
+        self.count += 1
+        lines = self.original.splitlines(keepends=True)
+        self._write(b"".join(lines[:2] + [f"# benchmark edit {self.count}\n".encode()] + lines[2:]))
 
     def undo(self) -> None:
         with open(self.path, "wb") as handle:
@@ -290,7 +319,7 @@ def cli(*args: str) -> List[str]:
 
 def check_wrapper() -> None:
     for mode, present in (("without", False), ("with", True)):
-        out = subprocess.run(flake8(mode, "--version"), capture_output=True, text=True).stdout
+        out = subprocess.run(flake8(mode, "--version"), capture_output=True, text=True, env=child_env()).stdout
         if (PLUGIN_DIST in out) != present:
             raise SystemExit(f"flake8 wrapper ({mode}): unexpected plugin list: {out.strip()}")
 
@@ -298,8 +327,10 @@ def check_wrapper() -> None:
 # ----------------------------------------------------------------- report
 
 
-def ratio(command: Command, floor: Command) -> float:
+def ratio(command: Command, floor: Command, cpu: bool = False) -> float:
     """Median of the per-round ratios (each measured in the same round)."""
+    if cpu:
+        return statistics.median(r.cpu / f.cpu for r, f in zip(command.runs, floor.runs))
     return statistics.median(r.seconds / f.seconds for r, f in zip(command.runs, floor.runs))
 
 
@@ -332,7 +363,9 @@ def startup(work: str, rounds: int) -> Dict[str, float]:
     run_rounds(commands, rounds, tiny, verbose=False)
     imports: List[Tuple[float, float]] = []
     for _ in range(rounds):
-        out = subprocess.run([PYTHON, "-c", PLUGIN_IMPORT], capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [PYTHON, "-c", PLUGIN_IMPORT], capture_output=True, text=True, check=True, env=child_env()
+        ).stdout.split()
         imports.append((float(out[0]), float(out[1])))
     result = {c.name: c.median() for c in commands}
     result["plugin import"] = statistics.median(i[0] for i in imports)
@@ -362,11 +395,18 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
     commands = [Command("floor", [PYTHON, "-c", FLOOR, listing])]
     commands.append(Command("cli cold", cli(*targets), prepare=caches.clear, stdout_path=outputs["cold"]))
 
-    def warm_cli() -> None:
+    def warm_append() -> None:
         caches.restore("cli")
-        editor.edit()
+        editor.append()
 
-    commands.append(Command("cli warm", cli(*targets), prepare=warm_cli, cleanup=editor.undo, stdout_path=outputs["warm"]))
+    def warm_insert() -> None:
+        caches.restore("cli")
+        editor.insert()
+
+    commands += [
+        Command("cli warm (append)", cli(*targets), prepare=warm_append, cleanup=editor.undo, stdout_path=outputs["warm"]),
+        Command("cli warm (insert)", cli(*targets), prepare=warm_insert, cleanup=editor.undo),
+    ]
     if with_flake8:
         check_wrapper()
         caches.clear()
@@ -389,6 +429,7 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
         median = command.median()
         rows.append([
             command.name, f"{median:.3f}", f"{ratio(command, floor):.2f}x",
+            f"{command.median_cpu():.3f}", f"{ratio(command, floor, cpu=True):.2f}x",
             f"{len(files) / median:,.0f}", f"{lines / median:,.0f}", f"{command.peak():.0f}",
         ])
     result: Dict[str, object] = {
@@ -396,6 +437,8 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
         "edited": os.path.relpath(editor.path, cwd),
         "medians": {c.name: c.median() for c in commands},
         "ratios": {c.name: ratio(c, floor) for c in commands},
+        "cpu_medians": {c.name: c.median_cpu() for c in commands},
+        "cpu_ratios": {c.name: ratio(c, floor, cpu=True) for c in commands},
         "peak_mb": {c.name: c.peak() for c in commands},
     }
     with open(outputs["cold"], encoding="utf-8") as cold, open(outputs["warm"], encoding="utf-8") as warm:
@@ -409,11 +452,12 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
             result[f"added {name}"] = added
             notes.append(f"{name} vs {stock}: {added:+.1%} (median of paired rounds)")
     print(f"\n### {label}: {len(files)} files, {lines:,} lines (medians of {rounds} rounds)\n")
-    print(table(rows, ["command", "seconds", "vs floor", "files/s", "lines/s", "peak MB"]))
+    print(table(rows, ["command", "wall s", "vs floor", "cpu s", "cpu vs floor", "files/s", "lines/s", "peak MB"]))
     print()
     for note in notes:
         print(f"- {note}")
-    print(f"- cli warm: cache from the previous run, then one line appended to {result['edited']}")
+    print(f"- cli warm: the cache of a previous run, then one comment line appended to {result['edited']} (its facts")
+    print("  stay the same: only it is checked again) or inserted near its top (its facts move: every file is checked again)")
     return result
 
 
@@ -434,34 +478,43 @@ def scaling(sizes: Sequence[int], rounds: int, work: str) -> List[Dict[str, obje
         run_once(cli("."), root, {})
         caches.save("cli")
 
-        def warm(caches: CacheState = caches, editor: Editor = editor) -> None:
+        def append(caches: CacheState = caches, editor: Editor = editor) -> None:
             caches.restore("cli")
-            editor.edit()
+            editor.append()
 
-        index = "from flask_lint.index import ProjectIndex; ProjectIndex.build('.', use_cache=False)"
+        def insert(caches: CacheState = caches, editor: Editor = editor) -> None:
+            caches.restore("cli")
+            editor.insert()
+
+        index = (
+            "from flask_lint.index import ProjectIndex; index = ProjectIndex.build('.', use_cache=False); "
+            "index.externally_registered_modules(); index.registered_blueprints()"
+        )
         commands = [
             Command("floor", [PYTHON, "-c", FLOOR, listing]),
             Command("index", [PYTHON, "-c", index]),
             Command("cli cold", cli("."), prepare=caches.clear),
-            Command("cli warm", cli("."), prepare=warm, cleanup=editor.undo),
+            Command("cli warm (append)", cli("."), prepare=append, cleanup=editor.undo),
+            Command("cli warm (insert)", cli("."), prepare=insert, cleanup=editor.undo),
         ]
         print(f"scaling: {size} modules, {lines} lines", file=sys.stderr)
         run_rounds(commands, rounds, root)
-        floor = commands[0]
+        floor, cold = commands[0], commands[2]
         entry: Dict[str, object] = {"modules": size, "lines": lines}
         row = [f"{size:,}", f"{lines:,}"]
         for command in commands:
-            per_module = command.median() / size * 1000
             entry[command.name] = command.median()
-            row.append(f"{command.median():.2f} s = {per_module:.3f} ms")
-        row.append(f"{ratio(commands[2], floor):.2f}x")
-        row.append(f"{commands[2].peak():.0f}")
+            entry[command.name + " cpu"] = command.median_cpu()
+            row.append(f"{command.median():.2f} s ({command.median() / size * 1000:.2f} ms)")
+        row.append(f"{ratio(cold, floor):.2f}x / {ratio(cold, floor, cpu=True):.2f}x")
+        row.append(f"{cold.peak():.0f}")
         rows.append(row)
-        entry["cli cold peak MB"] = commands[2].peak()
+        entry["cli cold peak MB"] = cold.peak()
         results.append(entry)
         shutil.rmtree(root, ignore_errors=True)
-    print(f"\n### Scaling: the synthetic project (medians of {rounds} rounds; per module)\n")
-    print(table(rows, ["modules", "lines", "floor", "index (cold)", "cli cold", "cli warm", "cli cold / floor", "cli peak MB"]))
+    print(f"\n### Scaling: the synthetic project (wall clock, medians of {rounds} rounds; per module in brackets)\n")
+    header = ["modules", "lines", "floor", "index (cold)", "cli cold", "cli warm (append)", "cli warm (insert)"]
+    print(table(rows, header + ["cli cold / floor (wall / cpu)", "cli cold peak MB"]))
     return results
 
 
@@ -478,6 +531,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.paths and not args.synthetic and not args.scaling:
         parser.error("give PATHs, --synthetic N or --scaling SIZES")
     work = tempfile.mkdtemp(prefix="flask-lint-bench-")
+    BYTECODE["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
     results: Dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "runs": []}
     try:
         print(f"Python {results['python']}, {results['cpus']} CPUs; every row is a separate process, wall clock.")

@@ -33,7 +33,7 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
 from .engine import AnalysisError, analyse, check_model
@@ -84,7 +84,11 @@ def lint_files(files: Sequence[str], config: Config, use_cache: bool = True) -> 
     return [r for r in results if r is not None]
 
 
-def _lint_root(root: str, files: List[str], config: Config, use_cache: bool) -> Iterable[Result]:
+def _lint_root(root: str, files: List[str], config: Config, use_cache: bool) -> List[Result]:
+    return list(_iter_root(root, files, config, use_cache))  # to the end: the cache is saved last
+
+
+def _iter_root(root: str, files: List[str], config: Config, use_cache: bool) -> Iterator[Result]:
     wanted = {os.path.relpath(os.path.abspath(path), root) for path in files}
     kept: Dict[str, Tuple[str, FlaskModel]] = {}
     budget = [MODEL_BUDGET]
@@ -128,7 +132,7 @@ def _lint_one(
         return _analyse(path, index, config)
     digest, relevant = facts
     if not relevant:
-        external = index.externally_registered_modules()
+        external = _externally_registered(index, cache)
         if external and module_name(path, index.root)[0] in external:
             return _analyse(path, index, config)
         return Result(path, findings=[], digest=digest)
@@ -145,6 +149,19 @@ def _lint_one(
     if cache is not None and result.findings is not None and result.digest == digest:
         cache.put(rel, digest, index.fingerprint(), result.findings)
     return result
+
+
+def _externally_registered(index: ProjectIndex, cache: Optional[FindingsCache]) -> Set[str]:
+    """index.externally_registered_modules(), from the cache when the index
+    is the one it was computed for (so a fully cached run never needs more
+    of the index than its fingerprint)."""
+    fingerprint = index.fingerprint()
+    found = cache.external(fingerprint) if cache is not None else None
+    if found is None:
+        found = index.externally_registered_modules()
+        if cache is not None:
+            cache.put_external(fingerprint, found)
+    return found
 
 
 def _analyse(path: str, index: ProjectIndex, config: Config) -> Result:
@@ -178,7 +195,19 @@ class FindingsCache:
         data = read_cache_file(root, self.name)
         entries = data.get("entries") if isinstance(data, dict) else None
         self.entries: Dict[str, Any] = entries if isinstance(entries, dict) else {}
+        external = data.get("external") if isinstance(data, dict) else None
+        self._external: Any = external if isinstance(external, list) and len(external) == 2 else None
         self.dirty = False
+
+    def external(self, fingerprint: str) -> Optional[Set[str]]:
+        """The modules registered from elsewhere, for the index ``fingerprint``."""
+        if self._external is None or self._external[0] != fingerprint or not isinstance(self._external[1], list):
+            return None
+        return set(self._external[1])
+
+    def put_external(self, fingerprint: str, modules: Set[str]) -> None:
+        self._external = [fingerprint, sorted(modules)]
+        self.dirty = True
 
     def get(self, rel: str, digest: str, fingerprint: str) -> Optional[List[Finding]]:
         entry = self.entries.get(rel)
@@ -201,7 +230,7 @@ class FindingsCache:
             del self.entries[rel]
         if not self.dirty and not gone:
             return
-        write_cache_file(self.root, self.name, {"entries": self.entries})
+        write_cache_file(self.root, self.name, {"entries": self.entries, "external": self._external})
         self._prune()
 
     def _prune(self) -> None:

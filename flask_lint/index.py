@@ -127,6 +127,16 @@ FileFacts = Tuple[str, Optional[bool]]
 ModelSink = Callable[[str, str, FlaskModel, int], None]  # rel, digest, model, size in bytes
 
 
+def _summary_json(summary: Dict[str, Any]) -> str:
+    return json.dumps(summary, separators=(",", ":"), default=repr)
+
+
+def summary_hash(summary: Dict[str, Any]) -> str:
+    """A hash of a summary's content: the same for its JSON round trip and
+    its frozen form (summaries are built in a fixed key order)."""
+    return file_digest(_summary_json(summary).encode("utf-8", "surrogatepass"))
+
+
 def _file_facts(digest: str, summary: Dict[str, Any]) -> FileFacts:
     if "exports" not in summary:  # empty_summary(): never parsed
         return digest, None
@@ -136,16 +146,35 @@ def _file_facts(digest: str, summary: Dict[str, Any]) -> FileFacts:
 class ProjectIndex:
     """Summaries of every module under one root, and questions about them."""
 
-    def __init__(self, root: str, summaries: Dict[str, Dict[str, Any]]) -> None:
+    def __init__(self, root: str, summaries: Dict[str, Dict[str, Any]], *, lazy: bool = False) -> None:
         self.root = root
-        self.by_path: Dict[str, Dict[str, Any]] = {}
-        for rel, summary in summaries.items():
-            self.by_path[rel] = freeze_summary(summary)
-        # Filled by build(): FileFacts per file read, and what identifies
-        # each summary (see fingerprint()).
+        # Filled by build(): FileFacts per file read, and the hash of each
+        # summary (see fingerprint()).
         self.files: Dict[str, FileFacts] = {}
         self._idents: Dict[str, str] = {}
+        self._fingerprint: Optional[str] = None
+        # A lazy index freezes its summaries on first use: a run answered
+        # from the findings cache never needs them.
+        self._raw: Optional[Dict[str, Dict[str, Any]]] = summaries
+        if not lazy:
+            self._materialise()
+
+    def _materialise(self) -> None:
+        raw = self.__dict__.get("_raw")
+        if raw is None:
+            return
+        self._raw = None
+        self.by_path: Dict[str, Dict[str, Any]] = {}
+        for rel, summary in raw.items():
+            self.by_path[rel] = freeze_summary(summary)
         self._reset()
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not set yet: those _materialise() sets.
+        if self.__dict__.get("_raw") is None:
+            raise AttributeError(name)
+        self._materialise()
+        return getattr(self, name)
 
     # ------------------------------------------------------------ building
 
@@ -161,6 +190,7 @@ class ProjectIndex:
         entries: Dict[str, Dict[str, Any]] = {}
         fresh: Dict[str, Any] = {}
         files: Dict[str, FileFacts] = {}
+        idents: Dict[str, str] = {}
         changed = False
         for path in iter_python_files(root):
             rel = os.path.relpath(path, root)
@@ -175,6 +205,9 @@ class ProjectIndex:
                 entries[rel] = hit["summary"]
                 fresh[rel] = hit
                 files[rel] = _file_facts(digest, hit["summary"])
+                if not isinstance(hit.get("shash"), str):
+                    hit["shash"] = summary_hash(hit["summary"])
+                idents[rel] = hit["shash"]
                 continue
             summary, model = summarise_file(path, root, data)
             if model is not None and on_model is not None and not model.light:
@@ -185,11 +218,10 @@ class ProjectIndex:
             changed = True
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
-        index = cls(root, entries)
+            idents.update((rel, entry["shash"]) for rel, entry in fresh.items() if "shash" in entry)
+        index = cls(root, entries, lazy=True)
         index.files = files
-        for rel, (digest, _state) in files.items():
-            summary = entries[rel]
-            index._idents[rel] = f"{digest}:{summary.get('module')}:{summary.get('package')}"
+        index._idents = idents
         return index
 
     def update_file(self, path: str, summary: Dict[str, Any]) -> None:
@@ -225,7 +257,8 @@ class ProjectIndex:
         self._passed_to: Optional[Dict[Obj, List[Tuple[str, str]]]] = None
         self._api_init_args: Optional[Set[Obj]] = None
         self._registered_by_prefix: Dict[Tuple[str, int], Dict[str, Dict[str, Set[str]]]] = {}
-        self._fingerprint: Optional[str] = None
+        self._fingerprint = None
+        self._registered_bps: Optional[Tuple[Set[str], bool]] = None
 
     # ---------------------------------------------------------- evaluation
 
@@ -531,6 +564,12 @@ class ProjectIndex:
     def registered_blueprints(self) -> Tuple[Set[str], bool]:
         """Keys of blueprints registered anywhere, and whether some
         registration (or a dynamic import) could register any blueprint."""
+        if self._registered_bps is None:
+            self._registered_bps = self._registered_blueprints()
+        keys, unknown = self._registered_bps
+        return set(keys), unknown  # a copy: callers may change theirs
+
+    def _registered_blueprints(self) -> Tuple[Set[str], bool]:
         keys: Set[str] = set()
         unknown = any(s.get("dynamic") for s in self.modules.values())
         incoming = self.incoming()
@@ -602,16 +641,18 @@ class ProjectIndex:
         return {qual for qual, owners in table.get(module, {}).items() if owners - {module}}
 
     def fingerprint(self) -> str:
-        """A hash of every summary the index holds now: two indexes with the
-        same fingerprint give the same answers."""
+        """A hash of every summary the index holds now (their content, not
+        the files': an edit that leaves a module's facts alone leaves it
+        unchanged).  Two indexes with the same fingerprint give the same
+        answers."""
         if self._fingerprint is None:
+            summaries = self._raw if self._raw is not None else self.by_path
             digest = _blake2b(digest_size=16)
             digest.update(f"{self.root}\0".encode())
-            for rel in sorted(self.by_path):
+            for rel in sorted(summaries):
                 ident = self._idents.get(rel)
                 if ident is None:
-                    text = json.dumps(self.by_path[rel], sort_keys=True, default=repr)
-                    ident = self._idents[rel] = "s:" + file_digest(text.encode("utf-8", "surrogatepass"))
+                    ident = self._idents[rel] = summary_hash(summaries[rel])
                 digest.update(f"{rel}\0{ident}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
@@ -712,6 +753,14 @@ def read_cache_file(root: str, name: str) -> Any:
 def write_cache_file(root: str, name: str, data: Any) -> None:
     """Write ``<root>/.flask-lint-cache/<name>`` atomically (readers see
     the old or the new file); a read-only project is left alone."""
+    try:
+        text = json.dumps(data, separators=(",", ":"))  # dumps: the C encoder (dump is Python)
+    except (ValueError, TypeError, RecursionError):
+        return
+    write_cache_text(root, name, text)
+
+
+def write_cache_text(root: str, name: str, text: str) -> None:
     folder = os.path.join(root, CACHE_DIR)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -719,11 +768,11 @@ def write_cache_file(root: str, name: str, data: Any) -> None:
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as handle:
                 handle.write("# Created by flask-lint\n*\n")
-        tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(data):x}-{_tmp_counter()}.tmp")
+        tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(text):x}-{_tmp_counter()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
+                handle.write(text)
             os.replace(tmp, os.path.join(folder, name))
         except BaseException:
             try:
@@ -756,9 +805,22 @@ _CODE_KEY = "__code__"  # not a path: every other key ends with .py
 
 
 def _save_cache(root: str, entries: Dict[str, Any]) -> None:
+    """Write the index cache; each summary is encoded once, for the file and
+    for its hash (``"shash"``, set on the entries that lack one)."""
     if cache_disabled():
         return
-    write_cache_file(root, os.path.basename(_cache_file(root)), dict(entries, **{_CODE_KEY: code_fingerprint()}))
+    dumps = json.dumps
+    chunks = [f"{{{dumps(_CODE_KEY)}:{dumps(code_fingerprint())}"]
+    try:
+        for rel, entry in entries.items():
+            text = _summary_json(entry["summary"])
+            if not isinstance(entry.get("shash"), str):
+                entry["shash"] = file_digest(text.encode("utf-8", "surrogatepass"))
+            chunks.append(f',{dumps(rel)}:{{"hash":{dumps(entry["hash"])},"shash":{dumps(entry["shash"])},"summary":{text}}}')
+    except (ValueError, TypeError, RecursionError):
+        return
+    chunks.append("}")
+    write_cache_text(root, os.path.basename(_cache_file(root)), "".join(chunks))
 
 
 _INDEXES: Dict[Tuple[str, bool], ProjectIndex] = {}

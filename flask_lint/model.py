@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple, Union, cast
 
 from .names import (
     API_CLASSES,
@@ -815,6 +815,20 @@ class _Walker:
         model = self.model
         if self.light and not isinstance(node, _LIGHT_NODES):
             return
+        # Fast paths for the most frequent nodes (exact types: ast.parse makes
+        # no subclasses).  A type handled by a branch below must never be in
+        # _PLAIN_NODES: tests/test_model_walk.py checks the two walks agree.
+        kind = type(node)
+        if kind is ast.Name:
+            model._name_scope[id(node)] = scope
+            return
+        if kind in _PLAIN_NODES:
+            self._visit_children(node, scope, in_loop)
+            return
+        if kind is ast.Call:
+            model.calls.append((cast(ast.Call, node), scope, in_loop))
+            self._visit_children(node, scope, in_loop)
+            return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 self.visit(decorator, scope, in_loop)
@@ -943,11 +957,6 @@ class _Walker:
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.bind_target(target, scope, Binding("other"))
-        elif isinstance(node, ast.Name):
-            model._name_scope[id(node)] = scope
-            return
-        elif isinstance(node, ast.Call):
-            model.calls.append((node, scope, in_loop))
         elif isinstance(node, ast.Return):
             if self._current_functions:
                 self._current_functions[-1].returns.append(node)
@@ -958,8 +967,20 @@ class _Walker:
             name = getattr(node, "name", None)
             if name:
                 scope.bind(name, Binding("other"))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, scope, in_loop)
+        self._visit_children(node, scope, in_loop)
+
+    def _visit_children(self, node: ast.AST, scope: Scope, in_loop: bool) -> None:
+        """``visit`` every child (``ast.iter_child_nodes`` order), skipping
+        leaves that carry nothing (contexts, operators, constants)."""
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and type(item) not in _LEAF_NODES:
+                        visit(item, scope, in_loop)
+            elif isinstance(value, ast.AST) and type(value) not in _LEAF_NODES:
+                visit(value, scope, in_loop)
 
     def _visit_arguments_defaults(self, args: ast.arguments, scope: Scope, in_loop: bool) -> None:
         for default in list(args.defaults) + [d for d in args.kw_defaults if d is not None]:
@@ -976,6 +997,19 @@ class _Walker:
 
 
 _MATCH_AS: Optional[type] = getattr(ast, "MatchAs", None)
+# Nodes the walk only descends through (no branch in _Walker.visit), and
+# leaves it can skip (no children, nothing to record).
+_PLAIN_NODES = frozenset(
+    {
+        ast.Expr, ast.Attribute, ast.Constant, ast.keyword, ast.BinOp, ast.BoolOp, ast.Compare, ast.UnaryOp,
+        ast.Subscript, ast.Slice, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Starred, ast.JoinedStr,
+        ast.FormattedValue, ast.IfExp, ast.If, ast.Raise, ast.Assert, ast.Pass, ast.Break, ast.Continue,
+        ast.Await, ast.Try, ast.withitem,
+    }
+)
+_LEAF_NODES = frozenset(
+    leaf for base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop) for leaf in base.__subclasses__()
+) | {ast.Constant}
 # What a light walk visits: bindings and the statements that hold them.
 _LIGHT_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign,

@@ -102,10 +102,7 @@ def rule_variables(rule: Optional[str]) -> Optional[Set[str]]:
     """The variable names of a Werkzeug rule string (None if malformed)."""
     if rule is None:
         return None
-    found: Set[str] = set()
-    rest = rule
-    for match in _RULE_VAR_RE.finditer(rule):
-        found.add(match.group("var"))
+    found = {match.group("var") for match in _RULE_VAR_RE.finditer(rule)}
     rest = _RULE_VAR_RE.sub("", rule)
     if "<" in rest or ">" in rest:
         return None  # malformed: Werkzeug raises at registration, not our rule

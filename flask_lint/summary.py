@@ -199,11 +199,19 @@ def empty_summary(module: str, is_package: bool) -> Dict[str, Any]:
 
 def tuplify(data: Any) -> Any:
     """JSON turns value tuples into lists; turn them back (dict keys stay)."""
+    kind = type(data)
+    if kind is list:  # the exact types first: this runs over every summary
+        return tuple([item if type(item) in _AS_IS else tuplify(item) for item in data])
+    if kind is dict:
+        return {key: item if type(item) in _AS_IS else tuplify(item) for key, item in data.items()}
     if isinstance(data, list):
         return tuple(tuplify(item) for item in data)
     if isinstance(data, dict):
         return {key: tuplify(item) for key, item in data.items()}
     return data
+
+
+_AS_IS = frozenset({str, int, float, bool, type(None), tuple})  # what tuplify() returns unchanged
 
 
 def freeze_summary(summary: Dict[str, Any]) -> Dict[str, Any]:

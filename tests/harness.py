@@ -148,6 +148,31 @@ def run_pylint(case: Case, paths: List[str] = None) -> Expected:  # type: ignore
 FRONTENDS = {"cli": run_cli, "flake8": run_flake8, "pylint": run_pylint}
 
 
+def run_batched(frontend: str, cases: List[Case]) -> Dict[str, Expected]:
+    """One process for many fixtures (each is its own project root), split
+    back per fixture; pylint keeps one process per fixture because module
+    names repeat across fixture projects."""
+    results: Dict[str, Expected] = {}
+    if frontend == "pylint" or not cases:
+        for case in cases:
+            results[case.name] = FRONTENDS[frontend](case)
+        return results
+    groups: Dict[Tuple[Tuple[str, str], ...], List[Case]] = {}
+    for case in cases:
+        groups.setdefault(tuple(sorted(case.options.items())), []).append(case)
+    for options, members in groups.items():
+        sandbox = os.path.dirname(members[0].root)
+        carrier = Case("batch", "", sandbox, dict(options))
+        found = FRONTENDS[frontend](carrier, [os.path.basename(m.root) for m in members])
+        by_dir = {os.path.basename(m.root): m for m in members}
+        for member in members:
+            results[member.name] = set()
+        for path, line, code in found:
+            head, _, rest = path.partition(os.sep)
+            results[by_dir[head].name].add((rest, line, code))
+    return results
+
+
 def describe(expected: Expected, actual: Expected) -> str:
     missing = sorted(expected - actual)
     extra = sorted(actual - expected)

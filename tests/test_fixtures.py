@@ -6,7 +6,7 @@ import os
 from typing import Dict
 
 import pytest
-from harness import FRONTENDS, Case, describe, discover, materialise
+from harness import FRONTENDS, Case, Expected, describe, discover, materialise, run_batched
 
 CASES = discover()
 
@@ -17,12 +17,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Case]:
     return {case.name: materialise(case, root) for case in CASES}
 
 
+_RESULTS: Dict[str, Dict[str, Expected]] = {}
+
+
 @pytest.mark.parametrize("frontend", sorted(FRONTENDS))
 @pytest.mark.parametrize("name", [case.name for case in CASES])
 def test_fixture(sandbox: Dict[str, Case], name: str, frontend: str) -> None:
+    if frontend not in _RESULTS:
+        _RESULTS[frontend] = run_batched(frontend, list(sandbox.values()))
     case = sandbox[name]
     expected = case.expected()
-    actual = FRONTENDS[frontend](case)
+    actual = _RESULTS[frontend][name]
     assert actual == expected, describe(expected, actual)
 
 

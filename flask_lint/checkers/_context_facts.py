@@ -3,14 +3,19 @@
 For every function of a module the extension records, as JSON data:
 
 ``u``   the context uses that nothing in the function covers: a list of
-        ``[what, line, need, attr, write, error_path]`` where ``what`` is a
-        canonical context local (``flask.request``...) or a helper call
+        ``[what, line, need, attr, write, error_path, caught, conditional]``
+        where ``what``
+        is a canonical context local (``flask.request``...) or a helper call
         (``url_for()``), ``need`` is :data:`APP` or :data:`REQUEST`, ``attr``
         the attribute read or written (``""`` when unknown), ``write`` 1 for a
-        store and ``error_path`` 1 inside an ``except`` block;
-``c``   the calls it makes, ``[value, line, level]``: the callee as a model
-        value (``self.method`` resolved to the enclosing class) and the context
-        level the call runs under inside the function (``with app.app_context()``);
+        store, ``error_path`` 1 inside an ``except`` block and ``caught`` 1
+        inside a ``try`` whose handlers catch ``Exception`` (no crash, but the
+        work is lost), ``conditional`` 1 when it may not run (a branch, a loop
+        body, a handler, after an early ``return``);
+``c``   the calls it makes, ``[value, line, level, conditional]``: the callee
+        as a model value (``self.method`` resolved to the enclosing class), the
+        context level the call runs under inside the function (``with
+        app.app_context()``) and whether it may not run;
 ``p``   the highest context level the function pushes itself;
 ``dp``  the same, including the functions nested in it (for decorators);
 ``d``   its decorators as values, ``[value, is_call, keyword names]``;
@@ -29,7 +34,7 @@ level]`` with the context pushed around them (``with app.app_context():``).
 
 Levels: 0 none, :data:`APP` an app context, :data:`REQUEST` a request context
 (which also pushes an app context).  Uses inside ``try`` blocks that catch
-``RuntimeError`` (or ``Exception``) are not recorded.
+``RuntimeError`` by name are not recorded: that code expects no context.
 """
 
 from __future__ import annotations
@@ -90,6 +95,10 @@ _HANDOVER_NAMES = frozenset(
     | {name for methods in POOL_METHODS.values() for name in methods}
     | {"run_in_executor", "start_background_task"}
 )
+_BRANCHES: Tuple[type, ...] = (ast.If, ast.While, ast.For, ast.AsyncFor) + tuple(
+    t for t in (getattr(ast, "match_case", None),) if t is not None
+)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _ATTR_BUILTINS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
 _TRY_TYPES: Tuple[type, ...] = (ast.Try,) + tuple(t for t in (getattr(ast, "TryStar", None),) if t is not None)
 _MAX_USES = 24
@@ -184,10 +193,13 @@ def pushed_level(model: FlaskModel, expr: Optional[ast.AST]) -> int:
 
 
 def push_statement(model: FlaskModel, stmt: ast.stmt) -> int:
-    """``app.app_context().push()`` or ``ctx.push()`` with ``ctx = app.app_context()``."""
+    """``app.app_context().push()``, ``ctx.push()`` with ``ctx = app.app_context()``,
+    or ``stack.enter_context(app.test_request_context())`` (an ``ExitStack``)."""
     if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
         return 0
     func = stmt.value.func
+    if isinstance(func, ast.Attribute) and func.attr == "enter_context" and len(stmt.value.args) == 1:
+        return pushed_level(model, stmt.value.args[0])
     if not (isinstance(func, ast.Attribute) and func.attr == "push" and not stmt.value.args):
         return 0
     receiver = func.value
@@ -201,21 +213,26 @@ def push_statement(model: FlaskModel, stmt: ast.stmt) -> int:
     return 0
 
 
-def catches_runtime_error(model: FlaskModel, handlers: List[ast.ExceptHandler]) -> bool:
+def catches_runtime_error(model: FlaskModel, handlers: List[ast.ExceptHandler], broadly: bool = True) -> bool:
+    """Whether a handler catches ``RuntimeError`` by name, or also (``broadly``)
+    through ``Exception``, ``BaseException`` or a bare ``except:``."""
     for handler in handlers:
         if handler.type is None:
-            return True
+            if broadly:
+                return True
+            continue
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         for item in types:
             qual = model.qualname(item)
-            if qual is not None and qual.rpartition(".")[2] in _CATCHES:
+            name = qual.rpartition(".")[2] if qual is not None else ""
+            if name == "RuntimeError" or (broadly and name in _CATCHES):
                 return True
     return False
 
 
 def _suppresses_runtime_error(model: FlaskModel, expr: ast.AST) -> bool:
     if isinstance(expr, ast.Call) and model.qualname(expr.func) == "contextlib.suppress":
-        return any((model.qualname(a) or "").rpartition(".")[2] in _CATCHES for a in expr.args)
+        return any((model.qualname(a) or "").rpartition(".")[2] == "RuntimeError" for a in expr.args)
     return False
 
 
@@ -265,6 +282,14 @@ def module_level_imports(model: FlaskModel) -> List[List[Any]]:
     return out
 
 
+def _may_leave(node: ast.If) -> bool:
+    """``if ...: return`` (or raise, break, continue) at the top of a branch."""
+    for branch in (node.body, node.orelse):
+        if any(isinstance(stmt, (ast.Return, ast.Raise, ast.Break, ast.Continue)) for stmt in branch):
+            return True
+    return False
+
+
 def _str_const(node: Optional[ast.AST]) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -299,17 +324,24 @@ class Scanner:
         self.imports: List[List[Any]] = []  # [modules, level] of imports in the body
         self.flask = flask_names(model)
         self._handlers = 0  # inside an except block: an error path
+        self._caught = 0  # inside a try whose handlers catch Exception (not RuntimeError by name)
+        self._cond = 0  # inside a branch, a loop body or a handler: it may not run
         self.handovers: List[ast.Call] = []  # calls that may hand work to a thread
 
     # --------------------------------------------------------- traversal
 
     def block(self, stmts: List[ast.stmt], level: int, protected: bool) -> None:
+        exited = 0
         for stmt in stmts:
             pushed = push_statement(self.model, stmt)
             if pushed:
                 self.push = max(self.push, pushed)
                 level = max(level, pushed)
             self.visit(stmt, level, protected)
+            if not exited and isinstance(stmt, ast.If) and _may_leave(stmt):
+                exited = 1  # `if x: return`: what follows may not run
+                self._cond += 1
+        self._cond -= exited
 
     def visit(self, node: ast.AST, level: int, protected: bool) -> None:
         if isinstance(node, ast.expr):
@@ -342,11 +374,26 @@ class Scanner:
             if self._membership(node, level, protected):  # type: ignore[arg-type]
                 return
         elif kind is ast.BoolOp:
-            if any(self._is_guard(v) for v in node.values):  # type: ignore[attr-defined]
+            values = node.values  # type: ignore[attr-defined]
+            if any(self._is_guard(v) for v in values):
                 self.guarded = True
+            self.expr(values[0], level, protected)
+            self._cond += 1
+            for value in values[1:]:
+                self.expr(value, level, protected)
+            self._cond -= 1
+            return
         elif kind is ast.IfExp:
             if self._is_guard(node.test):  # type: ignore[attr-defined]
                 self.guarded = True
+            self.expr(node.test, level, protected)  # type: ignore[attr-defined]
+            self._cond += 1
+            self.expr(node.body, level, protected)  # type: ignore[attr-defined]
+            self.expr(node.orelse, level, protected)  # type: ignore[attr-defined]
+            self._cond -= 1
+            return
+        elif kind in _COMPREHENSIONS:
+            self._cond += 1  # the loop may run no time
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.expr(child, level, protected)
@@ -354,6 +401,8 @@ class Scanner:
                 for sub in ast.iter_child_nodes(child):
                     if isinstance(sub, ast.expr):
                         self.expr(sub, level, protected)
+        if kind in _COMPREHENSIONS:
+            self._cond -= 1
 
     def statement(self, node: ast.AST, level: int, protected: bool) -> None:
         model = self.model
@@ -382,27 +431,37 @@ class Scanner:
                 if pushed:
                     self.push = max(self.push, pushed)
                     inner = max(inner, pushed)
-                if _suppresses_runtime_error(model, item.context_expr):
+                if _suppresses_runtime_error(model, item.context_expr):  # contextlib.suppress(RuntimeError)
                     inner_protected = True
             self.block(node.body, inner, inner_protected)
             return
         if isinstance(node, _TRY_TYPES):
-            catches = catches_runtime_error(model, node.handlers)  # type: ignore[attr-defined]
+            # `except RuntimeError` handles the missing context; `except Exception`
+            # only hides it (the work still fails): such uses are kept, marked.
+            catches = catches_runtime_error(model, node.handlers, broadly=False)  # type: ignore[attr-defined]
+            broad = not catches and catches_runtime_error(model, node.handlers)  # type: ignore[attr-defined]
+            self._caught += 1 if broad else 0
             self.block(node.body, level, protected or catches)  # type: ignore[attr-defined]
+            self._caught -= 1 if broad else 0
             self._handlers += 1
+            self._cond += 1
             for handler in node.handlers:  # type: ignore[attr-defined]
                 self.block(handler.body, level, protected)
             self._handlers -= 1
             self.block(node.orelse, level, protected)  # type: ignore[attr-defined]
+            self._cond -= 1
             self.block(node.finalbody, level, protected)  # type: ignore[attr-defined]
             return
         if isinstance(node, (ast.If, ast.While, ast.Assert)):
             if self._is_guard(node.test):
                 self.guarded = True
+        branches = isinstance(node, _BRANCHES)
         for _name, value in ast.iter_fields(node):
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
+                    self._cond += 1 if branches else 0
                     self.block(value, level, protected)
+                    self._cond -= 1 if branches else 0
                 else:
                     for item in value:
                         if isinstance(item, ast.expr):
@@ -421,7 +480,18 @@ class Scanner:
         if protected or need <= level or len(self.uses) >= _MAX_USES:
             return
         shown = local if local in LOCAL_NEED else local.rpartition(".")[2] + "()"
-        self.uses.append([shown, getattr(node, "lineno", 0), need, attr, 1 if write else 0, 1 if self._handlers else 0])
+        self.uses.append(
+            [
+                shown,
+                getattr(node, "lineno", 0),
+                need,
+                attr,
+                1 if write else 0,
+                1 if self._handlers else 0,
+                1 if self._caught else 0,
+                1 if self._cond else 0,
+            ]
+        )
 
     def _is_guard(self, test: ast.AST) -> bool:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -496,7 +566,7 @@ class Scanner:
         if qual is None or qual not in HELPER_NEED:
             value = callable_value(model, func)
             if _keep_call(value) and len(self.calls) < _MAX_CALLS:
-                self.calls.append([value, node.lineno, level])
+                self.calls.append([value, node.lineno, level, 1 if self._cond else 0])
                 self.call_nodes.append((node, level))
         return False
 

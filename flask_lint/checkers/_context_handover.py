@@ -278,8 +278,10 @@ class Resolver:
     def _chooses_fork(self) -> bool:
         """``multiprocessing.set_start_method("fork")`` / ``get_context("fork")`` in this file."""
         for call, _scope, _loop in self.model.calls:
+            if _last_name(call.func) not in ("set_start_method", "get_context") or not call.args:
+                continue
             qual = self.model.call_qualname(call)
-            if qual in ("multiprocessing.set_start_method", "multiprocessing.get_context") and call.args:
+            if qual in ("multiprocessing.set_start_method", "multiprocessing.get_context"):
                 arg = call.args[0]
                 if isinstance(arg, ast.Constant) and arg.value == "fork":
                     return True
@@ -290,10 +292,13 @@ class Resolver:
     def classify(self, call: ast.Call) -> Optional[Tuple[Api, Optional[ast.Call], Optional[str]]]:
         """(API, the pool's creating call, the task class or framework) for a hand-over call."""
         model = self.model
+        func = call.func
+        last = _last_name(func)
+        if last not in _INTERESTING:
+            return self._thread_subclass(call) if last in self.project.thread_class_names() else None
         qual = model.call_qualname(call)
         if qual in DIRECT:
             return DIRECT[qual], None, None
-        func = call.func
         if isinstance(func, ast.Attribute):
             method = func.attr
             if method == "run_in_executor":
@@ -306,7 +311,7 @@ class Resolver:
                 or any(method in methods for methods in POOL_METHODS.values())
             )
             if not interesting:
-                return self._thread_subclass(call)
+                return self._thread_subclass(call) if last in self.project.thread_class_names() else None
             classes, creation = self.receiver(func.value)
             if method == "start_background_task":
                 if not classes or any(c.split(".", 1)[0] in ("flask_socketio", "socketio") for c in classes):
@@ -336,7 +341,7 @@ class Resolver:
             if method == "apply_async":  # Celery's, when not a pool's
                 return QUEUE_METHODS[method], None, None
             return None
-        return self._thread_subclass(call)
+        return self._thread_subclass(call) if last in self.project.thread_class_names() else None
 
     def _thread_subclass(self, call: ast.Call) -> Optional[Tuple[Api, Optional[ast.Call], Optional[str]]]:
         obj = self.project.evaluate(self.model.value(call.func))
@@ -382,6 +387,21 @@ class Resolver:
                 if kw.arg is not None and kw.arg not in named and kw.arg not in api.reserved:
                     out.append(kw.value)
         return out
+
+
+def _last_name(func: ast.AST) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+# Last identifiers of the calls classify() can recognise (before any lookup).
+_INTERESTING = frozenset(
+    {name.rpartition(".")[2] for name in DIRECT}
+    | {name for methods in POOL_METHODS.values() for name in methods}
+    | set(QUEUE_METHODS)
+    | {"run_in_executor", "start_background_task", "add_job", "send", "send_with_options"}
+)
 
 
 def _module_level_nodes(tree: ast.Module) -> List[ast.AST]:
@@ -440,10 +460,10 @@ def is_proxy(ctx: FileContext, expr: ast.AST) -> Optional[str]:
 
 
 class HandOverChecker:
-    def __init__(self, ctx: FileContext, project: Project) -> None:
+    def __init__(self, ctx: FileContext, project: Project, resolver: Optional[Resolver] = None) -> None:
         self.ctx = ctx
         self.project = project
-        self.resolver = Resolver(ctx, project)
+        self.resolver = resolver or Resolver(ctx, project)
         self.here = ctx.model.module
         self._parents: Dict[int, Dict[int, ast.AST]] = {}
 
@@ -452,9 +472,76 @@ class HandOverChecker:
         for call, scope, _in_loop in self.ctx.model.calls:
             classified = self.resolver.classify(call)
             if classified is None:
+                yield from self._through_helper(call)
                 continue
             api, creation, extra = classified
             yield from self._hand_over(call, scope, api, creation, extra, shared)
+        yield from self._thread_decorators()
+
+    # ------------------------------------------- helpers that start threads
+
+    def _helper(self, func: ast.AST) -> Optional[Tuple[str, List[Tuple[Any, ...]], List[str]]]:
+        """(qualname, hand-overs, parameters as callers see them) of a project
+        function that hands one of its parameters to another thread."""
+        if not self.project.helpers():
+            return None
+        obj = self.project.evaluate(callable_value(self.ctx.model, func))
+        if obj[0] not in ("function", "method") or obj[1] not in self.project.helpers():
+            return None
+        handed = self.project.get(obj[1]).get("ho")
+        if not handed:
+            return None
+        entry = self.ctx.index.functions.get(obj[1])
+        params = list(entry[1].get("params", ())) if entry else []
+        if obj[0] == "method":
+            params = params[1:]
+        return obj[1], [tuple(h) for h in handed], params
+
+    def _through_helper(self, call: ast.Call) -> Iterator[Finding]:
+        """``run_async(send_mail, user)`` where run_async starts its argument in a thread."""
+        helper = self._helper(call.func)
+        if helper is None:
+            return
+        qual, handed, params = helper
+        for param, kind, _api in handed:
+            position = params.index(param) if param in params else 999
+            expr = call_arg(call, position, str(param))
+            if expr is None:
+                continue
+            where = f"{WHERE.get(str(kind), 'another thread')} started by `{qual.rpartition('.')[2]}`"
+            yield from self._check_target(call, self.resolver.target(expr), str(kind), where)
+
+    def _thread_decorators(self) -> Iterator[Finding]:
+        """``@run_in_thread`` on a function: the decorator hands it to a thread."""
+        for info in self.ctx.model.functions.values():
+            for decorator in info.node.decorator_list:
+                if isinstance(decorator, ast.Call):
+                    continue
+                helper = self._helper(decorator)
+                if helper is None:
+                    continue
+                qual, handed, params = helper
+                for param, kind, _api in handed:
+                    if params and params[0] == param:
+                        target = self.resolver._function_target(info.node.name, info.qualname, info.node)
+                        where = f"{WHERE.get(str(kind), 'another thread')} started by @{qual.rpartition('.')[2]}"
+                        yield from self._check_target(decorator, target, str(kind), where)
+
+    def _check_target(self, node: ast.AST, target: Target, kind: str, where: str) -> Iterator[Finding]:
+        if target.wrap:
+            return
+        found = [f for f in self.resolver.uses(target) if int(f[1][2]) > int(f[2])]
+        if not found:
+            return
+        first = first_most_needed(found)
+        request = int(first[1][2]) >= REQUEST
+        yield "FLK401", node, {
+            "target": target.shown,
+            "use": describe(self.project, first, target, self.here),
+            "where": where,
+            "context": "request context" if request else "application context",
+            "fix": _fix(kind, request),
+        }
 
     # -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ._context_facts import (
     STREAM_WRAPPER,
     callable_value,
     catches_runtime_error,
+    flask_qualname,
     local_of,
     push_statement,
     pushed_level,
@@ -55,6 +56,8 @@ class StreamChecker:
                 yield from self._generator_view(info)
 
     def _returned(self, ret: ast.Return, expr: ast.expr, is_view: bool) -> Iterator[Finding]:
+        if is_view and isinstance(expr, ast.Tuple) and expr.elts:
+            expr = expr.elts[0]  # (body, status, headers)
         if isinstance(expr, ast.Call) and self._is_response(expr):
             body = call_arg(expr, 0, "response")
             found = self._generator(body, 0) if body is not None else None
@@ -249,7 +252,7 @@ class ImportTimeChecker:
             elif isinstance(node, ast.comprehension):
                 self._iterated(node.iter, level, protected)
             elif isinstance(node, ast.Call):
-                qual = model.call_qualname(node)
+                qual = flask_qualname(model, node.func)
                 if qual in GUARDS:
                     continue
                 if qual == COPY_WRAPPER:
@@ -286,9 +289,12 @@ class ImportTimeChecker:
         callees = self.project.callees(value)
         found: List[Found] = []
         for callee in callees:
-            # Error paths (except blocks) of the functions called are left out.
+            # Uses on error paths (except blocks) or under `except Exception` do
+            # not crash the import.
             found.extend(
-                f for f in self.project.reach(callee, level) if int(f[1][2]) > int(f[2]) and not (len(f[1]) > 5 and f[1][5])
+                f
+                for f in self.project.reach(callee, level, certain=True)
+                if int(f[1][2]) > int(f[2]) and not any(f[1][5:7])  # not on an error path, not caught
             )
         if not found:
             return

@@ -15,6 +15,8 @@ from ..index import NOTHING, Obj, ProjectIndex
 from ..model import FlaskModel, Value
 from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
 
+KNOWN_WRAPPERS = frozenset({COPY_WRAPPER, STREAM_WRAPPER, WITH_APPCONTEXT})
+
 # (function qualname, use, context level the use runs under)
 Found = Tuple[str, Tuple[Any, ...], int]
 
@@ -41,11 +43,13 @@ class Project:
                     self.facts.update(functions)
         if overlay:
             self.facts.update(overlay)
-        self._reach: Dict[Tuple[str, int], List[Found]] = {}
+        self._reach: Dict[Tuple[str, int, bool], List[Found]] = {}
         self._decorator_push: Dict[str, int] = {}
         self._task_classes: Optional[Dict[str, Optional[Set[str]]]] = None
         self._runs_under: Optional[Dict[str, int]] = None
         self._plain: Dict[str, bool] = {}
+        self._helpers: Optional[Set[str]] = None
+        self._thread_classes: Optional[Set[str]] = None
         self._import_levels: Optional[Dict[str, int]] = None
 
     # ------------------------------------------------------------- facts
@@ -86,7 +90,12 @@ class Project:
         out = []
         for item in self.get(qual).get("d", ()):
             value, is_call, keywords = item[0], bool(item[1]), tuple(item[2])
-            out.append((self.evaluate(value), is_call, keywords))
+            if isinstance(value, tuple) and len(value) == 2 and value[0] == "q" and value[1] in KNOWN_WRAPPERS:
+                # By its canonical name: in a project that vendors Flask (or is
+                # Flask) the index would resolve it to project code.
+                out.append((("external", value[1]), is_call, keywords))
+            else:
+                out.append((self.evaluate(value), is_call, keywords))
         return out
 
     def has_decorator(self, qual: str, dotted: str) -> bool:
@@ -106,17 +115,36 @@ class Project:
             self._decorator_push[qual] = level
         return self._decorator_push[qual]
 
+    def thread_class_names(self) -> Set[str]:
+        """Names of project classes derived from ``threading.Thread`` or
+        ``multiprocessing.Process`` (a cheap filter for their instantiation)."""
+        if self._thread_classes is None:
+            bases = ("threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process")
+            self._thread_classes = {
+                qual.rpartition(".")[2]
+                for qual in self.index.classes
+                if any(b in bases for b in self.index.base_qualnames(qual))
+            }
+        return self._thread_classes
+
+    def helpers(self) -> Set[str]:
+        """Project functions that hand one of their parameters to another thread."""
+        if self._helpers is None:
+            self._helpers = {qual for qual, facts in self.facts.items() if facts.get("ho")}
+        return self._helpers
+
     # ------------------------------------------------------------ search
 
-    def reach(self, qual: str, level: int = 0) -> List[Found]:
+    def reach(self, qual: str, level: int = 0, certain: bool = False) -> List[Found]:
         """Every context use of ``qual`` and the functions it calls, breadth first.
 
         ``level`` is the context the caller provides.  Each use comes with
         the level it runs under; guarded functions (``has_request_context()``)
-        are skipped with their callees.  Complete and order-independent, so
+        are skipped with their callees.  ``certain`` follows only what runs
+        whenever the function runs (no branch, loop body or handler).  Complete and order-independent, so
         linting one file gives the answers the whole project gets.
         """
-        key = (qual, level)
+        key = (qual, level, certain)
         if key in self._reach:
             return self._reach[key]
         found: List[Found] = []
@@ -129,9 +157,12 @@ class Project:
             if facts.get("gd"):
                 continue
             for use in facts.get("u", ()):
-                found.append((current, tuple(use), current_level))
+                if not (certain and len(use) > 7 and use[7]):
+                    found.append((current, tuple(use), current_level))
             for call in facts.get("c", ()):
                 value, _line, call_level = call[0], call[1], call[2]
+                if certain and len(call) > 3 and call[3]:
+                    continue
                 for callee in self.callees(value):
                     state = (callee, max(current_level, int(call_level), self.decorator_push(callee)))
                     if state not in seen:

@@ -136,8 +136,12 @@ def statement_call(stmt: ast.stmt) -> Optional[ast.Call]:
 
 
 def is_stub(func: FunctionNode) -> bool:
-    """A body of only a docstring, ``pass`` and ``...``."""
-    for stmt in func.body:
+    """A placeholder body: only a docstring, ``pass``, ``...`` and at most a
+    final ``return`` / ``return None``."""
+    body = list(func.body)
+    if body and isinstance(body[-1], ast.Return) and returns_none(body[-1]):
+        body.pop()
+    for stmt in body:
         if isinstance(stmt, ast.Pass):
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, (str, type(...))):
@@ -497,13 +501,13 @@ class ModuleFacts:
         return result
 
     def _compute_resp(self, info: FunctionInfo) -> Tuple[bool, FrozenSet[str]]:
-        if info.is_generator or not info.returns or not self._pure(info):
+        if info.is_generator or not info.returns:
             return False, frozenset()
         deps: Set[str] = set()
         for ret in info.returns:
             if not self._response_value(ret.value, deps):
                 return False, frozenset()
-        if Flow(self._oracle(None)).block(info.node.body) != NO:
+        if not self._pure(info) or Flow(self._oracle(None)).block(info.node.body) != NO:
             return False, frozenset()
         return True, frozenset(deps)
 

@@ -12,13 +12,14 @@ its cross-module dependencies.
 from __future__ import annotations
 
 import ast
+import os
 import weakref
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from ..engine import VIEW_OWNERS, FileContext
-from ..index import ProjectIndex
-from ..model import FlaskModel, FunctionInfo, FunctionNode, Value, View
+from ..index import NOTHING, ProjectIndex
+from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Scope, Value, View
 from ._responses_flow import EXTENSION, PASSTHROUGH_DECORATOR
 
 RESOURCE_CLASSES = frozenset({"flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource"})
@@ -27,6 +28,7 @@ METHOD_DISPATCH_CLASSES = RESOURCE_CLASSES | {"flask.views.MethodView", "apiflas
 BEFORE_HOOKS = frozenset({"before_request", "before_app_request"})
 AFTER_HOOKS = frozenset({"after_request", "after_app_request"})
 TEARDOWN_HOOKS = frozenset({"teardown_request", "teardown_app_request", "teardown_appcontext"})
+
 
 # --------------------------------------------------------------------------
 # Project facts (the summary extension, read through the index)
@@ -41,6 +43,24 @@ class ProjectFacts:
         self.index = index
         self._nr: Dict[str, bool] = {}
         self._resp: Dict[str, bool] = {}
+        self._hooks: Optional[Dict[str, List[Tuple[str, str]]]] = None
+
+    def hook_registrations(self) -> Dict[str, List[Tuple[str, str]]]:
+        """function qualname -> (registering module, hook kind) for every
+        request hook registered on an app, blueprint, Api or parameter (or
+        an object the index cannot see), computed once per index state."""
+        if self._hooks is None:
+            table: Dict[str, List[Tuple[str, str]]] = {}
+            for name, summary in self.index.iter_modules():
+                for fact in summary.get("hooks", ()):
+                    obj = self.index.evaluate(fact[2])
+                    if obj[0] != "function":
+                        continue
+                    owner = self.index.evaluate(fact[0]) if fact[0] != UNKNOWN else NOTHING
+                    if owner == NOTHING or owner[0] in ("app", "blueprint", "api", "namespace", "param"):
+                        table.setdefault(obj[1], []).append((name, fact[1]))
+            self._hooks = table
+        return self._hooks
 
     def function(self, qual: Optional[str]) -> Optional[str]:
         if not qual:
@@ -165,7 +185,7 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
         if id(func) in found:
             return
         info = model.function_info(func)
-        if info is None:
+        if info is None or in_test_function(ctx, info.scope.parent):
             return
         responder = Responder(func, info, role, view)
         if view is not None and view.class_node is not None:
@@ -191,11 +211,44 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
         if any(model.qualname(_decorator_callee(d)) == "flask.after_this_request" for d in info.node.decorator_list):
             add(info.node, "after")
     for call, _scope, _loop in model.calls:
-        if model.call_qualname(call) == "flask.after_this_request" and call.args:
+        # after_this_request(func): one positional name (checked first, cheaply).
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+            continue
+        if model.call_qualname(call) == "flask.after_this_request":
             local = _local_function(model, call.args[0])
             if local is not None:
                 add(local, "after")
     return list(found.values())
+
+
+def is_test_file(ctx: FileContext) -> bool:
+    """A file of a test suite: under a ``tests``/``test`` folder, or named
+    ``test_*.py``, ``*_test.py`` or ``conftest.py``."""
+    key = "flk1-test-file"
+    if key not in ctx._cache:
+        rel = os.path.relpath(os.path.abspath(ctx.path), ctx.index.root).replace(os.sep, "/")
+        parts = rel.split("/")
+        stem = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+        ctx._cache[key] = (
+            any(p in ("tests", "test", "testing") for p in parts[:-1])
+            or stem.startswith("test_")
+            or stem.endswith("_test")
+            or stem == "conftest"
+        )
+    return bool(ctx._cache[key])
+
+
+def in_test_function(ctx: FileContext, scope: Optional[Scope]) -> bool:
+    """Inside a ``test*`` function or method of a test file: test suites
+    build views and responses that are broken on purpose, to see how Flask
+    fails.  (An app's own view named ``test_email`` is still checked.)"""
+    if not is_test_file(ctx):
+        return False
+    while scope is not None:
+        if scope.kind == "function" and scope.qualname.rsplit(".", 1)[-1].startswith("test"):
+            return True
+        scope = scope.parent
+    return False
 
 
 def _flask_owner(ctx: FileContext, target: Value) -> bool:
@@ -227,16 +280,12 @@ def _hook_role(kind: str) -> str:
 
 def _external_hooks(ctx: FileContext) -> Dict[str, Set[str]]:
     """Functions of this module registered as request hooks by other modules."""
-    prefix = ctx.model.module + "."
+    table = project_facts(ctx.index).hook_registrations()
     found: Dict[str, Set[str]] = {}
-    for name, summary in ctx.index.iter_modules():
-        if name == ctx.model.module:
-            continue
-        for fact in summary.get("hooks", ()):
-            obj = ctx.index.evaluate(fact[2])
-            if obj[0] == "function" and obj[1].startswith(prefix):
-                if _flask_owner(ctx, fact[0]) or ctx.owner_kind(fact[0]) == "unknown":
-                    found.setdefault(obj[1], set()).add(fact[1])
+    for info in ctx.model.functions.values():
+        for module, kind in table.get(info.qualname, ()):
+            if module != ctx.model.module:
+                found.setdefault(info.qualname, set()).add(kind)
     return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from http import HTTPStatus
-from typing import Any, Optional, Tuple, Union
+from typing import Optional, Tuple
 
 from ..model import FlaskModel
 
@@ -21,10 +21,6 @@ RENDERERS = frozenset(
     {"flask.render_template", "flask.render_template_string", "flask.stream_template", "flask.stream_template_string"}
 )
 RESPONSE_CLASSES = frozenset({"flask.Response", "werkzeug.Response"})
-
-Unknown = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})
-UNKNOWN_STATUS: Any = Unknown()
-NO_STATUS = None
 
 
 def source(node: Optional[ast.AST], limit: int = 50) -> str:
@@ -81,10 +77,6 @@ def status_number(model: FlaskModel, node: Optional[ast.AST]) -> Optional[int]:
     return None
 
 
-def is_constant(node: Optional[ast.AST], *types: type) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) in types
-
-
 def is_headers_literal(node: Optional[ast.AST]) -> bool:
     return isinstance(node, (ast.Dict, ast.List, ast.DictComp, ast.ListComp))
 
@@ -96,8 +88,10 @@ def body_kind(model: FlaskModel, node: Optional[ast.AST]) -> Optional[str]:
         if isinstance(node.value, (str, bytes)) and node.value:
             return "text" if isinstance(node.value, str) else "bytes"
         return None
-    if isinstance(node, ast.JoinedStr) and node.values:
-        return "text"
+    if isinstance(node, ast.JoinedStr) and any(
+        isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value for v in node.values
+    ):
+        return "text"  # f"{name} deleted" (an f"{x}" alone may be empty)
     if isinstance(node, ast.Dict) and node.keys:
         return "dict"
     if isinstance(node, ast.List) and node.elts:
@@ -204,6 +198,3 @@ def body_problem(node: ast.expr) -> Optional[Tuple[str, str, str]]:
             "flatten it into one (body, status[, headers]) tuple",
         )
     return None
-
-
-Problem = Union[Tuple[str, str, str], None]

@@ -125,8 +125,7 @@ def check(ctx: FileContext) -> None:
         return
     project = project_for(ctx.index, ctx.model, ctx.path)
     resolver = Resolver(ctx, project)
-    handovers = HandOverChecker(ctx, project)
-    handovers.resolver = resolver
+    handovers = HandOverChecker(ctx, project, resolver)
     checks = (
         handovers.run(),
         check_tasks(ctx, project, resolver),

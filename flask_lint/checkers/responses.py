@@ -9,8 +9,14 @@ the model (``model.qualname``), so aliases work and shadowed names do not.
 Rules about what a view returns (FLK102, FLK103, FLK106, FLK107) stay silent
 on views whose decorators may rewrite the return value (``@marshal_with``,
 ``@app.output``, ``@blp.response``, a project decorator that transforms
-it); project decorators are judged by the ``responses`` summary extension
-(see :mod:`._responses_flow`).
+it).  The helpers live next to this module:
+
+- :mod:`._responses_functions`: the views, handlers and hooks of a file
+  (``responders``) and the project facts read through the index;
+- :mod:`._responses_flow`: control flow (can a function reach its end?) and
+  the ``responses`` summary extension (functions that never return, pure
+  response builders, pass-through decorators);
+- :mod:`._responses_values`: what a literal in a response means.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from ._responses_flow import (
     returns_none,
     statement_call,
 )
-from ._responses_functions import ProjectFacts, Responder, def_span, project_facts, responders
+from ._responses_functions import ProjectFacts, Responder, def_span, in_test_function, project_facts, responders
 from ._responses_values import (
     JSONIFY,
     MIMETYPE,
@@ -112,8 +118,9 @@ STATUS_IN_JSONIFY = rule(
 AFTER_REQUEST_NONE = rule(
     "FLK109",
     "after-request-returns-none",
-    "after-request function {name}() {how}: Flask then calls that as the response, the client gets a bare 500 "
-    "and no error handler runs; return the response (the parameter or a new one) on every path",
+    "after-request function {name}() {how}: Flask sends what it returns as the response, which fails outside "
+    "its error handling, so the client gets a bare 500 and no error handler runs; return the response "
+    "(the parameter or a new one) on every path",
     severity="E",
     summary="an after_request function with a path that does not return a response",
 )
@@ -188,6 +195,8 @@ BOOL_BUILTINS = frozenset(
      "builtins.any", "builtins.all"}
 )
 NUMBER_BUILTINS = frozenset({"builtins.int", "builtins.len", "builtins.float", "builtins.sum", "builtins.round"})
+
+
 # --------------------------------------------------------------------------
 # check
 # --------------------------------------------------------------------------
@@ -558,8 +567,8 @@ def _route_methods(view: Optional[View]) -> Optional[FrozenSet[str]]:
 def _check_may_return_none(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
     if responder.info.is_generator or not responder.transparent or responder.resource:
         return
-    if responder.view is not None and responder.view.kind == "method" and is_stub(responder.func):
-        return
+    if is_stub(responder.func):
+        return  # a placeholder (docs generation, tests, an abstract base): not a finished view
     kind = "view" if responder.role == "view" else "error handler"
     flow = _flow(ctx, responder, facts)
     dead = flow.unreachable(responder.func.body) if any(returns_none(r) for r in responder.info.returns) else set()
@@ -575,7 +584,7 @@ def _check_may_return_none(ctx: FileContext, responder: Responder, facts: Projec
 
 
 def _check_after_request(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
-    if responder.info.is_generator or not responder.transparent:
+    if responder.info.is_generator or not responder.transparent or is_stub(responder.func):
         return
     flow = _flow(ctx, responder, facts)
     dead = flow.unreachable(responder.func.body)
@@ -634,7 +643,9 @@ def _non_response_kind(model: FlaskModel, value: Optional[ast.expr]) -> Optional
 
 def _check_calls(ctx: FileContext) -> None:
     model = ctx.model
-    for call, _scope, _loop in model.calls:
+    for call, scope, _loop in model.calls:
+        if in_test_function(ctx, scope):
+            continue
         func = call.func
         qual = model.qualname(func)
         if qual == "flask.make_response":
@@ -813,7 +824,7 @@ _RAISES_CONTEXTS = re.compile(r"(?:^|\.)(?:raises|assertRaises\w*|assert_raises)
 
 
 def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
-    for stmt, parents in _all_statements(ctx.model):
+    for stmt, parents in _all_statements(ctx):
         call = statement_call(stmt)
         if call is None or isinstance(stmt.value, ast.Await):  # type: ignore[attr-defined]
             continue
@@ -828,12 +839,15 @@ def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
         ctx.report(RESPONSE_NOT_RETURNED, call, call=shown)
 
 
-def _all_statements(model: FlaskModel) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:
+def _all_statements(ctx: FileContext) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:
+    """Every statement of the file once, except those of test functions."""
+    model = ctx.model
     yield from iter_statements(model.tree.body)
     for class_node, _scope in model.classes.values():
         yield from iter_statements(class_node.body)
     for info in model.functions.values():
-        yield from iter_statements(info.node.body)
+        if not in_test_function(ctx, info.scope):
+            yield from iter_statements(info.node.body)
 
 
 def _expects_exception(model: FlaskModel, stmt: ast.stmt, parents: Tuple[ast.stmt, ...]) -> bool:

@@ -129,14 +129,11 @@ def _check_unregistered_blueprints(ctx: FileContext, project: RoutingProject) ->
     mine = {o.key for o in project.objects_by_module.get(ctx.model.module, ()) if o.kind == "blueprint"}
     if not mine or project.root_is_guess:
         return  # no blueprint here, or no project marker: the registration may be outside the index
-    registered, unknown = ctx.index.registered_blueprints()
-    if unknown:
-        # Loops the model cannot pin down (``for prefix, bp in X.items()``,
-        # a loop variable reused by two loops): their candidates, from the
-        # routing facts, count as registered.
-        registered = registered | project.registered_keys
-        unknown = project.unknown_registrations
-    if unknown:
+    # The project's registrations, followed as ProjectIndex.registered_blueprints
+    # does, plus the candidates of loops the model cannot pin down
+    # (``for prefix, bp in X.items()``, a loop variable reused by two loops).
+    registered = project.registered_keys
+    if project.unknown_registrations:
         return  # some registration could reach any blueprint: stay silent
     for creation in ctx.model.creations:
         if creation.key in mine and creation.key not in registered:
@@ -563,8 +560,6 @@ def _check_invalid_methods(ctx: FileContext, facts: Dict[int, RouteFact]) -> Non
         if route.method not in ROUTE_METHODS and route.method != "add_url_rule":
             continue
         fact = facts.get(position)
-        if fact is not None and _guarded(fact.entry, "TypeError"):
-            continue  # inside pytest.raises(TypeError) or a try that catches it
         kind = ctx.owner_kind(route.target)
         if not (kind in ("app", "blueprint", "param") or (kind == "unknown" and ctx.imports_flask)):
             continue
@@ -572,8 +567,12 @@ def _check_invalid_methods(ctx: FileContext, facts: Dict[int, RouteFact]) -> Non
         if not isinstance(call, ast.Call):
             continue
         found = _methods_problem(route, call)
-        if found is not None:
-            ctx.report(INVALID_METHODS, found[0], problem=found[1], fix=found[2])
+        if found is None:
+            continue
+        expected = ("TypeError", "RuntimeError") if route.method in ROUTE_SHORTCUTS else ("TypeError",)
+        if fact is not None and any(_guarded(fact.entry, name) for name in expected):
+            continue  # inside pytest.raises(TypeError) or a try that catches it
+        ctx.report(INVALID_METHODS, found[0], problem=found[1], fix=found[2])
 
 
 def _methods_problem(route: RouteReg, call: ast.Call) -> Optional[Tuple[ast.AST, str, str]]:
@@ -591,7 +590,8 @@ def _methods_problem(route: RouteReg, call: ast.Call) -> Optional[Tuple[ast.AST,
     if route.method in ROUTE_SHORTCUTS:
         return (
             call,
-            f"{route.method}() takes no methods= argument: TypeError when the route is registered",
+            f"{route.method}() takes no methods= argument: the route fails to register (TypeError; RuntimeError "
+            "with APIFlask)",
             f"use route(rule, methods=[...]) or drop methods= ({route.method}() already means {route.method.upper()})",
         )
     if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
