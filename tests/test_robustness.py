@@ -163,7 +163,8 @@ def test_blueprint_registration_added_elsewhere_is_seen(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
     code, out, _ = run_cli(tmp_path, ".")
     assert code == 1 and "FLK303" in out
-    (tmp_path / "app.py").write_text("from flask import Flask\nfrom views import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n")
+    registering = "from flask import Flask\nfrom views import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n"
+    (tmp_path / "app.py").write_text(registering)
     code, out, _ = run_cli(tmp_path, ".")
     assert "FLK303" not in out
 

@@ -157,7 +157,7 @@ class Resolver:
         if isinstance(expr, ast.Lambda):
             scan = scan_nodes(model, [expr.body])
             target = Target("the lambda", scan=scan, quoted=False)
-            for value, _line, level in scan.calls:
+            for value, _line, level, *_rest in scan.calls:
                 for callee in self.project.callees(value):
                     target.roots.append((callee, int(level)))
             return target

@@ -87,7 +87,7 @@ class StreamChecker:
                 nodes.extend(generator.ifs)
             scan = scan_nodes(model, nodes)
             target = Target("expression", scan=scan, quoted=False)
-            for value, _line, level in scan.calls:
+            for value, _line, level, *_rest in scan.calls:
                 for callee in self.project.callees(value):
                     target.roots.append((callee, int(level)))
             return self._uses(target)

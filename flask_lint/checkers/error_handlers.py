@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import builtins
 import os
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
@@ -1255,17 +1254,11 @@ class ProjectErrors:
         return True
 
 
-_PROJECTS: weakref.WeakKeyDictionary[ProjectIndex, Tuple[object, ProjectErrors]] = weakref.WeakKeyDictionary()
-
-
 def project_errors(index: ProjectIndex) -> ProjectErrors:
     """The project facts, computed once per index state."""
-    entry = _PROJECTS.get(index)
-    if entry is not None and entry[0] is index.modules:
-        return entry[1]
-    facts = ProjectErrors(index)
-    _PROJECTS[index] = (index.modules, facts)
-    return facts
+    found = index.memoised("errors", ProjectErrors)
+    assert isinstance(found, ProjectErrors)
+    return found
 
 
 # --------------------------------------------------------------------------
