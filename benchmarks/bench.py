@@ -527,15 +527,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-flake8", action="store_true", help="only the parse floor and the CLI")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--snapshot", action="store_true",
+        help="run a copy of flask_lint taken at the start (edits to the tree during a long run are not measured)",
+    )
     args = parser.parse_args(argv)
     if not args.paths and not args.synthetic and not args.scaling:
         parser.error("give PATHs, --synthetic N or --scaling SIZES")
     work = tempfile.mkdtemp(prefix="flask-lint-bench-")
     BYTECODE["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
+    if args.snapshot:
+        import flask_lint
+
+        code = os.path.join(work, "code")
+        shutil.copytree(os.path.dirname(flask_lint.__file__), os.path.join(code, "flask_lint"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        BYTECODE["PYTHONPATH"] = os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p)
     results: Dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "runs": []}
     try:
         print(f"Python {results['python']}, {results['cpus']} CPUs; every row is a separate process, wall clock.")
-        starts = startup(work, max(args.rounds, 5))
+        starts = startup(work, args.rounds)
         results["startup"] = starts
         print("\n### Start-up (one-file project) and imports\n")
         print(table([[name, f"{seconds * 1000:.1f} ms"] for name, seconds in starts.items()], ["what", "median"]))

@@ -57,7 +57,7 @@ from .source import SourceError, read_source
 # Source bytes whose models are kept between building the index and running
 # the checkers (about 45 bytes of memory per byte of source): beyond it,
 # files are parsed a second time rather than held in memory.
-MODEL_BUDGET = 4 * 1024 * 1024
+MODEL_BUDGET = 2 * 1024 * 1024
 FINDINGS_CACHES_KEPT = 4  # findings-*.json files per root (one per set of options)
 
 

@@ -155,7 +155,7 @@ class ProjectIndex:
         self._fingerprint: Optional[str] = None
         # A lazy index freezes its summaries on first use: a run answered
         # from the findings cache never needs them.
-        self._raw: Optional[Dict[str, Dict[str, Any]]] = summaries
+        self._raw: Optional[Dict[str, Dict[str, Any]]] = dict(summaries)
         if not lazy:
             self._materialise()
 
@@ -165,8 +165,8 @@ class ProjectIndex:
             return
         self._raw = None
         self.by_path: Dict[str, Dict[str, Any]] = {}
-        for rel, summary in raw.items():
-            self.by_path[rel] = freeze_summary(summary)
+        for rel in list(raw):  # each JSON summary is dropped once frozen
+            self.by_path[rel] = freeze_summary(raw.pop(rel))
         self._reset()
 
     def __getattr__(self, name: str) -> Any:
@@ -757,10 +757,11 @@ def write_cache_file(root: str, name: str, data: Any) -> None:
         text = json.dumps(data, separators=(",", ":"))  # dumps: the C encoder (dump is Python)
     except (ValueError, TypeError, RecursionError):
         return
-    write_cache_text(root, name, text)
+    write_cache_text(root, name, [text])
 
 
-def write_cache_text(root: str, name: str, text: str) -> None:
+def write_cache_text(root: str, name: str, chunks: Iterable[str]) -> None:
+    """Write the text ``chunks`` make up (see write_cache_file)."""
     folder = os.path.join(root, CACHE_DIR)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -768,11 +769,12 @@ def write_cache_text(root: str, name: str, text: str) -> None:
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as handle:
                 handle.write("# Created by flask-lint\n*\n")
-        tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(text):x}-{_tmp_counter()}.tmp")
+        tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(chunks):x}-{_tmp_counter()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
-                handle.write(text)
+                for chunk in chunks:
+                    handle.write(chunk)
             os.replace(tmp, os.path.join(folder, name))
         except BaseException:
             try:
@@ -809,18 +811,18 @@ def _save_cache(root: str, entries: Dict[str, Any]) -> None:
     for its hash (``"shash"``, set on the entries that lack one)."""
     if cache_disabled():
         return
+    write_cache_text(root, os.path.basename(_cache_file(root)), _cache_chunks(entries))
+
+
+def _cache_chunks(entries: Dict[str, Any]) -> Iterator[str]:
     dumps = json.dumps
-    chunks = [f"{{{dumps(_CODE_KEY)}:{dumps(code_fingerprint())}"]
-    try:
-        for rel, entry in entries.items():
-            text = _summary_json(entry["summary"])
-            if not isinstance(entry.get("shash"), str):
-                entry["shash"] = file_digest(text.encode("utf-8", "surrogatepass"))
-            chunks.append(f',{dumps(rel)}:{{"hash":{dumps(entry["hash"])},"shash":{dumps(entry["shash"])},"summary":{text}}}')
-    except (ValueError, TypeError, RecursionError):
-        return
-    chunks.append("}")
-    write_cache_text(root, os.path.basename(_cache_file(root)), "".join(chunks))
+    yield f"{{{dumps(_CODE_KEY)}:{dumps(code_fingerprint())}"
+    for rel, entry in entries.items():
+        text = _summary_json(entry["summary"])
+        if not isinstance(entry.get("shash"), str):
+            entry["shash"] = file_digest(text.encode("utf-8", "surrogatepass"))
+        yield f',{dumps(rel)}:{{"hash":{dumps(entry["hash"])},"shash":{dumps(entry["shash"])},"summary":{text}}}'
+    yield "}"
 
 
 _INDEXES: Dict[Tuple[str, bool], ProjectIndex] = {}

@@ -237,6 +237,7 @@ class FlaskModel:
         self.blueprint_regs: List[BlueprintReg] = []
         self.creations: List[Creation] = []
         self.call_facts: List[CallFact] = []
+        self._walks: Dict[Tuple[int, bool], List[ast.AST]] = {}  # see walk_function()
         _Walker(self).run()
         self._extract()
 
@@ -725,7 +726,17 @@ class FlaskModel:
                     yield class_node, item
 
     def walk_function(self, func: FunctionNode, into_nested: bool = False) -> Iterator[ast.AST]:
-        """Nodes of a function body, not descending into nested defs/classes/lambdas."""
+        """Nodes of a function body, not descending into nested defs/classes/lambdas.
+
+        Rules walk the same functions many times: the nodes are listed once
+        per function and model."""
+        key = (id(func), into_nested)
+        nodes = self._walks.get(key)
+        if nodes is None:
+            nodes = self._walks[key] = list(self._walk_function(func, into_nested))
+        return iter(nodes)
+
+    def _walk_function(self, func: FunctionNode, into_nested: bool) -> Iterator[ast.AST]:
         stack: List[ast.AST] = list(reversed(func.body))
         while stack:
             node = stack.pop()

@@ -317,7 +317,6 @@ class Scanner:
         self.self_name = self_name
         self.uses: List[List[Any]] = []
         self.calls: List[List[Any]] = []
-        self.call_nodes: List[Tuple[ast.Call, int]] = []
         self.push = 0
         self.guarded = False
         self.self_attrs: Set[str] = set()
@@ -567,7 +566,6 @@ class Scanner:
             value = callable_value(model, func)
             if _keep_call(value) and len(self.calls) < _MAX_CALLS:
                 self.calls.append([value, node.lineno, level, 1 if self._cond else 0])
-                self.call_nodes.append((node, level))
         return False
 
     def _membership(self, node: ast.Compare, level: int, protected: bool) -> bool:

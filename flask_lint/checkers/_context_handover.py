@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import UNKNOWN, FunctionInfo, Scope, call_arg
+from ..model import FunctionInfo, Scope, call_arg
 from ._context_apis import (
     BACKGROUND_TASK,
     DIRECT,
@@ -27,7 +27,6 @@ from ._context_apis import (
     Api,
 )
 from ._context_facts import (
-    APP,
     CONTEXTVARS_RUN,
     COPY_WRAPPER,
     LOCAL_NEED,
@@ -129,6 +128,16 @@ class Target:
     @property
     def shown(self) -> str:
         return f"`{self.label}`" if self.quoted else self.label
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """A recognised hand-over call."""
+
+    api: Api
+    creation: Optional[ast.Call] = None  # the call that created the pool, when local
+    framework: Optional[str] = None  # task queue (RQ, APScheduler...) for FLK404
+    run_method: Optional[str] = None  # a Thread/Process subclass: its run()
 
 
 class Resolver:
@@ -289,8 +298,8 @@ class Resolver:
 
     # --------------------------------------------------------- hand-overs
 
-    def classify(self, call: ast.Call) -> Optional[Tuple[Api, Optional[ast.Call], Optional[str]]]:
-        """(API, the pool's creating call, the task class or framework) for a hand-over call."""
+    def classify(self, call: ast.Call) -> Optional[HandOver]:
+        """The hand-over ``call`` makes, if it is one."""
         model = self.model
         func = call.func
         last = _last_name(func)
@@ -298,13 +307,13 @@ class Resolver:
             return self._thread_subclass(call) if last in self.project.thread_class_names() else None
         qual = model.call_qualname(call)
         if qual in DIRECT:
-            return DIRECT[qual], None, None
+            return HandOver(DIRECT[qual])
         if isinstance(func, ast.Attribute):
             method = func.attr
             if method == "run_in_executor":
-                return RUN_IN_EXECUTOR, None, None
+                return HandOver(RUN_IN_EXECUTOR)
             if method == "delay":
-                return QUEUE_METHODS[method], None, None
+                return HandOver(QUEUE_METHODS[method])
             interesting = (
                 method in ("start_background_task", "add_job", "send", "send_with_options", "apply_async")
                 or method in QUEUE_METHODS
@@ -315,35 +324,35 @@ class Resolver:
             classes, creation = self.receiver(func.value)
             if method == "start_background_task":
                 if not classes or any(c.split(".", 1)[0] in ("flask_socketio", "socketio") for c in classes):
-                    return BACKGROUND_TASK, None, None
+                    return HandOver(BACKGROUND_TASK)
                 return None
             if method in RQ_METHODS:
                 # An RQ queue or scheduler, or an object the index cannot see.
                 if classes and not any(c.split(".", 1)[0] in ("rq", "flask_rq2", "rq_scheduler") for c in classes):
                     return None
-                return QUEUE_METHODS[method], None, "RQ"
+                return HandOver(QUEUE_METHODS[method], framework="RQ")
             if method == "add_job":
                 frameworks = {task_framework_of_class(c) for c in classes}
                 if "Flask-APScheduler" in frameworks:
-                    return ADD_JOB_FLASK, None, "Flask-APScheduler"
+                    return HandOver(ADD_JOB_FLASK, framework="Flask-APScheduler")
                 if "APScheduler" in frameworks:
-                    return ADD_JOB, None, "APScheduler"
+                    return HandOver(ADD_JOB, framework="APScheduler")
                 return None
             if method in ("send", "send_with_options"):
                 obj = self.project.evaluate(model.value(func.value))
                 if obj[0] == "function" and self._is_actor(obj[1]):
-                    return (ACTOR_SEND if method == "send" else ACTOR_SEND_OPTIONS), None, "Dramatiq"
+                    return HandOver(ACTOR_SEND if method == "send" else ACTOR_SEND_OPTIONS, framework="Dramatiq")
                 return None
             for name in classes:
                 family = POOL_FAMILIES.get(name)
                 if family is not None and method in POOL_METHODS[family]:
-                    return POOL_METHODS[family][method], creation, None
+                    return HandOver(POOL_METHODS[family][method], creation=creation)
             if method == "apply_async":  # Celery's, when not a pool's
-                return QUEUE_METHODS[method], None, None
+                return HandOver(QUEUE_METHODS[method])
             return None
         return self._thread_subclass(call) if last in self.project.thread_class_names() else None
 
-    def _thread_subclass(self, call: ast.Call) -> Optional[Tuple[Api, Optional[ast.Call], Optional[str]]]:
+    def _thread_subclass(self, call: ast.Call) -> Optional[HandOver]:
         obj = self.project.evaluate(self.model.value(call.func))
         if obj[0] != "class":
             return None
@@ -353,8 +362,8 @@ class Resolver:
         run = self.ctx.index.find_method(obj[1], "run")
         kind = "process" if any("multiprocessing" in b for b in bases) else "thread"
         if run is not None:
-            return Api(obj[1].rpartition(".")[2], kind, None, extra_from=0), None, run
-        return Api(obj[1].rpartition(".")[2], kind, (1, "target"), (3, "args"), (4, "kwargs")), None, None
+            return HandOver(Api(obj[1].rpartition(".")[2], kind, None, extra_from=0), run_method=run)
+        return HandOver(Api(obj[1].rpartition(".")[2], kind, (1, "target"), (3, "args"), (4, "kwargs")))
 
     def _is_actor(self, qual: str) -> bool:
         for obj, _call, _kw in self.project.decorators(qual):
@@ -470,12 +479,11 @@ class HandOverChecker:
     def run(self) -> Iterator[Finding]:
         shared: Dict[int, List[ast.Call]] = {}
         for call, scope, _in_loop in self.ctx.model.calls:
-            classified = self.resolver.classify(call)
-            if classified is None:
+            hand_over = self.resolver.classify(call)
+            if hand_over is None:
                 yield from self._through_helper(call)
                 continue
-            api, creation, extra = classified
-            yield from self._hand_over(call, scope, api, creation, extra, shared)
+            yield from self._hand_over(call, scope, hand_over, shared)
         yield from self._thread_decorators()
 
     # ------------------------------------------- helpers that start threads
@@ -546,18 +554,13 @@ class HandOverChecker:
     # -------------------------------------------------------------------
 
     def _hand_over(
-        self,
-        call: ast.Call,
-        scope: Scope,
-        api: Api,
-        creation: Optional[ast.Call],
-        extra: Optional[str],
-        shared: Dict[int, List[ast.Call]],
+        self, call: ast.Call, scope: Scope, hand_over: HandOver, shared: Dict[int, List[ast.Call]]
     ) -> Iterator[Finding]:
         resolver = self.resolver
-        if api.target is None and extra and api.kind in ("thread", "process") and "." in extra:
+        api = hand_over.api
+        if hand_over.run_method is not None:
             # A Thread/Process subclass: its run() is the target.
-            target = resolver._function_target(api.label, extra, None)
+            target = resolver._function_target(api.label, hand_over.run_method, None)
             target.label = f"{api.label}.run"
         elif api.target is not None:
             position, keyword = api.target
@@ -568,7 +571,7 @@ class HandOverChecker:
         # FLK402: the proxy itself passed along.
         if target.wrap not in ("copy", "full") and not (process_forked and api.label == "multiprocessing.Process"):
             passed = resolver.passed_args(call, api) + target.extra_args
-            if api.target is None and extra and "." in extra:
+            if hand_over.run_method is not None:  # the constructor's arguments reach run() through self
                 passed = [a for a in call.args if not isinstance(a, ast.Starred)] + [k.value for k in call.keywords]
             for arg in passed:
                 local = is_proxy(self.ctx, arg)
@@ -581,13 +584,14 @@ class HandOverChecker:
                     }
                     break
         if api.kind == "queue":
-            if extra in ("RQ", "APScheduler", "Flask-APScheduler") and api.target is not None and not target.wrap:
-                yield from self._queued(call, target, extra)
+            framework = hand_over.framework
+            if framework in ("RQ", "APScheduler", "Flask-APScheduler") and api.target is not None and not target.wrap:
+                yield from self._queued(call, target, framework)
             return
         if target.wrap == "unknown" or target.wrap == "full":
             return
         if target.wrap == "copy":
-            yield from self._copied(call, _scope_root(scope), api, target, creation, shared)
+            yield from self._copied(call, _scope_root(scope), api, target, hand_over.creation, shared)
             return
         if process_forked:
             return
@@ -825,4 +829,4 @@ def check_tasks(ctx: FileContext, project: Project, resolver: Resolver) -> Itera
         }
 
 
-__all__ = ["HandOverChecker", "check_tasks", "Resolver", "UNKNOWN", "APP"]
+__all__ = ["HandOverChecker", "Resolver", "Target", "check_tasks", "describe", "first_most_needed", "is_proxy"]

@@ -1,0 +1,232 @@
+"""Linting many files at once (flask_lint/batch.py) gives exactly the
+answers of linting them one by one, and the findings cache never serves a
+stale answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+from harness import PROJECTS
+
+from flask_lint import batch, engine, index
+from flask_lint.cli import iter_files
+from flask_lint.config import Config
+from flask_lint.registry import all_rules
+
+CONFIG = Config(enabled=frozenset(r.code for r in all_rules()))
+Answers = Dict[str, object]
+
+VIEWS = """\
+from flask import Blueprint
+
+bp = Blueprint("shop", __name__)
+
+
+@bp.route("/")
+def index():
+    return "shop", 700
+"""
+APP = """\
+from flask import Flask
+
+from shop.views import bp
+
+app = Flask(__name__)
+app.register_blueprint(bp)
+"""
+HELPERS = "def slug(text):\n    return text.lower()\n"
+
+
+@pytest.fixture(autouse=True)
+def fresh_indexes() -> Iterator[None]:
+    index.clear_indexes()
+    yield
+    index.clear_indexes()
+
+
+def one_by_one(files: List[str]) -> Answers:
+    """What the command did before: read, parse and analyse each file."""
+    from flask_lint.source import read_source
+
+    out: Answers = {}
+    for path in files:
+        try:
+            source = read_source(path)
+            out[path] = engine.analyse(path, CONFIG, tree=source.tree, text=source.text, use_cache=False)
+        except Exception as exc:  # noqa: B902
+            out[path] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+def batched(files: List[str], use_cache: bool) -> Answers:
+    out: Answers = {}
+    for result in batch.lint_files(files, CONFIG, use_cache=use_cache):
+        out[result.path] = result.findings if result.error is None else f"{type(result.error).__name__}: {result.error}"
+    return out
+
+
+def project_files(root: Path) -> List[str]:
+    return list(iter_files([str(root)], []))
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(PROJECTS)))
+def test_batch_gives_the_answers_of_one_by_one(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / name
+    shutil.copytree(os.path.join(PROJECTS, name), root)
+    files = project_files(root)
+    expected = one_by_one(files)
+    index.clear_indexes()
+    assert batched(files, use_cache=False) == expected
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    for _ in ("cold", "warm"):
+        index.clear_indexes()
+        assert batched(files, use_cache=True) == expected
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "setup.cfg").write_text("")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "views.py").write_text(VIEWS)
+    (tmp_path / "shop" / "helpers.py").write_text(HELPERS)
+    (tmp_path / "app.py").write_text(APP)
+    return tmp_path
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Paths the checkers run on (kept model or full analysis)."""
+    checked: List[str] = []
+    real_check, real_analyse = batch.check_model, batch.analyse
+
+    def check_model(path: str, *args: object, **kwargs: object) -> List[object]:
+        checked.append(os.path.basename(path))
+        return real_check(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def analyse(path: str, *args: object, **kwargs: object) -> List[object]:
+        checked.append(os.path.basename(path))
+        return real_analyse(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "check_model", check_model)
+    monkeypatch.setattr(batch, "analyse", analyse)
+    return checked
+
+
+def _run(root: Path) -> List[Tuple[str, int, str]]:
+    index.clear_indexes()
+    out = []
+    for result in batch.lint_files(project_files(root), CONFIG, use_cache=True):
+        assert result.error is None, result.error
+        out += [(os.path.basename(result.path), f.line, f.code) for f in result.findings or ()]
+    return sorted(out)
+
+
+def test_findings_cache_rechecks_only_what_can_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = _project(tmp_path)
+    checked = _counting(monkeypatch)
+    first = _run(root)
+    assert ("views.py", 8, "FLK101") in first
+    assert sorted(checked) == ["app.py", "views.py"]  # helpers.py cannot involve Flask
+
+    checked.clear()
+    assert _run(root) == first and checked == []  # nothing changed: all from the cache
+
+    # An edit that leaves the module's cross-file facts alone: only it is checked.
+    (root / "app.py").write_text(APP + "# a comment\n")
+    checked.clear()
+    assert _run(root) == first and checked == ["app.py"]
+
+    # Facts that move (a line inserted above them): every file is checked again.
+    (root / "shop" / "views.py").write_text("# a comment\n" + VIEWS)
+    checked.clear()
+    moved = _run(root)
+    assert sorted(checked) == ["app.py", "views.py"]
+    assert moved == [(name, line + 1 if name == "views.py" else line, code) for name, line, code in first]
+
+
+def test_a_change_elsewhere_reaches_cached_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = _project(tmp_path)
+    assert ("views.py", 3, "FLK303") not in _run(root)
+    (root / "app.py").write_text(APP.replace("app.register_blueprint(bp)\n", ""))
+    assert ("views.py", 3, "FLK303") in _run(root)  # views.py itself did not change
+
+
+def test_cache_of_other_options_or_code_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = _project(tmp_path)
+    _run(root)
+    checked = _counting(monkeypatch)
+    other = Config(max_app_routes=1, enabled=CONFIG.enabled)
+    index.clear_indexes()
+    list(batch.lint_files(project_files(root), other, use_cache=True))
+    assert sorted(checked) == ["app.py", "views.py"]
+    checked.clear()
+    monkeypatch.setattr(index, "_CODE_FINGERPRINT", ["another version of flask-lint"])
+    _run(root)
+    assert sorted(checked) == ["app.py", "views.py"]
+
+
+def test_damaged_findings_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = _project(tmp_path)
+    expected = _run(root)
+    cache = next((root / index.CACHE_DIR).glob("findings-*.json"))
+    for damage in (b"", b"{not json", b'{"entries": {"app.py": [1, 2]}}', b'{"entries": {"shop/views.py": ["x", "y", 3]}}'):
+        cache.write_bytes(damage)
+        assert _run(root) == expected
+
+
+def test_file_outside_the_index_and_broken_files(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "build").mkdir()  # the index skips build/, the command lints what it is given
+    (root / "build" / "gen.py").write_text("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef i():\n    return '', 1000\n")
+    (root / "broken.py").write_text("from flask import Flask\ndef broken(:\n")
+    files = project_files(root) + [str(root / "build" / "gen.py")]
+    expected = one_by_one(files)
+    index.clear_indexes()
+    assert batched(files, use_cache=False) == expected
+    assert "SourceError" in str(expected[str(root / "broken.py")])
+
+
+def test_flake8_precomputed_answer_needs_the_same_bytes(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    path = str(root / "shop" / "views.py")
+    table = {}
+    for result in batch.lint_files([path], Config(), use_cache=False):
+        table[os.path.abspath(path)] = (result.digest, result.findings)
+    assert batch.precomputed_findings(table, path, VIEWS) == table[os.path.abspath(path)][1]
+    assert batch.precomputed_findings(table, path, VIEWS + "\n") is None
+    assert batch.precomputed_findings(table, str(root / "app.py"), APP) is None
+
+
+def test_one_index_build_for_flake8_jobs(tmp_path: Path) -> None:
+    """flake8 forks its workers after parse_options: the index is built there once."""
+    import subprocess
+
+    root = _project(tmp_path)
+    for n in range(6):
+        (root / "shop" / f"page{n}.py").write_text(VIEWS.replace('"shop"', f'"page{n}"'))
+    probe = (
+        "import sys, flask_lint.index as ix\n"
+        "real = ix.ProjectIndex.build.__func__\n"
+        "def build(cls, *a, **k):\n"
+        "    print('BUILD', file=sys.stderr)\n"
+        "    return real(cls, *a, **k)\n"
+        "ix.ProjectIndex.build = classmethod(build)\n"
+        "from flake8.main.cli import main\n"
+        "sys.argv[0] = 'flake8'\n"
+        "sys.exit(main())\n"
+    )
+    env = dict(os.environ, FLASK_LINT_NO_CACHE="1")
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, "--isolated", "--select", "FLK", "--jobs", "2", "."],
+        cwd=root, capture_output=True, text=True, env=env,
+    )
+    assert proc.stderr.count("BUILD") == 1, proc.stderr
+    assert proc.stdout.count("FLK101") == 7, proc.stdout
