@@ -185,7 +185,8 @@ def test_damaged_findings_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.M
 def test_file_outside_the_index_and_broken_files(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / "build").mkdir()  # the index skips build/, the command lints what it is given
-    (root / "build" / "gen.py").write_text("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef i():\n    return '', 1000\n")
+    generated = "from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef i():\n    return '', 1000\n"
+    (root / "build" / "gen.py").write_text(generated)
     (root / "broken.py").write_text("from flask import Flask\ndef broken(:\n")
     files = project_files(root) + [str(root / "build" / "gen.py")]
     expected = one_by_one(files)
