@@ -17,7 +17,8 @@ Per project root, in the order the files were given:
    * a file that can involve Flask takes its findings from the findings
      cache when the file's hash and the index fingerprint (every summary the
      index holds) are those they were computed with, else from the checkers
-     run over the model kept from step 1;
+     run over the model kept from step 1, or over the file parsed again
+     (but not summarised again: the index holds that very summary);
    * anything else (a file outside the index, too big, broken, changed since
      the index read it, registered from elsewhere) goes through ``analyse``
      exactly as a single-file run does.
@@ -44,9 +45,11 @@ from .index import (
     _blake2b,
     cache_disabled,
     code_fingerprint,
+    fewer_collections,
     file_digest,
     module_name,
     read_cache_file,
+    relative_to,
     root_of,
     write_cache_file,
 )
@@ -74,6 +77,11 @@ class Result:
 
 def lint_files(files: Sequence[str], config: Config, use_cache: bool = True) -> List[Result]:
     """Findings for every file, in the order given (see the module docstring)."""
+    with fewer_collections():
+        return _lint_files(files, config, use_cache)
+
+
+def _lint_files(files: Sequence[str], config: Config, use_cache: bool) -> List[Result]:
     groups: Dict[str, List[int]] = {}
     for position, path in enumerate(files):
         groups.setdefault(root_of(path), []).append(position)
@@ -89,7 +97,7 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool) -> 
 
 
 def _iter_root(root: str, files: List[str], config: Config, use_cache: bool) -> Iterator[Result]:
-    wanted = {os.path.relpath(os.path.abspath(path), root) for path in files}
+    wanted = {relative_to(path, root) for path in files}
     kept: Dict[str, Tuple[str, FlaskModel]] = {}
     budget = [MODEL_BUDGET]
 
@@ -109,7 +117,7 @@ def _iter_root(root: str, files: List[str], config: Config, use_cache: bool) -> 
             return
     cache = FindingsCache(root, config) if use_cache and not cache_disabled() else None
     for path in files:
-        rel = os.path.relpath(os.path.abspath(path), root)
+        rel = relative_to(path, root)
         held = kept.pop(rel, None)
         try:
             yield _lint_one(path, rel, index, config, cache, held)
@@ -145,7 +153,7 @@ def _lint_one(
         findings = check_model(path, held[1], index, config)
         result = Result(path, findings=findings, digest=digest)
     else:
-        result = _analyse(path, index, config)
+        result = _recheck(path, rel, digest, index, config)
     if cache is not None and result.findings is not None and result.digest == digest:
         cache.put(rel, digest, index.fingerprint(), result.findings)
     return result
@@ -166,14 +174,40 @@ def _externally_registered(index: ProjectIndex, cache: Optional[FindingsCache]) 
 
 def _analyse(path: str, index: ProjectIndex, config: Config) -> Result:
     """What a single-file run does: read, parse, analyse (raising as it does)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    data = _read(path)
     source = read_source(path, data)
     findings = analyse(path, config, tree=source.tree, text=source.text, index=index)
     return Result(path, findings=findings, text=source.text, digest=file_digest(data))
+
+
+def _recheck(path: str, rel: str, digest: str, index: ProjectIndex, config: Config) -> Result:
+    """A module the index summarised from these very bytes, its model not
+    kept: parse it again, but do not summarise it again (``analyse`` would,
+    only to find the summary the index holds) unless something differs."""
+    data = _read(path)
+    summary = index.summary_for(rel)
+    module, is_package = module_name(path, index.root)
+    if (
+        file_digest(data) != digest
+        or summary is None
+        or summary.get("module") != module
+        or bool(summary.get("package")) != is_package
+    ):
+        return _analyse(path, index, config)
+    source = read_source(path, data)
+    try:
+        model = FlaskModel(source.tree, module, is_package)
+    except RecursionError:
+        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+    return Result(path, findings=check_model(path, model, index, config), text=source.text, digest=digest)
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
 
 
 def read_text(path: str) -> str:

@@ -237,7 +237,8 @@ class FlaskModel:
         self.blueprint_regs: List[BlueprintReg] = []
         self.creations: List[Creation] = []
         self.call_facts: List[CallFact] = []
-        self._walks: Dict[Tuple[int, bool], List[ast.AST]] = {}  # see walk_function()
+        self._walks: Dict[Tuple[int, bool], Tuple[ast.AST, List[ast.AST]]] = {}  # see walk_function()
+        self._qualnames: Dict[Tuple[int, int], Tuple[ast.AST, Optional[Scope], Optional[str]]] = {}  # see qualname()
         _Walker(self).run()
         self._extract()
 
@@ -278,6 +279,15 @@ class FlaskModel:
         ``req.args`` after ``from flask import request as req`` gives
         ``flask.request.args``; a shadowed or local name gives None.
         """
+        key = (id(node), id(scope))
+        hit = self._qualnames.get(key)  # rules ask about the same calls again and again
+        if hit is not None and hit[0] is node and hit[1] is scope:
+            return hit[2]
+        found = self._qualname(node, scope)
+        self._qualnames[key] = (node, scope, found)  # holding node and scope: their ids stay theirs
+        return found
+
+    def _qualname(self, node: ast.AST, scope: Optional[Scope]) -> Optional[str]:
         parts: List[str] = []
         base = node
         while isinstance(base, ast.Attribute):
@@ -731,10 +741,10 @@ class FlaskModel:
         Rules walk the same functions many times: the nodes are listed once
         per function and model."""
         key = (id(func), into_nested)
-        nodes = self._walks.get(key)
-        if nodes is None:
-            nodes = self._walks[key] = list(self._walk_function(func, into_nested))
-        return iter(nodes)
+        hit = self._walks.get(key)
+        if hit is None or hit[0] is not func:
+            hit = self._walks[key] = (func, list(self._walk_function(func, into_nested)))
+        return iter(hit[1])
 
     def _walk_function(self, func: FunctionNode, into_nested: bool) -> Iterator[ast.AST]:
         stack: List[ast.AST] = list(reversed(func.body))
@@ -743,7 +753,19 @@ class FlaskModel:
             yield node
             if not into_nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 continue
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            stack.extend(reversed(child_nodes(node)))
+
+
+def child_nodes(node: ast.AST) -> List[ast.AST]:
+    """``list(ast.iter_child_nodes(node))``, without its generators."""
+    out: List[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend([item for item in value if isinstance(item, ast.AST)])
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
 
 
 _VIEW_METHOD_NAMES = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
