@@ -3,6 +3,7 @@ crashes, never runs the code it reads, and always gives the same answers."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -99,6 +100,45 @@ def test_big_generated_file(project: Path) -> None:
     code, out, err = run_cli(project, "--no-cache", ".")
     assert code == 1 and "app.py" in out
     assert [line for line in err.splitlines() if "generated.py" in line and "MB" in line]
+
+
+CYCLIC_DECORATORS = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+def ping(view):
+    return pong(view)
+
+
+def pong(view):
+    return ping(view)
+
+
+def itself(view):
+    return itself(view)
+
+
+@app.route("/a")
+@ping
+def a():
+    return "x", 700
+
+
+@app.route("/b")
+@itself
+def b():
+    return "x", 700
+"""
+
+
+def test_decorators_calling_each_other_in_a_cycle_are_analysed(project: Path) -> None:
+    # Once taken for "nested too deeply": the whole file went unanalysed.
+    (project / "app.py").write_text(CYCLIC_DECORATORS)
+    code, out, err = run_cli(project, "--no-cache", ".")
+    assert err == ""
+    assert "app.py:21:5: FLK101" in out and "app.py:27:5: FLK101" in out
 
 
 def test_bad_cli_usage_is_one_line_exit_2(project: Path) -> None:
@@ -238,8 +278,21 @@ def test_stdlib_sample_never_crashes() -> None:
             # An empty index: the stdlib has no project marker, and indexing
             # its whole tree per sampled folder would dominate the suite.
             analyse(path, index=ProjectIndex(folder, {}))
-        except AnalysisError:
-            pass  # a one-line, reported failure is fine; an exception is not
+        except AnalysisError as exc:
+            # A one-line, reported failure is fine; an exception is not, nor
+            # is "nested too deeply" for ordinary code (a runaway recursion).
+            if "nested too deeply" in str(exc):
+                with open(path, "rb") as handle:
+                    assert _ast_depth(ast.parse(handle.read())) > 100, (path, exc)
+
+
+def _ast_depth(tree: ast.AST) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 hypothesmith = pytest.importorskip("hypothesmith")

@@ -589,7 +589,7 @@ class ModuleFacts:
                 and isinstance(value.args[0], ast.Name)
                 and value.args[0].id == params[0]
             ):
-                verdicts.append(self._decorator_call(value))  # return other_decorator(f)
+                verdicts.append(self._decorator_call(value, _depth + 1))  # return other_decorator(f)
                 continue
             if not isinstance(value, ast.Name) or value.id not in nested:
                 return None
@@ -608,12 +608,12 @@ class ModuleFacts:
             return None
         return all(v is True for v in verdicts)
 
-    def _decorator_call(self, call: ast.Call) -> Optional[bool]:
+    def _decorator_call(self, call: ast.Call, depth: int) -> Optional[bool]:
         """``other_decorator(f)``: a decorator of this module, or one whose
         name says it hands the value back (``login_required``)."""
         local = self.by_qualname.get(self.model.qualname(call.func) or "")
         if local is not None:
-            return self.passthrough_decorator(local)
+            return self.passthrough_decorator(local, depth)  # depth: decorators may call each other in a cycle
         name = call_name(call)
         return True if name is not None and PASSTHROUGH_DECORATOR.match(name) else None
 
