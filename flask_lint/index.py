@@ -46,7 +46,9 @@ def find_root(path: str) -> str:
     start = os.path.abspath(path)
     current = start if os.path.isdir(start) else os.path.dirname(start)
     while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
+        if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS) and not _setup_module_only(
+            current
+        ):
             return current
         parent = os.path.dirname(current)
         if parent == current:
@@ -99,7 +101,16 @@ def _own_project(folder: str, dirs: List[str], files: List[str]) -> bool:
     names.update(files)
     return any(
         marker in names and os.path.exists(os.path.join(folder, marker)) for marker in ("pyvenv.cfg",) + ROOT_MARKERS
-    )
+    ) and not _setup_module_only(folder)
+
+
+def _setup_module_only(folder: str) -> bool:
+    """A package's own module named ``setup.py`` (``handlers/setup.py`` beside
+    ``__init__.py``) is code, not a project marker: only that marker here."""
+    if not os.path.exists(os.path.join(folder, "__init__.py")):
+        return False
+    others = [m for m in ROOT_MARKERS if m != "setup.py"] + ["pyvenv.cfg"]
+    return not any(os.path.exists(os.path.join(folder, marker)) for marker in others)
 
 
 def relative_to(path: str, root: str) -> str:
