@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode
 from ..summary import summary_extension
@@ -212,6 +212,36 @@ def complementary(tests: List[ast.expr]) -> bool:
     return any(len(p) == 2 for p in seen.values())
 
 
+def _tested_values(test: ast.expr, out: Dict[str, Set[object]]) -> None:
+    """Record the literals a test compares a plain name with for equality
+    (``x == 0``, ``0 == x``, ``x in (1, 2)``, and ``or`` of those)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        for value in test.values:
+            _tested_values(value, out)
+        return
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return
+    left, right, op = test.left, test.comparators[0], test.ops[0]
+    if isinstance(op, ast.Eq) and isinstance(left, ast.Constant) and isinstance(right, ast.Name):
+        left, right = right, left
+    if not isinstance(left, ast.Name):
+        return
+    if isinstance(op, ast.Eq) and isinstance(right, ast.Constant):
+        out.setdefault(left.id, set()).add(right.value)
+    elif isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        if all(isinstance(e, ast.Constant) for e in right.elts):
+            out.setdefault(left.id, set()).update(e.value for e in right.elts if isinstance(e, ast.Constant))
+
+
+def covers_domain(tests: List[ast.expr], domains: Mapping[str, FrozenSet[object]]) -> bool:
+    """Whether the tests compare a name with every value it can hold
+    (``c = random.randint(0, 1)`` then ``if c == 0`` / ``elif c == 1``)."""
+    seen: Dict[str, Set[object]] = {}
+    for test in tests:
+        _tested_values(test, seen)
+    return any(name in domains and domains[name] <= values for name, values in seen.items())
+
+
 # --------------------------------------------------------------------------
 # Control flow
 # --------------------------------------------------------------------------
@@ -254,7 +284,9 @@ class Flow:
     ``oracle`` judges calls used as statements; ``method_tests`` says which
     HTTP methods a condition tests when it is only a ``request.method``
     comparison (None otherwise); ``route_methods`` are the methods the view
-    accepts (None when unknown).
+    accepts (None when unknown); ``domains`` maps local names to every value
+    they can hold, so that an ``if``/``elif`` chain testing each one is
+    exhaustive.
     """
 
     def __init__(
@@ -263,11 +295,13 @@ class Flow:
         method_tests: Optional[Callable[[ast.expr], Optional[FrozenSet[str]]]] = None,
         route_methods: Optional[FrozenSet[str]] = None,
         suppressors: Optional[Callable[[ast.expr], bool]] = None,
+        domains: Optional[Mapping[str, FrozenSet[object]]] = None,
     ) -> None:
         self.oracle = oracle
         self.method_tests = method_tests
         self.route_methods = route_methods
         self.suppressors = suppressors
+        self.domains = domains
 
     def block(self, stmts: List[ast.stmt]) -> str:
         state = YES
@@ -375,6 +409,8 @@ class Flow:
         if not tests:
             return YES
         if complementary(tests):
+            return NO
+        if self.domains and covers_domain(tests, self.domains):
             return NO
         if self.method_tests is not None:
             # Only pure request.method tests can cover every request; the

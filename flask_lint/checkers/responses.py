@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FlaskModel, View, call_arg
+from ..model import FlaskModel, FunctionInfo, View, call_arg
 from ..names import WERKZEUG_ERROR_CODES
 from ..registry import rule
 from ._responses_flow import (
@@ -511,7 +511,46 @@ def _flow(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> Flow:
     def suppressor(expr: ast.expr) -> bool:
         return isinstance(expr, ast.Call) and model.call_qualname(expr) == "contextlib.suppress"
 
-    return Flow(oracle, method_tests, _route_methods(responder.view), suppressor)
+    return Flow(oracle, method_tests, _route_methods(responder.view), suppressor, _finite_domains(model, responder.info))
+
+
+# Calls whose result is one of a few values known from their literal arguments.
+_RANDOM_CHOICES = {"random.choice", "secrets.choice"}
+_MAX_DOMAIN = 64
+
+
+def _finite_domains(model: FlaskModel, info: FunctionInfo) -> Dict[str, FrozenSet[object]]:
+    """Local names bound once, to ``random.randint(0, 1)`` or
+    ``random.choice(("a", "b"))``, with the values they can hold: an if/elif
+    chain testing all of them leaves no path open."""
+    scope = info.scope
+    out: Dict[str, FrozenSet[object]] = {}
+    for name, bindings in scope.bindings.items():
+        if len(bindings) != 1 or bindings[0].kind != "assign" or name in scope.global_names:
+            continue
+        call = bindings[0].node
+        if not isinstance(call, ast.Call) or call.keywords:
+            continue
+        qual = model.call_qualname(call)
+        if qual in _RANDOM_CHOICES:
+            seq = call.args[0] if len(call.args) == 1 else None
+            if isinstance(seq, (ast.Tuple, ast.List)) and seq.elts and all(isinstance(e, ast.Constant) for e in seq.elts):
+                if len(seq.elts) <= _MAX_DOMAIN:
+                    out[name] = frozenset(e.value for e in seq.elts if isinstance(e, ast.Constant))
+            continue
+        bounds = [a.value for a in call.args if isinstance(a, ast.Constant) and type(a.value) is int]
+        if len(bounds) != len(call.args):
+            continue
+        span: Optional[range] = None
+        if qual == "random.randint" and len(bounds) == 2:
+            span = range(bounds[0], bounds[1] + 1)
+        elif qual == "random.randrange" and 1 <= len(bounds) <= 3 and (len(bounds) < 3 or bounds[2] != 0):
+            span = range(*bounds)
+        elif qual == "secrets.randbelow" and len(bounds) == 1:
+            span = range(bounds[0])
+        if span is not None and 0 < len(span) <= _MAX_DOMAIN:
+            out[name] = frozenset(span)
+    return out
 
 
 def _method_tests(model: FlaskModel, test: ast.expr) -> Optional[FrozenSet[str]]:
