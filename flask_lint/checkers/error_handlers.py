@@ -36,7 +36,7 @@ from ..summary import summary_extension
 MISSING_SERVER_ERROR_HANDLER = rule(
     "FLK201",
     "missing-server-error-handler",
-    "no handler anywhere in the project catches unhandled exceptions for the app created here, so a crash "
+    "no handler anywhere in the project catches unhandled exceptions for the app created here{partly}, so a crash "
     "is answered with Werkzeug's bare HTML 500 page; register @{app}.errorhandler(500) "
     "(or an HTTPException/Exception handler) in the factory or an init_app(app) function",
     summary="an app with no 500 / InternalServerError / HTTPException / Exception handler anywhere in the project",
@@ -177,6 +177,7 @@ FLASK_METHODS = frozenset(
     }
 )
 TEST_MODULE_PARTS = ("test", "tests", "testing", "conftest")
+ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 Atom = Tuple[str, Any]  # ("code", 404) ("exc", qualname) ("all-http", None) ("unknown", None) ("bad", text)
 ALL_HTTP: Atom = ("all-http", None)
@@ -730,6 +731,49 @@ def _imports_flask(model: FlaskModel) -> bool:
     return False
 
 
+_CATCH_ALL_NAMES = frozenset({"Exception", "BaseException"})
+
+
+def _catches_all(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(k is None or (isinstance(k, ast.Name) and k.id in _CATCH_ALL_NAMES) for k in kinds)
+
+
+def _raises_within(body: List[ast.stmt]) -> bool:
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Raise):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def catches_everything(func: FunctionNode) -> bool:
+    """A view that answers its own crashes: Flask registers the function
+    itself (no other decorator wraps it), and its whole body is one ``try``
+    with an ``except Exception`` (or bare) clause, every clause ending in a
+    ``return`` and none raising.  No exception can leave such a view, so an
+    app made only of them never shows Werkzeug's 500 page."""
+    for decorator in func.decorator_list:
+        call = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not (isinstance(call, ast.Attribute) and call.attr in ROUTE_ATTRS):
+            return False
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and _is_str_literal(body[0].value):
+        body = body[1:]  # the docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Try):
+        return False
+    stmt = body[0]
+    if stmt.orelse or stmt.finalbody or not any(_catches_all(h) for h in stmt.handlers):
+        return False
+    clauses = [stmt.body] + [h.body for h in stmt.handlers]
+    return all(c and isinstance(c[-1], ast.Return) for c in clauses) and not any(
+        _raises_within(h.body) for h in stmt.handlers
+    )
+
+
 # --------------------------------------------------------------------------
 # Cross-file facts: the "errors" summary extension
 # --------------------------------------------------------------------------
@@ -740,7 +784,8 @@ EXTENSION = "errors"
 @summary_extension(EXTENSION)
 def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     """Per module: ``funcs`` {qualname: [all returns bare?, http passage,
-    answers]} for functions with something to say; ``custom`` the objects
+    answers, a view that catches everything?]} for functions with something
+    to say; ``custom`` the objects
     whose error machinery is replaced (``app.handle_exception = f``);
     ``json_errors`` {creation key: literal or None} for ``APIFlask(json_errors=)``.
 
@@ -758,7 +803,12 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
         # Only plain functions can be registered as Exception handlers
         # from another module; routed views never are.
         handler_shaped = info.class_node is None and id(info.node) not in views
-        row = [facts.all_bare(), facts.http_passage() if handler_shaped else None, facts.answers()]
+        row = [
+            facts.all_bare(),
+            facts.http_passage() if handler_shaped else None,
+            facts.answers(),
+            id(info.node) in views and catches_everything(info.node),
+        ]
         if any(row):
             funcs[info.qualname] = row
     custom: List[Value] = []
@@ -813,6 +863,8 @@ class ScopeErrors:
     blueprints: Set[str] = field(default_factory=set)
     uncertain: List[str] = field(default_factory=list)  # the index cannot see everything
     handled: List[str] = field(default_factory=list)  # an extension answers errors
+    crash_paths: int = 0  # views and request hooks an exception can leave
+    covered_blueprints: List[str] = field(default_factory=list)  # with a catch-all of their own
 
     def has(self, wanted: FrozenSet[Atom], app_wide_only: bool = True) -> bool:
         groups = self.app_atoms if app_wide_only else self.app_atoms + self.bp_atoms
@@ -1056,6 +1108,7 @@ class ProjectErrors:
             result.handled.append("an Api extension answers its errors")
         self._add_handlers(result, regs.get("handlers", ()), app_level=True)
         self._add_views(result, regs.get("routes", ()))
+        self._add_hooks(result, regs.get("hooks", ()))
         pending = list(regs.get("bp_regs", ()))
         while pending:
             _module, fact = pending.pop()
@@ -1069,6 +1122,11 @@ class ProjectErrors:
                 result.bp_atoms.extend(bp.bp_atoms)
                 result.exception_handlers.extend(bp.exception_handlers)
                 result.views.update(bp.views)
+                if any(atoms & SERVER_ERROR_ATOMS for atoms in bp.bp_atoms):
+                    # bp.errorhandler(500) does catch crashes in that blueprint's views
+                    result.covered_blueprints.append(bp_key)
+                else:
+                    result.crash_paths += bp.crash_paths
                 result.uncertain.extend(bp.uncertain)
                 result.handled.extend(bp.handled)
                 pending.extend(index.registrations_on(("blueprint", bp_key)).get("bp_regs", ()))
@@ -1083,6 +1141,7 @@ class ProjectErrors:
             regs = index.registrations_on(obj)
             self._add_handlers(found, regs.get("handlers", ()), app_level=False)
             self._add_views(found, regs.get("routes", ()))
+            self._add_hooks(found, regs.get("hooks", ()))
             self._check_escapes(found, obj)
             if index.has_api_extension(obj):
                 found.handled.append("an Api extension answers errors of a blueprint registered on it")
@@ -1157,6 +1216,7 @@ class ProjectErrors:
 
     def _add_handlers(self, result: ScopeErrors, facts: Iterable[Tuple[str, tuple]], app_level: bool) -> None:
         for _module, fact in facts:
+            result.crash_paths += 1  # a handler that raises ends in the 500 page too
             atoms = self.atoms(fact[2])
             if app_level or fact[1] == "app_errorhandler":
                 result.app_atoms.append(atoms)
@@ -1178,11 +1238,22 @@ class ProjectErrors:
                 elif callee[0] == "q" and callee[1].endswith(".as_view"):
                     obj = index.evaluate(("q", callee[1][: -len(".as_view")]))
             if obj[0] == "function":
-                result.views[obj[1]] = None if self.opaque(obj[1]) else self.answers(obj[1])
+                opaque = self.opaque(obj[1])
+                result.views[obj[1]] = None if opaque else self.answers(obj[1])
+                row = self.funcs.get(obj[1])
+                if opaque or not (row and len(row) > 3 and row[3]):
+                    result.crash_paths += 1
             elif obj[0] == "class":
                 result.views[obj[1]] = self.class_answers(obj[1])
+                result.crash_paths += 1
             else:
                 result.views[f"{module}:{fact[5]}"] = None
+                result.crash_paths += 1
+
+    def _add_hooks(self, result: ScopeErrors, facts: Iterable[Tuple[str, tuple]]) -> None:
+        # An exception in a before/after hook goes to the error handlers (one
+        # in a teardown function does not), so such a hook can crash a request.
+        result.crash_paths += sum(1 for _module, fact in facts if not str(fact[1]).startswith("teardown"))
 
     def _resolve_blueprints(self, child: Obj) -> Tuple[Set[str], bool]:
         keys: Set[str] = set()
@@ -1278,12 +1349,50 @@ def check(ctx: FileContext) -> None:
     _check_duplicates(ctx, project, regs)
 
 
+# What the index resolves and is surely neither an app nor a blueprint: a
+# class (``Plugin.errorhandler(404)(f)``, a project's own marker decorator;
+# Flask's methods are not registrations when called on a class), a module or
+# a function.
+_NOT_SCOPE_KINDS = frozenset({"class", "module", "function"})
+
+
+def _through_star_import(index: ProjectIndex, qual: str) -> Obj:
+    """``pkg.Name`` when ``pkg`` (a project module) does not bind ``Name``
+    itself but re-exports it with ``from .sub import *``: the one project
+    module ``pkg`` imports that defines it (the index does not follow star
+    imports)."""
+    head = qual
+    rest: List[str] = []
+    while head and head not in index.modules:
+        head, _, tail = head.rpartition(".")
+        rest.insert(0, tail)
+    if not head or not rest or rest[0] in (index.modules[head].get("exports") or {}):
+        return NOTHING
+    found = {
+        index.resolve_qualname(f"{module}.{rest[0]}")
+        for module in index.modules[head].get("imports", ())
+        if module != head and module in index.modules
+    }
+    found.discard(NOTHING)
+    if len(found) != 1:
+        return NOTHING
+    obj = found.pop()
+    for attr in rest[1:]:
+        obj = index.attribute(obj, attr, 0)
+    return obj
+
+
 def _scope_objects(ctx: FileContext, project: ProjectErrors, target: Value) -> Tuple[List[Obj], bool]:
     """The apps/blueprints a registration target stands for, and whether
     some of it is unknown."""
     objs: List[Obj] = []
     unknown = False
-    for obj in _flatten(ctx.evaluate(target)):
+    found = ctx.evaluate(target)
+    if found == NOTHING and target[0] == "q":
+        found = _through_star_import(ctx.index, target[1])
+    for obj in _flatten(found):
+        if obj[0] in _NOT_SCOPE_KINDS:
+            continue
         if obj[0] == "param":
             sources, missing = project.param_sources(obj[1], obj[2])
             objs.extend(o for o in sources if o[0] != "seq")
@@ -1343,9 +1452,34 @@ def _check_whole_apps(ctx: FileContext, project: ProjectErrors) -> None:
         if app.uncertain or app.handled or not app.views:
             continue
         name = _bound_name(ctx, creation.node)
-        if not app.has(SERVER_ERROR_ATOMS) and not orphans & SERVER_ERROR_ATOMS:
-            ctx.report(MISSING_SERVER_ERROR_HANDLER, creation.node, app=name)
+        # (crash_paths == 0: every view catches its own exceptions, and no
+        # hook can raise into Flask: nothing reaches Werkzeug's 500 page.)
+        if (
+            not app.has(SERVER_ERROR_ATOMS)
+            and not orphans & SERVER_ERROR_ATOMS
+            and app.crash_paths
+            and not _single_page_app(app)
+        ):
+            partly = ""
+            if app.covered_blueprints:
+                count = len(app.covered_blueprints)
+                partly = f" beyond the {count} blueprint{'s' if count > 1 else ''} with {'their' if count > 1 else 'its'} own"
+            ctx.report(MISSING_SERVER_ERROR_HANDLER, creation.node, app=name, partly=partly)
         _check_json_errors(ctx, project, app, creation.node, name, orphans)
+
+
+def _single_page_app(app: ScopeErrors) -> bool:
+    """One view, no blueprint, no error handler at all, not answering JSON:
+    a hello-world or a one-endpoint receiver, for which a custom 500 page is
+    rarely worth it (on real applications such findings were all judged
+    low-value).  An app with a 404 page of its own but none for 500 is the
+    very gap this rule is for."""
+    return (
+        len(app.views) == 1
+        and not app.blueprints
+        and not app.app_atoms
+        and next(iter(app.views.values())) != "json"
+    )
 
 
 _JSON_RELEVANT_ORPHANS = HTTP_COVER_ATOMS | {EXC_ATOM} | {("code", c) for c in CLIENT_ERROR_CODES}
