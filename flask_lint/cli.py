@@ -45,9 +45,34 @@ def _codes_list(raw: str) -> List[str]:
     return [part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse makes a formatter for every add_argument(); without a width,
+    each asks shutil for the terminal's, and importing shutil (with bz2 and
+    lzma) was a tenth of the command's own start-up."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: Optional[int] = None) -> None:
+        if width is None:
+            width = _terminal_columns() - 2  # what shutil.get_terminal_size() would say
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="flask-lint",
+        formatter_class=_HelpFormatter,
         description="Static analysis for Flask applications. Subcommands: 'rules' lists the rules, "
         "'explain FLKnnn' prints a rule's documentation, 'routes [PATH]' prints the URL map.",
     )
@@ -233,6 +258,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO) -> None:
+    if not results and fmt in ("text", "github"):
+        return  # nothing to write: a clean run need not import formats (pathlib, urllib)
     from .formats import write_results
 
     write_results(results, fmt, out)

@@ -15,7 +15,7 @@ from .config import Config
 from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Finding, Rule, all_rules
-from .source import RELEVANT_TEXT_RE, SourceError, read_source
+from .source import SourceError, is_relevant_text, read_source
 from .summary import summarise
 
 # Target kinds a route decorator may sit on for its function to be a view.
@@ -201,7 +201,7 @@ def analyse(
     try:
         index = index or get_index(path, use_cache=use_cache)
         module, is_package = module_name(path, index.root)
-        if RELEVANT_TEXT_RE.search(text) is None and module not in index.externally_registered_modules():
+        if not is_relevant_text(text) and module not in index.externally_registered_modules():
             return []
         model = FlaskModel(tree, module, is_package)
         if os.path.abspath(path).startswith(index.root + os.sep):

@@ -13,13 +13,14 @@ import contextlib
 import gc
 import json
 import os
+import sys
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import __version__
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
 from .source import SourceError, is_relevant, read_source
-from .summary import FORMAT_VERSION, empty_summary, freeze_summary, summarise
+from .summary import FORMAT_VERSION, SUMMARY_EXTENSIONS, empty_summary, extensions_identity, freeze_summary, summarise
 
 try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
     from _blake2 import blake2b as _blake2b
@@ -751,9 +752,35 @@ def _cache_file(root: str) -> str:
 _CODE_FINGERPRINT: List[str] = []
 
 
+_WITH_EXTENSIONS: Dict[Tuple[str, str], str] = {}
+
+
 def code_fingerprint() -> str:
-    """Names, sizes and mtimes of flask-lint's own modules: a cache written
-    by other code (an edited checkout, another version) is never trusted."""
+    """Names, sizes and mtimes of flask-lint's own modules, and the summary
+    extensions registered now: a cache written by other code (an edited
+    checkout, another version, another set or version of extensions) is
+    never trusted."""
+    files = _code_files_fingerprint()
+    identity = extensions_identity()
+    key = (files, identity)
+    found = _WITH_EXTENSIONS.get(key)
+    if found is None:
+        digest = _blake2b(digest_size=16)
+        digest.update(f"{files}\0{identity}\0".encode("utf-8", "surrogatepass"))
+        # Extensions defined outside flask-lint (edits there change no file above).
+        for name in sorted({getattr(f, "__module__", "") for f in SUMMARY_EXTENSIONS.values()}):
+            path = getattr(sys.modules.get(name), "__file__", None)
+            if path and not name.startswith(__package__ + "."):
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+        found = _WITH_EXTENSIONS[key] = digest.hexdigest()
+    return found
+
+
+def _code_files_fingerprint() -> str:
     if not _CODE_FINGERPRINT:
         package = os.path.dirname(os.path.abspath(__file__))
         digest = _blake2b(digest_size=16)

@@ -17,16 +17,32 @@ FORMAT_VERSION = 2
 
 SummaryExtension = Callable[[FlaskModel], Any]
 SUMMARY_EXTENSIONS: Dict[str, SummaryExtension] = {}
+EXTENSION_VERSIONS: Dict[str, str] = {}
 
 
-def summary_extension(key: str) -> Callable[[SummaryExtension], SummaryExtension]:
-    """Decorator for a family's extra per-module facts (must be JSON data)."""
+def summary_extension(key: str, version: str = "1") -> Callable[[SummaryExtension], SummaryExtension]:
+    """Decorator for a family's extra per-module facts (must be JSON data).
+
+    Bump ``version`` when the facts change shape or meaning: the index
+    cache key covers every registered extension (:func:`extensions_identity`),
+    so summaries cached with another set of extensions are not reused."""
 
     def register(func: SummaryExtension) -> SummaryExtension:
         SUMMARY_EXTENSIONS[key] = func
+        EXTENSION_VERSIONS[key] = version
         return func
 
     return register
+
+
+def extensions_identity() -> str:
+    """Key, function and version of every registered summary extension."""
+    parts = []
+    for key in sorted(SUMMARY_EXTENSIONS):
+        func = SUMMARY_EXTENSIONS[key]
+        name = f"{getattr(func, '__module__', '?')}:{getattr(func, '__qualname__', type(func).__name__)}"
+        parts.append(f"{key}={name}@{EXTENSION_VERSIONS.get(key, '?')}")
+    return "\n".join(parts)
 
 
 def _line(node: ast.AST) -> int:

@@ -172,6 +172,32 @@ def test_cache_of_other_options_or_code_is_not_used(tmp_path: Path, monkeypatch:
     assert sorted(checked) == ["app.py", "views.py"]
 
 
+def test_index_cache_is_keyed_by_the_summary_extensions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summaries cached before an extension was added, or under another
+    version of it, are made again: they lack its facts or hold old ones."""
+    from flask_lint import summary
+
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = _project(tmp_path)
+    index.ProjectIndex.build(str(root))
+    calls: List[str] = []
+
+    def probe(model: object) -> str:
+        calls.append("probe")
+        return summary.EXTENSION_VERSIONS["probe"]
+
+    def build() -> object:
+        return index.ProjectIndex.build(str(root)).summary_for("app.py")["x:probe"]  # type: ignore[index]
+
+    monkeypatch.setitem(summary.SUMMARY_EXTENSIONS, "probe", probe)
+    monkeypatch.setitem(summary.EXTENSION_VERSIONS, "probe", "1")
+    assert build() == "1" and calls
+    calls.clear()
+    assert build() == "1" and not calls  # from the cache
+    monkeypatch.setitem(summary.EXTENSION_VERSIONS, "probe", "2")
+    assert build() == "2" and calls
+
+
 def test_damaged_findings_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
     root = _project(tmp_path)
