@@ -47,6 +47,7 @@ from .index import (
     code_fingerprint,
     fewer_collections,
     file_digest,
+    import_aliases,
     module_name,
     read_cache_file,
     relative_to,
@@ -196,7 +197,7 @@ def _recheck(path: str, rel: str, digest: str, index: ProjectIndex, config: Conf
         return _analyse(path, index, config)
     source = read_source(path, data)
     try:
-        model = FlaskModel(source.tree, module, is_package)
+        model = FlaskModel(source.tree, module, is_package, aliases=import_aliases(path, index.root))
     except RecursionError:
         raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
     return Result(path, findings=check_model(path, model, index, config), text=source.text, digest=digest)

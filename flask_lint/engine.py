@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from .config import Config
-from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, module_name
+from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, import_aliases, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Finding, Rule, all_rules
 from .source import SourceError, is_relevant_text, read_source
@@ -203,7 +203,7 @@ def analyse(
         module, is_package = module_name(path, index.root)
         if not is_relevant_text(text) and module not in index.externally_registered_modules():
             return []
-        model = FlaskModel(tree, module, is_package)
+        model = FlaskModel(tree, module, is_package, aliases=import_aliases(path, index.root))
         if os.path.abspath(path).startswith(index.root + os.sep):
             index.update_file(path, summarise(model))
     except RecursionError:

@@ -14,7 +14,7 @@ import gc
 import json
 import os
 import sys
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import __version__
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
@@ -58,8 +58,39 @@ def find_root(path: str) -> str:
 
 
 def module_name(path: str, root: str) -> Tuple[str, bool]:
-    """Dotted module name from the package folders (``__init__.py``) above."""
-    path = os.path.abspath(path)
+    """Dotted module name from the package folders (``__init__.py``) above.
+
+    A top-level name that several folders of the project define (two
+    services' ``main.py``, two ``board`` packages) is prefixed with the
+    folder it lives in (``svc_a/main``): each module keeps facts of its own,
+    and an import of the bare name, which could mean either, resolves to
+    nothing (see ``ProjectIndex.resolve_qualname``)."""
+    parts, anchor, is_package = _module_parts(os.path.abspath(path))
+    name = ".".join(parts)
+    if parts[0] in _AMBIGUOUS.get(root, ()):
+        name = f"{_folder_prefix(anchor, root)}/{name}"
+    return name, is_package
+
+
+def import_aliases(path: str, root: str) -> Dict[str, str]:
+    """Ambiguous top-level names as a module of ``path``'s folder imports
+    them: its own folder comes first on ``sys.path`` (``svc_a/main.py``'s
+    ``import views`` is ``svc_a/views.py``)."""
+    ambiguous = _AMBIGUOUS.get(root)
+    if not ambiguous:
+        return {}
+    _parts, anchor, _ = _module_parts(os.path.abspath(path))
+    prefix = _folder_prefix(anchor, root)
+    return {name: f"{prefix}/{name}" for name, anchors in ambiguous.items() if anchor in anchors}
+
+
+def _folder_prefix(anchor: str, root: str) -> str:
+    where = os.path.relpath(anchor, root)
+    return "(root)" if where == os.curdir else where.replace(os.sep, "/").replace(".", "_")
+
+
+def _module_parts(path: str) -> Tuple[List[str], str, bool]:
+    """(dotted parts, the folder the top-level module sits in, is a package)."""
     folder, filename = os.path.split(path)
     stem = filename[:-3] if filename.endswith(".py") else filename
     is_package = stem == "__init__"
@@ -71,7 +102,20 @@ def module_name(path: str, root: str) -> Tuple[str, bool]:
             break
     if not parts:
         parts = [os.path.basename(folder) or "__main__"]
-    return ".".join(p.replace("-", "_") for p in parts), is_package
+    return [p.replace("-", "_") for p in parts], folder, is_package
+
+
+# root -> top-level module names defined in more than one folder of it ->
+# those folders
+_AMBIGUOUS: Dict[str, Dict[str, FrozenSet[str]]] = {}
+
+
+def _note_ambiguous_names(root: str, paths: List[str]) -> None:
+    anchors: Dict[str, Set[str]] = {}
+    for path in paths:
+        parts, anchor, _ = _module_parts(path)
+        anchors.setdefault(parts[0], set()).add(anchor)
+    _AMBIGUOUS[root] = {name: frozenset(where) for name, where in anchors.items() if len(where) > 1}
 
 
 def iter_python_files(root: str) -> Iterator[str]:
@@ -141,7 +185,7 @@ def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], O
     relevant = is_relevant(data)
     try:
         source = read_source(path, data)
-        model = FlaskModel(source.tree, module, is_package, light=not relevant)
+        model = FlaskModel(source.tree, module, is_package, light=not relevant, aliases=import_aliases(path, root))
         summary = summarise(model)
     except (SourceError, RecursionError, MemoryError):
         return empty_summary(module, is_package), None
@@ -226,7 +270,9 @@ class ProjectIndex:
         files: Dict[str, FileFacts] = {}
         idents: Dict[str, str] = {}
         changed = False
-        for path in iter_python_files(root):
+        paths = list(iter_python_files(root))
+        _note_ambiguous_names(root, paths)  # before any module is named
+        for path in paths:
             rel = relative_to(path, root)
             try:
                 with open(path, "rb") as handle:
@@ -235,7 +281,13 @@ class ProjectIndex:
                 continue
             digest = file_digest(data)
             hit = cached.get(rel)
-            if hit is not None and hit.get("hash") == digest:
+            if (
+                hit is not None
+                and hit.get("hash") == digest
+                # names and imports move when another folder adds a module of the same name
+                and hit["summary"].get("module") == module_name(path, root)[0]
+                and hit["summary"].get("aliases", {}) == import_aliases(path, root)
+            ):
                 entries[rel] = hit["summary"]
                 fresh[rel] = hit
                 files[rel] = _file_facts(digest, hit["summary"])
@@ -269,6 +321,7 @@ class ProjectIndex:
             self._reset()
 
     def _reset(self) -> None:
+        self.ambiguous = frozenset(_AMBIGUOUS.get(self.root, ()))
         self.modules: Dict[str, Dict[str, Any]] = {}
         for rel in sorted(self.by_path):
             summary = self.by_path[rel]
@@ -339,6 +392,8 @@ class ProjectIndex:
 
     def resolve_qualname(self, qual: str, depth: int = 0) -> Obj:
         qual = canonical(qual) or qual
+        if qual.partition(".")[0] in self.ambiguous:
+            return NOTHING  # ``import main`` where two folders have a main.py
         if qual in self.functions:
             return ("function", qual)
         if qual in self.classes:
@@ -935,6 +990,7 @@ def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
 def clear_indexes() -> None:
     _INDEXES.clear()
     _ROOTS.clear()
+    _AMBIGUOUS.clear()
 
 
 __all__ = ["ProjectIndex", "get_index", "find_root", "module_name", "iter_python_files", "UNKNOWN", "Obj"]

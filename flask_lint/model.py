@@ -216,10 +216,20 @@ def call_arg(call: ast.Call, position: int, keyword: Optional[str] = None) -> Op
 class FlaskModel:
     """Everything Flask-shaped in one module."""
 
-    def __init__(self, tree: ast.Module, module: str, is_package: bool = False, light: bool = False) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        module: str,
+        is_package: bool = False,
+        light: bool = False,
+        aliases: Optional[Dict[str, str]] = None,
+    ) -> None:
         self.tree = tree
         self.module = module
         self.is_package = is_package
+        # Top-level names this module's absolute imports mean in its project
+        # (``views`` -> ``svc_a/views`` when several folders have a views.py).
+        self.aliases = aliases or {}
         # A light model (for files that never mention Flask) only records
         # module-level bindings, defs and classes: what other modules import.
         self.light = light
@@ -272,6 +282,14 @@ class FlaskModel:
                 return current, current.bindings[name]
             current = current.parent
         return None
+
+    def aliased(self, dotted: str) -> str:
+        """An absolute import's module as this project names it (see ``aliases``)."""
+        if not self.aliases:
+            return dotted
+        head, dot, rest = dotted.partition(".")
+        alias = self.aliases.get(head)
+        return f"{alias}{dot}{rest}" if alias else dotted
 
     def qualname(self, node: ast.AST, scope: Optional[Scope] = None) -> Optional[str]:
         """The canonical dotted name an expression refers to through imports.
@@ -823,6 +841,9 @@ class _Walker:
         for stmt in self.model.tree.body:
             self.visit(stmt, self.model.module_scope, False)
 
+    def _aliased(self, dotted: str) -> str:
+        return self.model.aliased(dotted)
+
     def _absolute(self, module: Optional[str], level: int) -> str:
         if level == 0:
             return module or ""
@@ -923,13 +944,15 @@ class _Walker:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    scope.bind(alias.asname, Binding("import", qualname=alias.name))
+                    scope.bind(alias.asname, Binding("import", qualname=self._aliased(alias.name)))
                 else:
                     top = alias.name.split(".", 1)[0]
-                    scope.bind(top, Binding("import", qualname=top))
+                    scope.bind(top, Binding("import", qualname=self._aliased(top)))
             return
         if isinstance(node, ast.ImportFrom):
             source_module = self._absolute(node.module, node.level)
+            if not node.level:
+                source_module = self._aliased(source_module)
             for name_alias in node.names:
                 if name_alias.name == "*":
                     continue

@@ -125,14 +125,14 @@ def _imported_modules(model: FlaskModel) -> List[str]:
             if isinstance(children, list):
                 stack.extend(children)
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.update(model.aliased(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 parts = package.split(".") if package else []
                 parts = parts[: max(0, len(parts) - (node.level - 1))]
                 base = ".".join(parts + ([node.module] if node.module else []))
             else:
-                base = node.module or ""
+                base = model.aliased(node.module or "")
             if base:
                 found.add(base)
             found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
@@ -202,6 +202,8 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
         "ctor_args": {c.key: _literal_args(c.node) for c in model.creations},
         "imports": _imported_modules(model),
     }
+    if model.aliases:
+        summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
     if not model.light:
         for key, extension in SUMMARY_EXTENSIONS.items():
             summary["x:" + key] = extension(model)
