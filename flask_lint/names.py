@@ -6,6 +6,7 @@ Import paths that name the same object are folded onto one canonical name, so
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Optional
 
 _ALIASES = {
@@ -33,6 +34,7 @@ _ALIASES = {
     "flask.templating.render_template_string": "flask.render_template_string",
     "flask.templating.stream_template": "flask.stream_template",
     "flask.templating.stream_template_string": "flask.stream_template_string",
+    "six.moves.http_client": "http.client",
     "werkzeug.utils.redirect": "flask.redirect",
     "werkzeug.exceptions.abort": "flask.abort",
     "werkzeug.wrappers.Response": "werkzeug.Response",
@@ -101,8 +103,11 @@ def canonical(qualname: Optional[str]) -> Optional[str]:
     head, _, tail = qualname.rpartition(".")
     while head:
         if head in _ALIASES:
-            return _ALIASES[head] + qualname[len(head):]
+            return canonical(_ALIASES[head] + qualname[len(head):])
         head, _, _ = head.rpartition(".")
+    if qualname.startswith("http.client.") and qualname[12:] in HTTPStatus.__members__:
+        # http.client re-exports every HTTPStatus member: http.client.NOT_FOUND
+        return "http.HTTPStatus." + qualname[12:]
     return qualname
 
 
