@@ -538,10 +538,11 @@ class FlaskModel:
         for position, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
                 break
-            args[str(position)] = self.value(arg, scope)
+            # Literals and operators have no value (the most frequent arguments).
+            args[str(position)] = UNKNOWN if type(arg) in _VALUELESS else self.value(arg, scope)
         for kw in call.keywords:
             if kw.arg is not None:
-                args[kw.arg] = self.value(kw.value, scope)
+                args[kw.arg] = UNKNOWN if type(kw.value) in _VALUELESS else self.value(kw.value, scope)
         if any(_carries_object(v) for v in args.values()):
             self.call_facts.append(CallFact(call, callee, args, scope))
 
@@ -761,17 +762,27 @@ class FlaskModel:
         key = (id(func), into_nested)
         hit = self._walks.get(key)
         if hit is None or hit[0] is not func:
-            hit = self._walks[key] = (func, list(self._walk_function(func, into_nested)))
+            hit = self._walks[key] = (func, self._walk_function(func, into_nested))
         return iter(hit[1])
 
-    def _walk_function(self, func: FunctionNode, into_nested: bool) -> Iterator[ast.AST]:
+    def _walk_function(self, func: FunctionNode, into_nested: bool) -> List[ast.AST]:
+        # Pre-order, children in field order: built as a list (no generator).
+        out: List[ast.AST] = []
         stack: List[ast.AST] = list(reversed(func.body))
+        stop = frozenset() if into_nested else _NESTED_DEFS
         while stack:
             node = stack.pop()
-            yield node
-            if not into_nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            out.append(node)
+            if type(node) in stop:
                 continue
-            stack.extend(reversed(child_nodes(node)))
+            children = child_nodes(node)
+            if children:
+                children.reverse()
+                stack += children
+        return out
+
+
+_NESTED_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
 
 
 def child_nodes(node: ast.AST) -> List[ast.AST]:
@@ -779,8 +790,10 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
     out: List[ast.AST] = []
     for name in node._fields:
         value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend([item for item in value if isinstance(item, ast.AST)])
+        if type(value) is list:  # a loop, not a comprehension: most lists are short
+            for item in value:
+                if isinstance(item, ast.AST):
+                    out.append(item)
         elif isinstance(value, ast.AST):
             out.append(value)
     return out
@@ -875,6 +888,13 @@ class _Walker:
         kind = type(node)
         if kind is ast.Name:
             model._name_scope[id(node)] = scope
+            return
+        if kind is ast.Attribute:  # its one child that matters, without the field loop
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is ast.Name:
+                model._name_scope[id(value)] = scope
+            else:
+                self.visit(value, scope, in_loop)
             return
         if kind in _PLAIN_NODES:
             self._visit_children(node, scope, in_loop)
@@ -1029,14 +1049,24 @@ class _Walker:
         """``visit`` every child (``ast.iter_child_nodes`` order), skipping
         leaves that carry nothing (contexts, operators, constants)."""
         visit = self.visit
+        # A Name child is recorded here, as visit() would (the most frequent node).
+        name_scope = None if self.light else self.model._name_scope
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
-                    if isinstance(item, ast.AST) and type(item) not in _LEAF_NODES:
+                    if type(item) is ast.Name:
+                        if name_scope is not None:
+                            name_scope[id(item)] = scope
+                    elif isinstance(item, ast.AST) and type(item) not in _LEAF_NODES:
                         visit(item, scope, in_loop)
-            elif isinstance(value, ast.AST) and type(value) not in _LEAF_NODES:
-                visit(value, scope, in_loop)
+            elif isinstance(value, ast.AST):
+                kind = type(value)
+                if kind is ast.Name:
+                    if name_scope is not None:
+                        name_scope[id(value)] = scope
+                elif kind not in _LEAF_NODES:
+                    visit(value, scope, in_loop)
 
     def _visit_arguments_defaults(self, args: ast.arguments, scope: Scope, in_loop: bool) -> None:
         for default in list(args.defaults) + [d for d in args.kw_defaults if d is not None]:
@@ -1053,6 +1083,13 @@ class _Walker:
 
 
 _MATCH_AS: Optional[type] = getattr(ast, "MatchAs", None)
+# Expressions FlaskModel.value() always finds UNKNOWN (no branch in _value).
+_VALUELESS = frozenset(
+    {
+        ast.Constant, ast.JoinedStr, ast.BinOp, ast.BoolOp, ast.Compare, ast.UnaryOp, ast.Lambda, ast.IfExp,
+        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+    }
+)
 # Nodes the walk only descends through (no branch in _Walker.visit), and
 # leaves it can skip (no children, nothing to record).
 _PLAIN_NODES = frozenset(

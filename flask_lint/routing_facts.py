@@ -51,6 +51,7 @@ from .model import (
     Scope,
     Value,
     call_arg,
+    child_nodes,
     node_key,
 )
 from .names import ROUTE_SHORTCUTS
@@ -535,7 +536,7 @@ def _walk_statements(body: List[ast.AST]) -> Iterable[ast.AST]:
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        stack.extend(reversed([c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt)]))
+        stack.extend(reversed([c for c in child_nodes(node) if isinstance(c, ast.stmt)]))
 
 
 def _tuple_element(model: FlaskModel, target: ast.AST, iterable: ast.AST, name: str, scope: Scope) -> Value:

@@ -120,6 +120,8 @@ def _imported_modules(model: FlaskModel) -> List[str]:
     stack: List[ast.AST] = list(model.tree.body)
     while stack:
         node = stack.pop()
+        if type(node) in _SIMPLE_STATEMENTS:
+            continue  # most statements: no block under them, not an import
         for attr in ("body", "orelse", "finalbody", "handlers", "cases"):
             children = getattr(node, attr, None)
             if isinstance(children, list):
@@ -137,6 +139,15 @@ def _imported_modules(model: FlaskModel) -> List[str]:
                 found.add(base)
             found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
     return sorted(found)
+
+
+# Statements that hold no statement list and import nothing.
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Assert, ast.Delete, ast.Pass,
+        ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+    }
+)
 
 
 def _class_methods_attr(class_node: ast.ClassDef) -> Any:

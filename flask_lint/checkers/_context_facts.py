@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import ast
 import weakref
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg
+from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg, child_nodes
 from ..summary import summary_extension
 from ._context_apis import BACKGROUND_TASK, DIRECT, POOL_FAMILIES, POOL_METHODS, RUN_IN_EXECUTOR, Api
 
@@ -111,11 +111,15 @@ _MAX_CALLS = 200
 
 
 _FLASK_NAMES: weakref.WeakKeyDictionary[FlaskModel, FrozenSet[str]] = weakref.WeakKeyDictionary()
+_LAST_FLASK_NAMES: List[Optional[Tuple[weakref.ref[FlaskModel], FrozenSet[str]]]] = [None]
 
 
 def flask_names(model: FlaskModel) -> FrozenSet[str]:
     """Names bound anywhere in the module to an import from Flask: only those
     can name a context local or a helper (a cheap filter before ``qualname``)."""
+    last = _LAST_FLASK_NAMES[0]
+    if last is not None and last[0]() is model:  # the same model, asked again and again
+        return last[1]
     names = _FLASK_NAMES.get(model)
     if names is None:
         scopes: List[Scope] = [model.module_scope]
@@ -128,6 +132,7 @@ def flask_names(model: FlaskModel) -> FrozenSet[str]:
                     if binding.kind == "import" and binding.qualname and binding.qualname.split(".", 1)[0] == "flask":
                         found.add(name)
         names = _FLASK_NAMES[model] = frozenset(found)
+    _LAST_FLASK_NAMES[0] = (weakref.ref(model), names)
     return names
 
 
@@ -308,6 +313,40 @@ def _keep_call(value: Value) -> bool:
 # The scan
 # --------------------------------------------------------------------------
 
+# Per node type, the fields that may hold expressions (never ``ctx`` or an
+# operator): the scan visits every expression of every function.
+_EXPR_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_EXPR_HOLDERS = (ast.comprehension, ast.keyword, ast.arguments)
+# Statements that hold only expressions (no blocks, no guard test).
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Delete, ast.Pass, ast.Break,
+        ast.Continue, ast.Global, ast.Nonlocal,
+    }
+)
+
+
+def _expr_fields(kind: type) -> Tuple[str, ...]:
+    fields = _EXPR_FIELDS.get(kind)
+    if fields is None:
+        fields = _EXPR_FIELDS[kind] = tuple(f for f in kind._fields if f not in ("ctx", "op"))  # type: ignore[attr-defined]
+    return fields
+
+
+def _expr_children(node: ast.AST) -> List[ast.AST]:
+    """The expressions directly under ``node`` and under its comprehension,
+    keyword and arguments children, in ``ast.iter_child_nodes`` order."""
+    out: List[ast.AST] = []
+    for name in _EXPR_FIELDS.get(type(node)) or _expr_fields(type(node)):
+        value = getattr(node, name, None)
+        items = value if type(value) is list else (value,)
+        for child in items:
+            if isinstance(child, ast.expr):
+                out.append(child)
+            elif isinstance(child, _EXPR_HOLDERS):
+                out.extend([sub for sub in child_nodes(child) if isinstance(sub, ast.expr)])
+    return out
+
 
 class Scanner:
     """One pass over a function body (or a lambda, or a generator expression)."""
@@ -393,18 +432,44 @@ class Scanner:
             return
         elif kind in _COMPREHENSIONS:
             self._cond += 1  # the loop may run no time
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self.expr(child, level, protected)
-            elif isinstance(child, (ast.comprehension, ast.keyword, ast.arguments)):
-                for sub in ast.iter_child_nodes(child):
-                    if isinstance(sub, ast.expr):
-                        self.expr(sub, level, protected)
+        children: Sequence[ast.AST]
+        if kind is ast.Attribute:  # the two most frequent, without the generic lookup
+            children = (node.value,)  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            children = [node.func, *node.args, *[k.value for k in node.keywords]]  # type: ignore[attr-defined]
+        else:
+            children = _expr_children(node)
+        self._children(children, level, protected)
         if kind in _COMPREHENSIONS:
             self._cond -= 1
 
+    def _children(self, children: Sequence[ast.AST], level: int, protected: bool) -> None:
+        """``expr`` on each child expression, in order; names that are not
+        Flask imports and constants hold nothing for the scan: not visited."""
+        flask = self.flask
+        for child in children:
+            kind = type(child)
+            if kind is ast.Name:
+                if child.id in flask:  # type: ignore[attr-defined]
+                    self.expr(child, level, protected)  # type: ignore[arg-type]
+            elif kind is not ast.Constant:
+                self.expr(child, level, protected)  # type: ignore[arg-type]
+
     def statement(self, node: ast.AST, level: int, protected: bool) -> None:
         model = self.model
+        kind = type(node)
+        if kind in _SIMPLE_STATEMENTS:
+            # Only expressions under it, in field order: what the generic
+            # loop at the end does, without its checks.
+            children: Sequence[ast.AST]
+            if kind is ast.Expr:
+                children = (node.value,)  # type: ignore[attr-defined]
+            elif kind is ast.Assign:
+                children = [*node.targets, node.value]  # type: ignore[attr-defined]
+            else:
+                children = _expr_children(node)
+            self._children(children, level, protected)
+            return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Only what runs now: decorators and default values.
             for decorator in node.decorator_list:
@@ -455,7 +520,8 @@ class Scanner:
             if self._is_guard(node.test):
                 self.guarded = True
         branches = isinstance(node, _BRANCHES)
-        for _name, value in ast.iter_fields(node):
+        for name in node._fields:  # ast.iter_fields without its generator
+            value = getattr(node, name, None)
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
                     self._cond += 1 if branches else 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FunctionInfo, Scope, call_arg
+from ..model import FunctionInfo, Scope, call_arg, child_nodes
 from ._context_apis import (
     BACKGROUND_TASK,
     DIRECT,
@@ -421,7 +421,7 @@ def _module_level_nodes(tree: ast.Module) -> List[ast.AST]:
         out.append(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(child_nodes(node)))
     return out
 
 
@@ -670,7 +670,7 @@ class HandOverChecker:
             stack = [root]
             while stack:
                 current = stack.pop()
-                for child in ast.iter_child_nodes(current):
+                for child in child_nodes(current):
                     parents[id(child)] = current
                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                         stack.append(child)

@@ -7,7 +7,7 @@ import ast
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..engine import FileContext
-from ..model import FunctionInfo, call_arg
+from ..model import FunctionInfo, call_arg, child_nodes
 from ._context_facts import (
     APP,
     COPY_WRAPPER,
@@ -216,7 +216,7 @@ class ImportTimeChecker:
             self.block(getattr(node, "orelse", []), level, protected)
             self.block(getattr(node, "finalbody", []), level, protected)
             return
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.expr):
                 self.expr(child, level, protected)
 
@@ -227,6 +227,8 @@ class ImportTimeChecker:
         stack: List[ast.AST] = [root]
         while stack:
             node = stack.pop()
+            if type(node) in _INERT:
+                continue  # no branch below applies, nothing under it matters
             if isinstance(node, ast.Lambda):
                 stack.extend(list(node.args.defaults) + [d for d in node.args.kw_defaults if d is not None])
                 continue
@@ -263,7 +265,7 @@ class ImportTimeChecker:
                     self._use(qual, node, level, protected)
                 elif qual is None or qual.split(".", 1)[0] not in ("flask", "builtins", "werkzeug"):
                     self._call_of(node.func, node, level, protected)
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
     def _iterated(self, node: ast.AST, level: int, protected: bool) -> None:
         local = local_of(self.model, node)
@@ -307,6 +309,10 @@ class ImportTimeChecker:
     def _add(self, finding: Finding, need: int) -> None:
         self.findings.append(finding)
         self.needs.append(need)
+
+
+# Names, constants and contexts: ImportTimeChecker.expr() finds nothing in them.
+_INERT = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
 
 
 def _args(what: str, need: int) -> Dict[str, Any]:

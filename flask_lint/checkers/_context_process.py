@@ -9,7 +9,7 @@ import sys
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FunctionNode
+from ..model import FunctionNode, child_nodes
 from ._context_handover import Resolver
 
 Finding = Tuple[str, ast.AST, Dict[str, Any]]
@@ -79,7 +79,7 @@ def _parents(func: FunctionNode) -> Dict[int, ast.AST]:
     stack: List[ast.AST] = [func]
     while stack:
         current = stack.pop()
-        for child in ast.iter_child_nodes(current):
+        for child in child_nodes(current):
             parents[id(child)] = current
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 stack.append(child)
@@ -172,6 +172,7 @@ class StateChecker:
         self.model = ctx.model
         self.resolver = resolver
         self._containers: Dict[str, Optional[str]] = {}
+        self._any_container: Optional[bool] = None
 
     def run(self) -> Iterator[Finding]:
         seen: Set[int] = set()
@@ -184,10 +185,15 @@ class StateChecker:
             if id(func) in seen:
                 continue
             seen.add(id(func))
-            if self._acquires_lock(func):
-                continue
             info = self.model.function_info(func)
             global_names = info.scope.global_names if info is not None else set()
+            if not global_names and not self._has_containers():
+                continue  # nothing to rebind or mutate: no need to walk it
+            acquires, mutates = self._prescan(func)
+            if acquires:
+                continue
+            if not mutates and not global_names:
+                continue  # no store, no mutator call on a module container, no global
             out: List[Finding] = []
             self._block(func.body, func, kind, global_names, frozenset(), False, out)
             yield from out
@@ -241,7 +247,8 @@ class StateChecker:
             for target in targets:
                 self._target(target, node, func, kind, global_names, tested, out)
         # Nested statements (for/try bodies) and expressions.
-        for _name, value in ast.iter_fields(node):
+        for name in node._fields:  # ast.iter_fields without its generator
+            value = getattr(node, name, None)
             if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
                 self._block(value, func, kind, global_names, tested, locked, out)
             elif isinstance(value, list) and value and isinstance(value[0], ast.ExceptHandler):
@@ -287,7 +294,7 @@ class StateChecker:
         if locked:
             return
         roots: List[ast.AST] = list(only) if only is not None else [
-            child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)
+            child for child in child_nodes(node) if isinstance(child, ast.expr)
         ]
         for root in roots:
             for sub in _walk_expr(root):
@@ -339,11 +346,36 @@ class StateChecker:
         classes, _creation = self.resolver.receiver(expr)
         return bool(classes & LOCK_CLASSES)
 
-    def _acquires_lock(self, func: FunctionNode) -> bool:
+    def _has_containers(self) -> bool:
+        """Whether any module-level name is a container (what FLK407 needs
+        besides a rebound global)."""
+        if self._any_container is None:
+            names = self.model.module_scope.bindings
+            self._any_container = any(self._container(name) is not None for name in names)
+        return self._any_container
+
+    def _prescan(self, func: FunctionNode) -> Tuple[bool, bool]:
+        """(calls ``.acquire()``, may mutate module state) in one pass over the
+        shared walk.  The second is False when no subscript is stored to or
+        deleted from, and no mutator method is called, on a module-level
+        container: what every FLK407 finding but a rebound global needs (the
+        walk covers all the rule looks at), so the function can be skipped."""
+        mutates = False
         for node in self.model.walk_function(func):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "acquire":
-                return True
-        return False
+            kind = type(node)
+            root: Optional[str] = None
+            if kind is ast.Call:
+                func_expr = node.func  # type: ignore[attr-defined]
+                if type(func_expr) is ast.Attribute:
+                    if func_expr.attr == "acquire":
+                        return True, mutates
+                    if func_expr.attr in MUTATORS:
+                        root = _root_name(func_expr.value)
+            elif kind is ast.Subscript and type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                root = _root_name(node)
+            if root is not None and not mutates and self._container(root) is not None:
+                mutates = True
+        return False, mutates
 
     def _args(self, kind: str, func: FunctionNode, how: str, name: str, where: str) -> Dict[str, Any]:
         place = f" ({where})" if where else ""
@@ -363,7 +395,7 @@ def _walk_expr(root: ast.AST) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, ast.Lambda):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 # --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Set
 
 from ..engine import FileContext
 from ..index import NOTHING, Obj, ProjectIndex
-from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
+from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg, child_nodes
 from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, werkzeug_exception_code
 from ..registry import rule
 from ..source import RELEVANT_TEXT_RE
@@ -619,7 +619,7 @@ class FunctionFacts:
                 continue
             if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
         return False
 
     # ---------------------------------------------- FLK202: what a view answers
@@ -746,7 +746,7 @@ def _raises_within(body: List[ast.stmt]) -> bool:
         if isinstance(node, ast.Raise):
             return True
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
     return False
 
 
@@ -822,6 +822,15 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     return {"funcs": funcs, "custom": custom, "json_errors": json_errors}
 
 
+# Statements without a statement list under them (and not assignments).
+_NO_BLOCK_STATEMENTS = frozenset(
+    {
+        ast.Expr, ast.Return, ast.Raise, ast.Assert, ast.Delete, ast.Pass, ast.Break, ast.Continue, ast.Global,
+        ast.Nonlocal, ast.Import, ast.ImportFrom,
+    }
+)
+
+
 def _attribute_assignments(model: FlaskModel) -> Iterable[Tuple[ast.expr, Any]]:
     """(object, scope) for ``obj.handle_exception = ...`` and
     ``obj.error_handler_spec[...] = ...`` statements."""
@@ -841,6 +850,8 @@ def _attribute_assignments(model: FlaskModel) -> Iterable[Tuple[ast.expr, Any]]:
                     if isinstance(target, ast.Attribute) and target.attr in CUSTOM_HANDLING_ATTRS:
                         yield target.value, scope
                 continue
+            if type(stmt) in _NO_BLOCK_STATEMENTS:
+                continue  # nothing under it to look at
             for name in ("body", "orelse", "finalbody", "handlers"):
                 stack.extend(getattr(stmt, name, ()) or ())
 

@@ -26,7 +26,7 @@ import re
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FlaskModel, FunctionInfo, View, call_arg
+from ..model import FlaskModel, FunctionInfo, View, call_arg, child_nodes
 from ..names import WERKZEUG_ERROR_CODES
 from ..registry import rule
 from ._responses_flow import (
@@ -221,10 +221,10 @@ def check(ctx: FileContext) -> None:
 
 
 def _check_returns(ctx: FileContext, responder: Responder) -> None:
-    model = ctx.model
     if responder.role != "teardown":
-        for node in model.walk_function(responder.func):
-            if isinstance(node, ast.Assign):
+        # Assignments are statements: no need to walk the expressions too.
+        for node, _parents in iter_statements(responder.func.body):
+            if type(node) is ast.Assign:
                 for target in node.targets:
                     if isinstance(target, ast.Attribute) and target.attr == "status_code":
                         _invalid_status(ctx, node, node.value)
@@ -909,7 +909,7 @@ def _inside(stmt: ast.stmt, block: List[ast.stmt]) -> bool:
     for item in block:
         if item is stmt:
             return True
-        for inner in ast.iter_child_nodes(item):
+        for inner in child_nodes(item):
             if isinstance(inner, ast.stmt) and not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if _inside(stmt, [inner]):
                     return True
