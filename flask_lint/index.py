@@ -14,7 +14,8 @@ import gc
 import json
 import os
 import sys
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
+from collections import deque
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from . import __version__
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
@@ -214,6 +215,15 @@ def _file_facts(digest: str, summary: Dict[str, Any]) -> FileFacts:
     if "exports" not in summary:  # empty_summary(): never parsed
         return digest, None
     return digest, bool(summary.get("relevant"))
+
+
+class BlueprintArg(NamedTuple):
+    """What a ``register_blueprint()`` argument stands for."""
+
+    keys: List[str]  # blueprint keys, in the order first reached
+    complete: bool  # every part resolved (third-party objects aside)
+    via_param: bool  # reached through a function parameter
+    external: bool  # a third-party object among them
 
 
 class ProjectIndex:
@@ -661,36 +671,46 @@ class ProjectIndex:
     def _registered_blueprints(self) -> Tuple[Set[str], bool]:
         keys: Set[str] = set()
         unknown = any(s.get("dynamic") for s in self.modules.values())
-        incoming = self.incoming()
         for _name, summary in self.modules.items():
             for fact in summary.get("bp_regs", ()):
-                pending = [self.evaluate(fact[1])]
-                steps = 0
-                while pending and steps < 200:
-                    steps += 1
-                    child = pending.pop()
-                    kind = child[0]
-                    if kind == "blueprint":
-                        keys.add(child[1])
-                    elif kind == "seq":
-                        pending.extend(child[1])
-                    elif kind == "param":
-                        passed = incoming.get((child[1], child[2]))
-                        if passed:
-                            pending.extend(passed)
-                        else:
-                            unknown = True
-                    elif kind == "elt" and child[1][0] == "param":
-                        param = child[1]
-                        for passed_obj in incoming.get((param[1], param[2]), ()):
-                            pending.extend(passed_obj[1] if passed_obj[0] == "seq" else [passed_obj])
-                        if not incoming.get((param[1], param[2])):
-                            unknown = True
-                    elif kind in ("external", "instance"):
-                        continue
-                    else:
-                        unknown = True
+                arg = self.blueprint_arg(fact[1])
+                keys.update(arg.keys)
+                unknown = unknown or not arg.complete
         return keys, unknown
+
+    def blueprint_arg(self, value: Value) -> BlueprintArg:
+        """The blueprints a ``register_blueprint()`` argument stands for,
+        through lists, tuples, loops and the parameters of the functions it
+        is passed through (every reader of registrations goes through here)."""
+        incoming = self.incoming()
+        keys: Dict[str, None] = {}  # in the order first reached
+        complete, via_param, external = True, False, False
+        pending = deque([self.evaluate(value) if value != UNKNOWN else NOTHING])
+        steps = 0
+        while pending and steps < 200:
+            steps += 1
+            child = pending.popleft()
+            kind = child[0]
+            if kind == "blueprint":
+                keys[child[1]] = None
+            elif kind == "seq":
+                pending.extend(child[1])
+            elif kind == "param" or (kind == "elt" and child[1][0] == "param"):
+                via_param = True
+                param = child if kind == "param" else child[1]
+                passed = incoming.get((param[1], param[2]))
+                if not passed:
+                    complete = False
+                elif kind == "param":
+                    pending.extend(passed)
+                else:
+                    for obj in passed:  # for bp in blueprints: the elements of what was passed
+                        pending.extend(obj[1] if obj[0] == "seq" else [obj])
+            elif kind in ("external", "instance"):
+                external = True
+            else:
+                complete = False
+        return BlueprintArg(list(keys), complete and not pending, via_param, external)
 
     def externally_registered_modules(self) -> Set[str]:
         """Modules with functions that other modules register as views,

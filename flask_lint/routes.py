@@ -206,7 +206,8 @@ class RouteMapper:
             if route is not None:
                 out.append(route)
         for module, fact in self._facts(obj, "bp_regs"):
-            children, unresolved = self._children(fact[1])
+            arg = self.index.blueprint_arg(fact[1])
+            children, unresolved = arg.keys, not arg.complete or arg.external
             if unresolved:
                 self._note(module, fact[4], "a blueprint registered here could not be resolved; its routes are not listed")
             for child_key in children:
@@ -267,39 +268,6 @@ class RouteMapper:
             else:
                 prefix = parent.url_prefix
         return _State(name, prefix, parent.depth + 1)
-
-    def _children(self, value: Any) -> Tuple[List[str], bool]:
-        """Blueprint keys a register_blueprint() argument stands for."""
-        incoming = self.index.incoming()
-        keys: List[str] = []
-        unresolved = False
-        pending = [self.index.evaluate(value)]
-        steps = 0
-        while pending and steps < 200:
-            steps += 1
-            child = pending.pop(0)
-            kind = child[0]
-            if kind == "blueprint":
-                if child[1] not in keys:
-                    keys.append(child[1])
-            elif kind == "seq":
-                pending.extend(child[1])
-            elif kind == "param":
-                passed = incoming.get((child[1], child[2]))
-                if passed:
-                    pending.extend(passed)
-                else:
-                    unresolved = True
-            elif kind == "elt" and child[1][0] == "param":
-                param = child[1]
-                passed = incoming.get((param[1], param[2]))
-                if not passed:
-                    unresolved = True
-                for passed_obj in passed or ():
-                    pending.extend(passed_obj[1] if passed_obj[0] == "seq" else [passed_obj])
-            else:
-                unresolved = True
-        return keys, unresolved
 
     def _route(self, module: str, fact: tuple, state: _State, spec: str) -> Optional[Route]:
         method, rule, endpoint, view_value, line = fact[1], fact[2], fact[3], fact[4], fact[5]

@@ -1076,7 +1076,7 @@ class RoutingProject:
         parents, parents_complete = self.targets_of(fact[0])
         child_value = fact[1]
         loose = child_value == UNKNOWN and "alt" in entry
-        children, complete, via_param = self._children(entry["alt"] if loose else child_value)
+        children, complete, via_param, _external = self.index.blueprint_arg(entry["alt"] if loose else child_value)
         reg = BlueprintRegFact(
             module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
             via_param, loose,
@@ -1096,44 +1096,6 @@ class RoutingProject:
         if not parents_complete:
             for child in children:
                 self.regs_of.setdefault(child, []).append((reg, NOTHING))
-
-    def _children(self, value: Value) -> Tuple[List[str], bool, bool]:
-        """Blueprint keys a register_blueprint argument stands for (as
-        ProjectIndex.registered_blueprints follows them)."""
-        keys: List[str] = []
-        complete = True
-        via_param = False
-        incoming = self.index.incoming()
-        pending = [self.index.evaluate(value) if value != UNKNOWN else NOTHING]
-        steps = 0
-        while pending and steps < 200:
-            steps += 1
-            child = pending.pop()
-            kind = child[0]
-            if kind == "blueprint":
-                keys.append(child[1])
-            elif kind == "seq":
-                pending.extend(child[1])
-            elif kind == "param":
-                via_param = True
-                passed = incoming.get((child[1], child[2]))
-                if passed:
-                    pending.extend(passed)
-                else:
-                    complete = False
-            elif kind == "elt" and child[1][0] == "param":
-                via_param = True
-                param = child[1]
-                passed = incoming.get((param[1], param[2]))
-                if not passed:
-                    complete = False
-                for obj in passed or ():
-                    pending.extend(obj[1] if obj[0] == "seq" else [obj])
-            elif kind in ("external", "instance"):
-                continue
-            else:
-                complete = False
-        return list(dict.fromkeys(keys)), complete and steps < 200, via_param
 
     def _add_preprocessor(self, value: Value, everywhere: bool) -> None:
         if everywhere:
