@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import marshal
 import os
 import sys
 from collections import deque
@@ -308,6 +309,7 @@ class ProjectIndex:
             summary, model = summarise_file(path, root, data)
             if model is not None and on_model is not None and not model.light:
                 on_model(rel, digest, model, len(data))
+            summary = freeze_summary(summary)  # as the cache keeps it (and the index uses it)
             entries[rel] = summary
             fresh[rel] = {"hash": digest, "summary": summary}
             files[rel] = _file_facts(digest, summary)
@@ -821,7 +823,7 @@ class ProjectIndex:
 
 
 def _cache_file(root: str) -> str:
-    return os.path.join(root, CACHE_DIR, f"index-{FORMAT_VERSION}-{__version__}.json")
+    return os.path.join(root, CACHE_DIR, f"index-{FORMAT_VERSION}-{__version__}.marshal")
 
 
 _CODE_FINGERPRINT: List[str] = []
@@ -902,6 +904,11 @@ def write_cache_file(root: str, name: str, data: Any) -> None:
 
 def write_cache_text(root: str, name: str, chunks: Iterable[str]) -> None:
     """Write the text ``chunks`` make up (see write_cache_file)."""
+    write_cache_bytes(root, name, (chunk.encode("utf-8", "surrogatepass") for chunk in chunks))
+
+
+def write_cache_bytes(root: str, name: str, chunks: Iterable[bytes]) -> None:
+    """Write the bytes ``chunks`` make up (see write_cache_file)."""
     folder = os.path.join(root, CACHE_DIR)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -912,7 +919,7 @@ def write_cache_text(root: str, name: str, chunks: Iterable[str]) -> None:
         tmp = os.path.join(folder, f".{name}-{os.getpid()}-{id(chunks):x}-{_tmp_counter()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
+            with os.fdopen(fd, "wb") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
             os.replace(tmp, os.path.join(folder, name))
@@ -935,34 +942,56 @@ def _tmp_counter() -> int:
 
 
 def _load_cache(root: str) -> Dict[str, Any]:
+    """The cached entries (``{"hash", "shash", "summary"}`` per file), or {}.
+
+    The file is the fingerprint of the code that wrote it, a newline, then a
+    ``marshal`` of ``{rel: (hash, shash, frozen summary)}``: marshal keeps
+    the tuples of a frozen summary, so loading needs no JSON decoding and no
+    freezing (most of a warm run once).  Only a file whose first line is this
+    very code's fingerprint (names, sizes and mtimes of flask-lint's files)
+    is unmarshalled: data from elsewhere is never read."""
     if cache_disabled():
         return {}
-    data = read_cache_file(root, os.path.basename(_cache_file(root)))
-    if not isinstance(data, dict) or data.get(_CODE_KEY) != code_fingerprint():
+    try:
+        with open(_cache_file(root), "rb") as handle:
+            header = handle.readline()
+            if header.rstrip(b"\n") != code_fingerprint().encode("ascii"):
+                return {}
+            data = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}  # missing, truncated or corrupt: rebuilt
+    if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("summary"), dict)}
-
-
-_CODE_KEY = "__code__"  # not a path: every other key ends with .py
+    entries: Dict[str, Any] = {}
+    for rel, entry in data.items():
+        if (
+            isinstance(rel, str)
+            and isinstance(entry, tuple)
+            and len(entry) == 3
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], str)
+            and isinstance(entry[2], dict)
+        ):
+            entries[rel] = {"hash": entry[0], "shash": entry[1], "summary": entry[2]}
+    return entries
 
 
 def _save_cache(root: str, entries: Dict[str, Any]) -> None:
-    """Write the index cache; each summary is encoded once, for the file and
-    for its hash (``"shash"``, set on the entries that lack one)."""
+    """Write the index cache (see _load_cache); the hash of each summary
+    (``"shash"``) is computed for the entries that lack one."""
     if cache_disabled():
         return
-    write_cache_text(root, os.path.basename(_cache_file(root)), _cache_chunks(entries))
-
-
-def _cache_chunks(entries: Dict[str, Any]) -> Iterator[str]:
-    dumps = json.dumps
-    yield f"{{{dumps(_CODE_KEY)}:{dumps(code_fingerprint())}"
+    payload: Dict[str, Tuple[str, str, Dict[str, Any]]] = {}
     for rel, entry in entries.items():
-        text = _summary_json(entry["summary"])
         if not isinstance(entry.get("shash"), str):
-            entry["shash"] = file_digest(text.encode("utf-8", "surrogatepass"))
-        yield f',{dumps(rel)}:{{"hash":{dumps(entry["hash"])},"shash":{dumps(entry["shash"])},"summary":{text}}}'
-    yield "}"
+            entry["shash"] = summary_hash(entry["summary"])
+        payload[rel] = (entry["hash"], entry["shash"], entry["summary"])
+    try:
+        data = marshal.dumps(payload)
+    except (ValueError, TypeError):
+        return  # an unexpected value in a summary: no cache rather than a bad one
+    header = code_fingerprint().encode("ascii") + b"\n"
+    write_cache_bytes(root, os.path.basename(_cache_file(root)), [header, data])
 
 
 _INDEXES: Dict[Tuple[str, bool], ProjectIndex] = {}

@@ -4,7 +4,7 @@ crashes, never runs the code it reads, and always gives the same answers."""
 from __future__ import annotations
 
 import ast
-import json
+import marshal
 import os
 import random
 import stat
@@ -17,7 +17,7 @@ from typing import List, Tuple
 import pytest
 
 from flask_lint.engine import AnalysisError, analyse
-from flask_lint.index import CACHE_DIR, ProjectIndex, clear_indexes
+from flask_lint.index import CACHE_DIR, ProjectIndex, _load_cache, clear_indexes
 
 VIEW_WITH_BUG = """\
 from flask import Flask
@@ -181,11 +181,20 @@ def _findings(root: Path) -> List[str]:
 
 def test_corrupt_or_truncated_cache_is_rebuilt(project: Path, with_cache: None) -> None:
     expected = _findings(project)
-    cache = next((project / CACHE_DIR).glob("index-*.json"))
-    for damage in (b"", b"{not json", b'{"app.py": {"hash": 1, "summary": []}}', b"[1, 2, 3]", b"\xff\xfe"):
+    cache = next((project / CACHE_DIR).glob("index-*"))
+    header = cache.read_bytes().split(b"\n", 1)[0] + b"\n"
+    for damage in (
+        b"",
+        b"{not json",
+        header,  # the right code, no data
+        header + b"\xff\xfe\x00",  # the right code, corrupt data
+        header + marshal.dumps({"app.py": (1, 2, [])}),  # the right code, wrong shapes
+        header + marshal.dumps([1, 2, 3]),
+        cache.read_bytes()[:-40],  # truncated
+    ):
         cache.write_bytes(damage)
         assert _findings(project) == expected
-    assert json.loads(cache.read_text())  # rewritten whole
+    assert _load_cache(str(project))  # rewritten whole
 
 
 def test_edited_file_is_never_served_stale(project: Path, with_cache: None) -> None:
@@ -220,7 +229,7 @@ def test_read_only_project_still_lints(project: Path) -> None:
         project.chmod(stat.S_IRWXU)
 
 
-def test_concurrent_cache_writers_leave_a_valid_cache(project: Path) -> None:
+def test_concurrent_cache_writers_leave_a_valid_cache(project: Path, with_cache: None) -> None:
     for i in range(20):
         (project / f"mod{i}.py").write_text(VIEW_WITH_BUG.replace("app = Flask", f"app{i} = Flask"))
     env = dict(os.environ)
@@ -231,8 +240,7 @@ def test_concurrent_cache_writers_leave_a_valid_cache(project: Path) -> None:
     ]
     outputs = {p.communicate()[0] for p in procs}
     assert len(outputs) == 1
-    cache = next((project / CACHE_DIR).glob("index-*.json"))
-    assert isinstance(json.loads(cache.read_text()), dict)
+    assert len(_load_cache(str(project))) == 21  # a whole, valid cache
     assert not list((project / CACHE_DIR).glob("*.tmp"))
 
 
