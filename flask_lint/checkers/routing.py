@@ -414,6 +414,33 @@ def _duplicate_rules(routes: List[RouteFact]) -> Iterator[Tuple[RouteFact, Route
 _METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 
 
+def _shadowed_routes(index: ProjectIndex) -> Set[Tuple[str, int]]:
+    """(module, position) of registrations whose every method an earlier
+    registration of the same rule on the same object (another view, not on
+    the other side of an if/else) already answers: Flask never routes a
+    request to them."""
+    project = routing_project(index)
+    out: Set[Tuple[str, int]] = set()
+    for obj in project.routes_by_object:
+        by_rule: Dict[str, List[RouteFact]] = {}
+        for route in sorted(project.routes_by_object[obj], key=lambda r: r.order):
+            entry = route.entry
+            if route.rule is None or route.methods is None or route.identity is None or "sub" in entry or entry.get("kw"):
+                continue
+            by_rule.setdefault(normalise_rule(route.rule), []).append(route)
+        for group in by_rule.values():
+            for position, route in enumerate(group):
+                assert route.methods is not None
+                answered: Set[str] = set()
+                for earlier in group[:position]:
+                    assert earlier.methods is not None
+                    if not _same_view(route.identity, earlier.identity) and not _exclusive(route, earlier):
+                        answered |= _expanded(earlier.methods)
+                if _expanded(route.methods) - {"OPTIONS"} <= answered:
+                    out.add((route.module, route.position))
+    return out
+
+
 def _blueprint_name_collisions(project: RoutingProject) -> Iterator[Tuple[BlueprintRegFact, str, Obj, str]]:
     groups: Dict[Tuple[Obj, str], List[Tuple[BlueprintRegFact, str]]] = {}
     for reg in sorted(project.bp_regs, key=lambda r: (r.module, r.line, r.col, r.position)):
@@ -464,11 +491,14 @@ def _registered_name(project: RoutingProject, reg: BlueprintRegFact, child: str)
 
 def _check_url_variables(ctx: FileContext, project: RoutingProject) -> None:
     facts = project.routes_by_module.get(ctx.model.module, {})
+    shadowed: Set[Tuple[str, int]] = ctx.index.memoised("routing-shadowed", _shadowed_routes)
     for position, route in enumerate(ctx.model.routes):
         fact = facts.get(position)
         func = route.view_node
         if fact is None or route.rule is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
+        if (ctx.model.module, position) in shadowed:
+            continue  # no request reaches the view through this rule (FLK305 says so)
         info = ctx.model.function_info(func)
         if info is None or info.class_node is not None:
             continue
