@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
-from .engine import AnalysisError, analyse, check_model
+from .engine import AnalysisError, analyse, check_model, recursion_error
 from .index import (
     _INDEXES,
     CACHE_DIR,
@@ -199,7 +199,7 @@ def _recheck(path: str, rel: str, digest: str, index: ProjectIndex, config: Conf
     try:
         model = FlaskModel(source.tree, module, is_package, aliases=import_aliases(path, index.root))
     except RecursionError:
-        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+        raise recursion_error(source.tree) from None
     return Result(path, findings=check_model(path, model, index, config), text=source.text, digest=digest)
 
 

@@ -207,8 +207,25 @@ def analyse(
         if os.path.abspath(path).startswith(index.root + os.sep):
             index.update_file(path, summarise(model))
     except RecursionError:
-        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+        raise recursion_error(tree) from None
     return check_model(path, model, index, config)
+
+
+DEEP_NESTING = 100  # AST levels: real code stays far below, generated monsters do not
+
+
+def recursion_error(tree: ast.AST) -> AnalysisError:
+    """What a RecursionError during analysis means: deeply nested code, or
+    (on ordinary code) a runaway recursion in flask-lint, which is said as
+    such instead of passing the file off as too deep."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack and deepest < DEEP_NESTING:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if deepest >= DEEP_NESTING:
+        return AnalysisError("skipped: the code is nested too deeply to analyse")
+    return AnalysisError("internal error (runaway recursion in flask-lint); please report it")
 
 
 def _file_size(path: str) -> int:
@@ -226,7 +243,7 @@ def check_model(path: str, model: FlaskModel, index: ProjectIndex, config: Confi
         for checker in _checkers():
             checker(ctx)
     except RecursionError:
-        raise AnalysisError("skipped: the code is nested too deeply to analyse") from None
+        raise recursion_error(model.tree) from None
     findings = ctx.findings
     if config.enabled is not None:
         findings = [f for f in findings if f.code in config.enabled]

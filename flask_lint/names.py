@@ -103,7 +103,8 @@ def canonical(qualname: Optional[str]) -> Optional[str]:
     head, _, tail = qualname.rpartition(".")
     while head:
         if head in _ALIASES:
-            return canonical(_ALIASES[head] + qualname[len(head):])
+            qualname = _ALIASES[head] + qualname[len(head):]
+            break
         head, _, _ = head.rpartition(".")
     if qualname.startswith("http.client.") and qualname[12:] in HTTPStatus.__members__:
         # http.client re-exports every HTTPStatus member: http.client.NOT_FOUND
