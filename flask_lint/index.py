@@ -421,7 +421,12 @@ class ProjectIndex:
                 exported = summary.get("exports", {}).get(name)
                 if exported is None:
                     sub = f"{head}.{name}"
-                    result = ("module", sub) if sub in self.modules else NOTHING
+                    if sub in self.modules:
+                        result = ("module", sub)
+                    elif summary.get("stars"):
+                        result = self._star_export(head, name, depth)
+                    else:
+                        result = NOTHING
                 else:
                     result = self.evaluate(exported, depth + 1)
                 for attr in reversed(attrs):
@@ -432,6 +437,18 @@ class ProjectIndex:
         if qual.startswith("builtins."):
             return ("external", qual)
         return ("external", qual)
+
+    def _star_export(self, module: str, name: str, depth: int) -> Obj:
+        """``name`` that ``module`` does not bind itself but re-exports with
+        ``from .sub import *``: what the one star-imported project module
+        that has it binds (none or several: unknown)."""
+        found = {
+            self.evaluate(("q", f"{imported}.{name}"), depth + 1)
+            for imported in self.modules[module].get("stars", ())
+            if imported != module and imported in self.modules
+        }
+        found.discard(NOTHING)
+        return found.pop() if len(found) == 1 else NOTHING
 
     def attribute(self, obj: Obj, attr: str, depth: int) -> Obj:
         kind = obj[0]

@@ -241,6 +241,7 @@ class FlaskModel:
         self._name_scope: Dict[int, Scope] = {}
         self._values: Dict[Tuple[int, int], Value] = {}
         self.dynamic_imports = False
+        self.star_imports: List[str] = []  # modules of ``from x import *`` at module level
         self.routes: List[RouteReg] = []
         self.handlers: List[HandlerReg] = []
         self.hooks: List[HookReg] = []
@@ -975,6 +976,8 @@ class _Walker:
                 source_module = self._aliased(source_module)
             for name_alias in node.names:
                 if name_alias.name == "*":
+                    if scope is self.model.module_scope and source_module:
+                        self.model.star_imports.append(source_module)  # names the index looks up there
                     continue
                 qual = f"{source_module}.{name_alias.name}" if source_module else name_alias.name
                 scope.bind(name_alias.asname or name_alias.name, Binding("import", qualname=qual))

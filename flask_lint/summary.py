@@ -215,6 +215,8 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
     }
     if model.aliases:
         summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
+    if model.star_imports:
+        summary["stars"] = list(model.star_imports)
     if not model.light:
         for key, extension in SUMMARY_EXTENSIONS.items():
             summary["x:" + key] = extension(model)

@@ -1367,40 +1367,12 @@ def check(ctx: FileContext) -> None:
 _NOT_SCOPE_KINDS = frozenset({"class", "module", "function"})
 
 
-def _through_star_import(index: ProjectIndex, qual: str) -> Obj:
-    """``pkg.Name`` when ``pkg`` (a project module) does not bind ``Name``
-    itself but re-exports it with ``from .sub import *``: the one project
-    module ``pkg`` imports that defines it (the index does not follow star
-    imports)."""
-    head = qual
-    rest: List[str] = []
-    while head and head not in index.modules:
-        head, _, tail = head.rpartition(".")
-        rest.insert(0, tail)
-    if not head or not rest or rest[0] in (index.modules[head].get("exports") or {}):
-        return NOTHING
-    found = {
-        index.resolve_qualname(f"{module}.{rest[0]}")
-        for module in index.modules[head].get("imports", ())
-        if module != head and module in index.modules
-    }
-    found.discard(NOTHING)
-    if len(found) != 1:
-        return NOTHING
-    obj = found.pop()
-    for attr in rest[1:]:
-        obj = index.attribute(obj, attr, 0)
-    return obj
-
-
 def _scope_objects(ctx: FileContext, project: ProjectErrors, target: Value) -> Tuple[List[Obj], bool]:
     """The apps/blueprints a registration target stands for, and whether
     some of it is unknown."""
     objs: List[Obj] = []
     unknown = False
     found = ctx.evaluate(target)
-    if found == NOTHING and target[0] == "q":
-        found = _through_star_import(ctx.index, target[1])
     for obj in _flatten(found):
         if obj[0] in _NOT_SCOPE_KINDS:
             continue
