@@ -567,30 +567,23 @@ class Scanner:
 
     def _attribute(self, node: ast.Attribute, level: int, protected: bool) -> bool:
         model = self.model
-        if _root_id(node) not in self.flask:
-            if (
-                self.self_name is not None
-                and isinstance(node.value, ast.Name)
-                and node.value.id == self.self_name
-                and isinstance(node.ctx, ast.Load)
-            ):
-                self.self_attrs.add(node.attr)
-            return False
-        base = local_of(model, node.value)
-        if base is not None:
-            self._use(base, node, level, protected, attr=node.attr, write=isinstance(node.ctx, (ast.Store, ast.Del)))
-            return True
-        local = local_of(model, node)
-        if local is not None:
-            self._use(local, node, level, protected)
-            return True
+        if _root_id(node) in self.flask:
+            base = local_of(model, node.value)
+            if base is not None:
+                write = isinstance(node.ctx, (ast.Store, ast.Del))
+                self._use(base, node, level, protected, attr=node.attr, write=write)
+                return True
+            local = local_of(model, node)
+            if local is not None:
+                self._use(local, node, level, protected)
+                return True
         if (
             self.self_name is not None
             and isinstance(node.value, ast.Name)
             and node.value.id == self.self_name
             and isinstance(node.ctx, ast.Load)
         ):
-            self.self_attrs.add(node.attr)
+            self.self_attrs.add(node.attr)  # self.x read: a context local held on the instance?
         return False
 
     def _call(self, node: ast.Call, level: int, protected: bool) -> bool:
