@@ -15,8 +15,10 @@ Per project root, in the order the files were given:
      that no other module registers functions from has no findings, and is
      not parsed again;
    * a file that can involve Flask takes its findings from the findings
-     cache when the file's hash and the index fingerprint (every summary the
-     index holds) are those they were computed with, else from the checkers
+     cache when the file's hash and the index fingerprint (the shape of every
+     summary the index holds: moving code changes no shape) are those they
+     were computed with, and every other file whose lines its messages cite
+     is unchanged; else from the checkers
      run over the model kept from step 1, or over the file parsed again
      (but not summarised again: the index holds that very summary);
    * anything else (a file outside the index, too big, broken, changed since
@@ -33,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
@@ -147,7 +150,7 @@ def _lint_one(
         return Result(path, findings=[], digest=digest)
     fingerprint = index.fingerprint()
     if cache is not None:
-        hit = cache.get(rel, digest, fingerprint)
+        hit = cache.get(rel, digest, fingerprint, index)
         if hit is not None:
             return Result(path, findings=hit, digest=digest)
     if held is not None and held[0] == digest:
@@ -156,8 +159,25 @@ def _lint_one(
     else:
         result = _recheck(path, rel, digest, index, config)
     if cache is not None and result.findings is not None and result.digest == digest:
-        cache.put(rel, digest, index.fingerprint(), result.findings)
+        cache.put(rel, digest, index.fingerprint(), result.findings, _cited_files(result.findings, rel, index))
     return result
+
+
+# "pkg.views:12" or "pkg.views line 12": a message citing a line of another
+# module, which the index fingerprint does not cover (see FindingsCache).
+_CITED_LINE = re.compile(r"([\w./-]+)(?::| line )\d+")
+
+
+def _cited_files(findings: List[Finding], rel: str, index: ProjectIndex) -> Dict[str, str]:
+    """The other files whose lines the messages cite, with their hashes."""
+    cited: Dict[str, str] = {}
+    for finding in findings:
+        for name in _CITED_LINE.findall(finding.message):
+            other = index.path_of_module(name)
+            facts = index.files.get(other) if other is not None and other != rel else None
+            if facts is not None:
+                cited[other] = facts[0]  # type: ignore[index]
+    return cited
 
 
 def _externally_registered(index: ProjectIndex, cache: Optional[FindingsCache]) -> Set[str]:
@@ -219,8 +239,9 @@ def read_text(path: str) -> str:
 
 
 class FindingsCache:
-    """Findings per file, valid for the file's hash and the index fingerprint
-    they were computed with; one file per set of analysis options."""
+    """Findings per file, valid for the file's hash, the index fingerprint
+    they were computed with and the hashes of the files whose lines they
+    cite; one file per set of analysis options."""
 
     def __init__(self, root: str, config: Config) -> None:
         self.root = root
@@ -244,18 +265,21 @@ class FindingsCache:
         self._external = [fingerprint, sorted(modules)]
         self.dirty = True
 
-    def get(self, rel: str, digest: str, fingerprint: str) -> Optional[List[Finding]]:
+    def get(self, rel: str, digest: str, fingerprint: str, index: ProjectIndex) -> Optional[List[Finding]]:
         entry = self.entries.get(rel)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest or entry[1] != fingerprint:
+        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != digest or entry[1] != fingerprint:
             return None
+        cited = entry[3]
         try:
+            if any((index.files.get(other) or ("",))[0] != hashed for other, hashed in cited.items()):
+                return None
             return [Finding(*item) for item in entry[2]]
-        except TypeError:  # a damaged entry
+        except (TypeError, AttributeError):  # a damaged entry
             return None
 
-    def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding]) -> None:
+    def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding], cited: Dict[str, str]) -> None:
         rows = [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings]
-        self.entries[rel] = [digest, fingerprint, rows]
+        self.entries[rel] = [digest, fingerprint, rows, cited]
         self.dirty = True
 
     def save(self, existing: Iterable[str]) -> None:

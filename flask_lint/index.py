@@ -22,12 +22,16 @@ from . import __version__
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
 from .source import SourceError, is_relevant, read_source
-from .summary import FORMAT_VERSION, SUMMARY_EXTENSIONS, empty_summary, extensions_identity, freeze_summary, summarise
-
-try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover - other interpreters
-    from hashlib import blake2b as _blake2b
+from .summary import (
+    FORMAT_VERSION,
+    SUMMARY_EXTENSIONS,
+    _blake2b,
+    empty_summary,
+    extensions_identity,
+    freeze_summary,
+    summarise,
+    summary_shape,
+)
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
 SKIP_DIRS = frozenset(
@@ -202,16 +206,6 @@ FileFacts = Tuple[str, Optional[bool]]
 ModelSink = Callable[[str, str, FlaskModel, int], None]  # rel, digest, model, size in bytes
 
 
-def _summary_json(summary: Dict[str, Any]) -> str:
-    return json.dumps(summary, separators=(",", ":"), default=repr)
-
-
-def summary_hash(summary: Dict[str, Any]) -> str:
-    """A hash of a summary's content: the same for its JSON round trip and
-    its frozen form (summaries are built in a fixed key order)."""
-    return file_digest(_summary_json(summary).encode("utf-8", "surrogatepass"))
-
-
 def _file_facts(digest: str, summary: Dict[str, Any]) -> FileFacts:
     if "exports" not in summary:  # empty_summary(): never parsed
         return digest, None
@@ -232,11 +226,12 @@ class ProjectIndex:
 
     def __init__(self, root: str, summaries: Dict[str, Dict[str, Any]], *, lazy: bool = False) -> None:
         self.root = root
-        # Filled by build(): FileFacts per file read, and the hash of each
+        # Filled by build(): FileFacts per file read, and the shape of each
         # summary (see fingerprint()).
         self.files: Dict[str, FileFacts] = {}
         self._idents: Dict[str, str] = {}
         self._fingerprint: Optional[str] = None
+        self._module_paths: Optional[Dict[str, str]] = None
         # A lazy index freezes its summaries on first use: a run answered
         # from the findings cache never needs them.
         self._raw: Optional[Dict[str, Dict[str, Any]]] = dict(summaries)
@@ -248,9 +243,7 @@ class ProjectIndex:
         if raw is None:
             return
         self._raw = None
-        self.by_path: Dict[str, Dict[str, Any]] = {}
-        for rel in list(raw):  # each JSON summary is dropped once frozen
-            self.by_path[rel] = freeze_summary(raw.pop(rel))
+        self.by_path: Dict[str, Dict[str, Any]] = raw  # frozen already (freeze_summary)
         self._reset()
 
     def __getattr__(self, name: str) -> Any:
@@ -302,21 +295,20 @@ class ProjectIndex:
                 entries[rel] = hit["summary"]
                 fresh[rel] = hit
                 files[rel] = _file_facts(digest, hit["summary"])
-                if not isinstance(hit.get("shash"), str):
-                    hit["shash"] = summary_hash(hit["summary"])
-                idents[rel] = hit["shash"]
+                idents[rel] = hit["shape"]
                 continue
             summary, model = summarise_file(path, root, data)
             if model is not None and on_model is not None and not model.light:
                 on_model(rel, digest, model, len(data))
+            shape = summary_shape(summary)  # before freezing: it needs the Line marks
             summary = freeze_summary(summary)  # as the cache keeps it (and the index uses it)
             entries[rel] = summary
-            fresh[rel] = {"hash": digest, "summary": summary}
+            fresh[rel] = {"hash": digest, "shape": shape, "summary": summary}
             files[rel] = _file_facts(digest, summary)
+            idents[rel] = shape
             changed = True
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
-            idents.update((rel, entry["shash"]) for rel, entry in fresh.items() if "shash" in entry)
         index = cls(root, entries, lazy=True)
         index.files = files
         index._idents = idents
@@ -328,7 +320,7 @@ class ProjectIndex:
         frozen = freeze_summary(summary)
         if self.by_path.get(rel) != frozen:
             self.by_path[rel] = frozen
-            self._idents.pop(rel, None)
+            self._idents[rel] = summary_shape(summary)
             self.files.pop(rel, None)  # the summary no longer comes from the bytes read
             self._reset()
 
@@ -357,6 +349,7 @@ class ProjectIndex:
         self._api_init_args: Optional[Set[Obj]] = None
         self._registered_by_prefix: Dict[Tuple[str, int], Dict[str, Dict[str, Set[str]]]] = {}
         self._fingerprint = None
+        self._module_paths = None
         self._registered_bps: Optional[Tuple[Set[str], bool]] = None
 
     # ---------------------------------------------------------- evaluation
@@ -769,21 +762,31 @@ class ProjectIndex:
         return {qual for qual, owners in table.get(module, {}).items() if owners - {module}}
 
     def fingerprint(self) -> str:
-        """A hash of every summary the index holds now (their content, not
-        the files': an edit that leaves a module's facts alone leaves it
-        unchanged).  Two indexes with the same fingerprint give the same
-        answers."""
+        """A hash of the shape of every summary the index holds now (their
+        content, not the files', line numbers counting only by their order
+        within each file: see :func:`summary.summary_shape`).  Two indexes
+        with the same fingerprint give the same answers, except for the
+        lines of other files that messages cite."""
         if self._fingerprint is None:
             summaries = self._raw if self._raw is not None else self.by_path
             digest = _blake2b(digest_size=16)
             digest.update(f"{self.root}\0".encode())
             for rel in sorted(summaries):
                 ident = self._idents.get(rel)
-                if ident is None:
-                    ident = self._idents[rel] = summary_hash(summaries[rel])
+                if ident is None:  # frozen: its line numbers count as they are
+                    ident = self._idents[rel] = summary_shape(summaries[rel])
                 digest.update(f"{rel}\0{ident}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+    def path_of_module(self, module: str) -> Optional[str]:
+        """The file (relative to the root) the index reads ``module`` from."""
+        if self._module_paths is None:
+            summaries = self._raw if self._raw is not None else self.by_path
+            self._module_paths = {}
+            for rel in sorted(summaries):
+                self._module_paths.setdefault(summaries[rel].get("module", ""), rel)
+        return self._module_paths.get(module)
 
     def summary_for(self, rel: str) -> Optional[Dict[str, Any]]:
         """The summary held for ``rel`` (without freezing a lazy index)."""
@@ -959,10 +962,10 @@ def _tmp_counter() -> int:
 
 
 def _load_cache(root: str) -> Dict[str, Any]:
-    """The cached entries (``{"hash", "shash", "summary"}`` per file), or {}.
+    """The cached entries (``{"hash", "shape", "summary"}`` per file), or {}.
 
     The file is the fingerprint of the code that wrote it, a newline, then a
-    ``marshal`` of ``{rel: (hash, shash, frozen summary)}``: marshal keeps
+    ``marshal`` of ``{rel: (hash, shape, frozen summary)}``: marshal keeps
     the tuples of a frozen summary, so loading needs no JSON decoding and no
     freezing (most of a warm run once).  Only a file whose first line is this
     very code's fingerprint (names, sizes and mtimes of flask-lint's files)
@@ -989,20 +992,15 @@ def _load_cache(root: str) -> Dict[str, Any]:
             and isinstance(entry[1], str)
             and isinstance(entry[2], dict)
         ):
-            entries[rel] = {"hash": entry[0], "shash": entry[1], "summary": entry[2]}
+            entries[rel] = {"hash": entry[0], "shape": entry[1], "summary": entry[2]}
     return entries
 
 
 def _save_cache(root: str, entries: Dict[str, Any]) -> None:
-    """Write the index cache (see _load_cache); the hash of each summary
-    (``"shash"``) is computed for the entries that lack one."""
+    """Write the index cache (see _load_cache)."""
     if cache_disabled():
         return
-    payload: Dict[str, Tuple[str, str, Dict[str, Any]]] = {}
-    for rel, entry in entries.items():
-        if not isinstance(entry.get("shash"), str):
-            entry["shash"] = summary_hash(entry["summary"])
-        payload[rel] = (entry["hash"], entry["shash"], entry["summary"])
+    payload = {rel: (entry["hash"], entry["shape"], entry["summary"]) for rel, entry in entries.items()}
     try:
         data = marshal.dumps(payload)
     except (ValueError, TypeError):

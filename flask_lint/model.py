@@ -70,7 +70,9 @@ DYNAMIC_IMPORTERS = frozenset(
 
 
 def node_key(module: str, node: ast.AST) -> str:
-    return f"{module}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}"
+    """The identity of the object a node creates.  The line is zero-padded so
+    that keys sort as their lines do, and summary_shape() can find it."""
+    return f"{module}:{getattr(node, 'lineno', 0):06d}:{getattr(node, 'col_offset', 0)}"
 
 
 # --------------------------------------------------------------------------

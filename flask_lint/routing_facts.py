@@ -55,7 +55,7 @@ from .model import (
     node_key,
 )
 from .names import ROUTE_SHORTCUTS
-from .summary import summary_extension
+from .summary import Line, summary_extension
 
 EXTENSION = "routing"
 
@@ -357,7 +357,7 @@ def _view_descriptor(model: FlaskModel, route: RouteReg) -> List[Any]:
         return ["class"]
     if route.method != "add_url_rule":
         if isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return ["def", route.view_node.lineno]
+            return ["def", Line(route.view_node.lineno)]
         return ["class"]
     call = route.node
     assert isinstance(call, ast.Call)

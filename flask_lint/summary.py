@@ -9,7 +9,14 @@ function; its result is stored under its own key and read back with
 from __future__ import annotations
 
 import ast
+import marshal
+import re
 from typing import Any, Callable, Dict, List, Optional, Set
+
+try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b as _blake2b
 
 from .model import UNKNOWN, FlaskModel, RouteReg, Value, call_arg
 
@@ -45,8 +52,17 @@ def extensions_identity() -> str:
     return "\n".join(parts)
 
 
+class Line(int):
+    """A line number in a summary.  The index fingerprints a summary by its
+    shape (:func:`summary_shape`), where line numbers count only by their
+    order: an edit that moves code down leaves the shape, and so the cached
+    findings of the other files, alone."""
+
+    __slots__ = ()
+
+
 def _line(node: ast.AST) -> int:
-    return getattr(node, "lineno", 0)
+    return Line(getattr(node, "lineno", 0))
 
 
 # ------------------------------------------------- facts for the route map
@@ -177,14 +193,14 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
         functions[info.qualname] = {
             "params": info.scope.params,
             "returns": [model.value(r.value, info.scope) for r in info.returns if r.value is not None],
-            "line": info.node.lineno,
+            "line": Line(info.node.lineno),
         }
     classes: Dict[str, Any] = {}
     for class_node, scope in model.classes.values():
         outer = scope.parent or model.module_scope
         classes[scope.qualname] = {
             "bases": [model.value(base, outer) for base in class_node.bases],
-            "line": class_node.lineno,
+            "line": Line(class_node.lineno),
             "methods": [
                 item.name for item in class_node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
             ],
@@ -235,6 +251,8 @@ def tuplify(data: Any) -> Any:
         return tuple([item if type(item) in _AS_IS else tuplify(item) for item in data])
     if kind is dict:
         return {key: item if type(item) in _AS_IS else tuplify(item) for key, item in data.items()}
+    if kind is Line:
+        return int(data)
     if isinstance(data, list):
         return tuple(tuplify(item) for item in data)
     if isinstance(data, dict):
@@ -247,6 +265,52 @@ _AS_IS = frozenset({str, int, float, bool, type(None), tuple})  # what tuplify()
 
 def freeze_summary(summary: Dict[str, Any]) -> Dict[str, Any]:
     return {key: tuplify(item) for key, item in summary.items()}
+
+
+def summary_shape(summary: Dict[str, Any]) -> str:
+    """A hash of a summary with each :class:`Line` replaced by its rank among
+    the summary's lines: the same for two versions of a module that differ
+    only by lines inserted or removed between its facts.  Every answer the
+    index gives is the same for two such versions, except messages that
+    cite a line of another file (batch.py keeps those apart).  A line
+    number not marked as a Line is hashed as it is: it can only make the
+    shape change more often."""
+    lines: List[int] = []
+
+    def plain(data: Any) -> Any:
+        kind = type(data)
+        if kind is Line:
+            lines.append(data)
+            return 0
+        if kind is list or kind is tuple:
+            return tuple([item if type(item) in _SCALARS else plain(item) for item in data])
+        if kind is dict:
+            return {key: item if type(item) in _SCALARS else plain(item) for key, item in data.items()}
+        return data
+
+    shape = plain(summary)
+    try:
+        body = marshal.dumps(shape, 0)  # version 0: no references, no interning, the same bytes for equal data
+    except ValueError:  # not marshal data (never produced by summarise)
+        body = repr(shape).encode("utf-8", "surrogatepass")
+    module = summary.get("module")
+    if isinstance(module, str) and module:
+        # The lines inside the module's object keys (model.node_key) count
+        # as Lines too; zeroing them keeps every string's length.
+        pattern = re.compile(rb"(?<![\w.])" + re.escape(module.encode("utf-8", "surrogatepass")) + rb":(\d{6}):")
+
+        def zero(match: Any) -> bytes:
+            lines.append(int(match.group(1)))
+            return match.group(0)[: match.start(1) - match.start(0)] + b"000000:"
+
+        body = pattern.sub(zero, body)
+    ranks = {line: rank for rank, line in enumerate(sorted(set(lines)))}
+    digest = _blake2b(body, digest_size=16)
+    digest.update(",".join([str(ranks[line]) for line in lines]).encode("ascii"))
+    return digest.hexdigest()
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # never a Line, never holds one
 
 
 ValueList = List[Value]

@@ -141,12 +141,38 @@ def test_findings_cache_rechecks_only_what_can_change(tmp_path: Path, monkeypatc
     checked.clear()
     assert _run(root) == first and checked == ["app.py"]
 
-    # Facts that move (a line inserted above them): every file is checked again.
+    # Facts that move (a line inserted above them) keep their order: other
+    # files whose messages cite none of those lines are not checked again.
     (root / "shop" / "views.py").write_text("# a comment\n" + VIEWS)
     checked.clear()
     moved = _run(root)
-    assert sorted(checked) == ["app.py", "views.py"]
+    assert checked == ["views.py"]
     assert moved == [(name, line + 1 if name == "views.py" else line, code) for name, line, code in first]
+
+    # Facts whose order changes: every file is checked again.
+    (root / "shop" / "views.py").write_text(VIEWS.replace("bp = Blueprint", "other = Blueprint('x', __name__)\nbp = Blueprint"))
+    checked.clear()
+    _run(root)
+    assert sorted(checked) == ["app.py", "views.py"]
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(PROJECTS)))
+def test_moved_lines_never_leave_a_stale_finding(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines inserted at the top of any one file: the warm run answers as a
+    cold one does, messages citing that file's lines included."""
+    monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
+    root = tmp_path / name
+    shutil.copytree(os.path.join(PROJECTS, name), root)
+    files = project_files(root)
+    index.clear_indexes()
+    batched(files, use_cache=True)
+    for path in files:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        with open(path, "wb") as handle:
+            handle.write(b"# moved\n\n" + data)
+        index.clear_indexes()
+        assert batched(files, use_cache=True) == one_by_one(files), path
 
 
 def test_a_change_elsewhere_reaches_cached_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,7 +44,7 @@ import weakref
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg, child_nodes
-from ..summary import summary_extension
+from ..summary import Line, summary_extension
 from ._context_apis import BACKGROUND_TASK, DIRECT, POOL_FAMILIES, POOL_METHODS, RUN_IN_EXECUTOR, Api
 
 APP = 1
@@ -548,7 +548,7 @@ class Scanner:
         self.uses.append(
             [
                 shown,
-                getattr(node, "lineno", 0),
+                Line(getattr(node, "lineno", 0)),
                 need,
                 attr,
                 1 if write else 0,
@@ -624,7 +624,7 @@ class Scanner:
         if qual is None or qual not in HELPER_NEED:
             value = callable_value(model, func)
             if _keep_call(value) and len(self.calls) < _MAX_CALLS:
-                self.calls.append([value, node.lineno, level, 1 if self._cond else 0])
+                self.calls.append([value, Line(node.lineno), level, 1 if self._cond else 0])
         return False
 
     def _membership(self, node: ast.Compare, level: int, protected: bool) -> bool:
