@@ -37,7 +37,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
 from .engine import AnalysisError, analyse, check_model, recursion_error
@@ -79,28 +79,26 @@ class Result:
     digest: Optional[str] = None  # hash of the bytes the findings are about
 
 
-def lint_files(files: Sequence[str], config: Config, use_cache: bool = True) -> List[Result]:
-    """Findings for every file, in the order given (see the module docstring)."""
+def lint_files(files: Sequence[str], config: Config, use_cache: bool = True, jobs: int = 1) -> List[Result]:
+    """Findings for every file, in the order given (see the module docstring);
+    ``jobs`` > 1 lets that many worker processes summarise and check the
+    files the caches do not answer (workers.py)."""
     with fewer_collections():
-        return _lint_files(files, config, use_cache)
+        return _lint_files(files, config, use_cache, jobs)
 
 
-def _lint_files(files: Sequence[str], config: Config, use_cache: bool) -> List[Result]:
+def _lint_files(files: Sequence[str], config: Config, use_cache: bool, jobs: int) -> List[Result]:
     groups: Dict[str, List[int]] = {}
     for position, path in enumerate(files):
         groups.setdefault(root_of(path), []).append(position)
     results: List[Optional[Result]] = [None] * len(files)
     for root, positions in groups.items():
-        for position, result in zip(positions, _lint_root(root, [files[p] for p in positions], config, use_cache)):
+        for position, result in zip(positions, _lint_root(root, [files[p] for p in positions], config, use_cache, jobs)):
             results[position] = result
     return [r for r in results if r is not None]
 
 
-def _lint_root(root: str, files: List[str], config: Config, use_cache: bool) -> List[Result]:
-    return list(_iter_root(root, files, config, use_cache))  # to the end: the cache is saved last
-
-
-def _iter_root(root: str, files: List[str], config: Config, use_cache: bool) -> Iterator[Result]:
+def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, jobs: int) -> List[Result]:
     wanted = {relative_to(path, root) for path in files}
     kept: Dict[str, Tuple[str, FlaskModel]] = {}
     budget = [MODEL_BUDGET]
@@ -112,33 +110,53 @@ def _iter_root(root: str, files: List[str], config: Config, use_cache: bool) -> 
 
     key = (root, use_cache)
     index = _INDEXES.get(key)
+    pool = None
     if index is None:
+        from .workers import Workers, can_fork
+
+        pool = Workers(root, jobs, wanted, config) if jobs > 1 and can_fork() else None
         try:
-            index = _INDEXES[key] = ProjectIndex.build(root, use_cache=use_cache, on_model=keep)
+            index = _INDEXES[key] = ProjectIndex.build(
+                root, use_cache=use_cache, on_model=keep, summarise_many=pool.summarise if pool else None
+            )
         except Exception as exc:  # noqa: B902 - reported per file, as analyse() would
-            for path in files:
-                yield Result(path, error=exc)
-            return
+            if pool is not None:
+                pool.close()
+            return [Result(path, error=exc) for path in files]
     cache = FindingsCache(root, config) if use_cache and not cache_disabled() else None
-    for path in files:
+    results: List[Optional[Result]] = [None] * len(files)
+    to_check: List[Tuple[int, str, str, str]] = []  # position, path, rel, hash
+    for position, path in enumerate(files):
         rel = relative_to(path, root)
-        held = kept.pop(rel, None)
         try:
-            yield _lint_one(path, rel, index, config, cache, held)
+            results[position] = _answer_unchecked(path, rel, index, config, cache)
         except Exception as exc:  # noqa: B902 - one bad file never stops the run
-            yield Result(path, error=exc)
+            results[position] = Result(path, error=exc)
+        if results[position] is None:
+            to_check.append((position, path, rel, index.files[rel][0]))
+    checked = pool.check(index, to_check) if pool is not None else {}
+    if pool is not None:
+        pool.close()
+    for position, path, rel, digest in to_check:
+        result = checked.get(position)
+        if result is None:  # not sent to a worker, or the worker failed on it
+            try:
+                result = _check(path, rel, digest, index, config, kept.pop(rel, None))
+            except Exception as exc:  # noqa: B902 - one bad file never stops the run
+                result = Result(path, error=exc)
+        if cache is not None and result.findings is not None and result.digest == digest:
+            cache.put(rel, digest, index.fingerprint(), result.findings, _cited_files(result.findings, rel, index))
+        results[position] = result
     if cache is not None:
         cache.save(set(index.files))
+    return [r for r in results if r is not None]
 
 
-def _lint_one(
-    path: str,
-    rel: str,
-    index: ProjectIndex,
-    config: Config,
-    cache: Optional[FindingsCache],
-    held: Optional[Tuple[str, FlaskModel]],
-) -> Result:
+def _answer_unchecked(
+    path: str, rel: str, index: ProjectIndex, config: Config, cache: Optional[FindingsCache]
+) -> Optional[Result]:
+    """The answer for a file when it needs no checkers run over a model the
+    index summarised (None when it does: see :func:`_check`)."""
     facts = index.files.get(rel)
     if facts is None or facts[1] is None:
         return _analyse(path, index, config)
@@ -148,19 +166,21 @@ def _lint_one(
         if external and module_name(path, index.root)[0] in external:
             return _analyse(path, index, config)
         return Result(path, findings=[], digest=digest)
-    fingerprint = index.fingerprint()
     if cache is not None:
-        hit = cache.get(rel, digest, fingerprint, index)
+        hit = cache.get(rel, digest, index.fingerprint(), index)
         if hit is not None:
             return Result(path, findings=hit, digest=digest)
+    return None
+
+
+def _check(
+    path: str, rel: str, digest: str, index: ProjectIndex, config: Config, held: Optional[Tuple[str, FlaskModel]]
+) -> Result:
+    """The checkers over a module the index summarised from ``digest``: its
+    kept model, or the file parsed again."""
     if held is not None and held[0] == digest:
-        findings = check_model(path, held[1], index, config)
-        result = Result(path, findings=findings, digest=digest)
-    else:
-        result = _recheck(path, rel, digest, index, config)
-    if cache is not None and result.findings is not None and result.digest == digest:
-        cache.put(rel, digest, index.fingerprint(), result.findings, _cited_files(result.findings, rel, index))
-    return result
+        return Result(path, findings=check_model(path, held[1], index, config), digest=digest)
+    return _recheck(path, rel, digest, index, config)
 
 
 # "pkg.views:12" or "pkg.views line 12": a message citing a line of another
@@ -278,7 +298,7 @@ class FindingsCache:
             return None
 
     def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding], cited: Dict[str, str]) -> None:
-        rows = [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings]
+        rows = [finding_row(f) for f in findings]
         self.entries[rel] = [digest, fingerprint, rows, cited]
         self.dirty = True
 
@@ -303,6 +323,11 @@ class FindingsCache:
             pass
 
 
+def finding_row(finding: Finding) -> Tuple[Any, ...]:
+    """A finding as plain data (``Finding(*row)`` gives it back)."""
+    return (finding.line, finding.col, finding.code, finding.message, finding.end_line, finding.end_col)
+
+
 def _canonical(value: object) -> object:
     if isinstance(value, (set, frozenset)):
         return sorted(value)
@@ -315,7 +340,8 @@ def _canonical(value: object) -> object:
 def flake8_precompute(options: Any, config: Config) -> Dict[str, Tuple[str, List[Finding]]]:
     """Findings of every file flake8 is about to check, computed in its
     parent process (so ``--jobs N`` workers, forked afterwards, share one
-    index): absolute path -> (hash of the bytes, findings).  Files whose
+    index; a cold run uses N processes of its own, workers.py): absolute
+    path -> (hash of the bytes, findings).  Files whose
     answer is not found here are analysed by the plugin as before."""
     paths = list(getattr(options, "filenames", None) or ["."])
     if "-" in paths:
@@ -333,10 +359,21 @@ def flake8_precompute(options: Any, config: Config) -> Dict[str, Tuple[str, List
     )
     files = sorted({f for f in files if f.endswith(".py") and os.path.isfile(f)})
     out: Dict[str, Tuple[str, List[Finding]]] = {}
-    for result in lint_files(files, config):
+    for result in lint_files(files, config, jobs=_flake8_jobs(options)):
         if result.findings is not None and result.digest is not None:
             out[os.path.abspath(result.path)] = (result.digest, result.findings)
     return out
+
+
+def _flake8_jobs(options: Any) -> int:
+    """flake8's ``--jobs`` (``auto``: one per core, as flake8 counts them)."""
+    jobs = getattr(options, "jobs", None)
+    if getattr(jobs, "is_auto", False):
+        from .workers import default_jobs
+
+        return default_jobs()
+    count = getattr(jobs, "n_jobs", 1)
+    return count if isinstance(count, int) and count > 0 else 1
 
 
 def precomputed_findings(table: Dict[str, Tuple[str, List[Finding]]], path: str, text: str) -> Optional[List[Finding]]:

@@ -45,6 +45,19 @@ def _codes_list(raw: str) -> List[str]:
     return [part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()]
 
 
+def _jobs(raw: str) -> int:
+    """``--jobs``: a positive number, or ``auto`` (0: one per core)."""
+    if raw.strip().lower() == "auto":
+        return 0
+    try:
+        jobs = int(raw)
+    except ValueError:
+        jobs = -1
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', got {raw!r}")
+    return jobs
+
+
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse makes a formatter for every add_argument(); without a width,
     each asks shutil for the terminal's, and importing shutil (with bz2 and
@@ -88,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the project index cache")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes for a run the cache cannot answer: a number, or 'auto' for one per core (default: auto)",
+    )
     parser.add_argument("--version", action="version", version=f"flask-lint {__version__}")
     for spec in OPTIONS:
         parser.add_argument(spec.flag, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.default})")
@@ -220,7 +241,7 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         return 2
     config = Config(max_app_routes=config.max_app_routes, enabled=frozenset(enabled))
     results: List[Tuple[str, Finding]] = []
-    for path, findings, lines in _lint_files(files, config, use_cache=not args.no_cache):
+    for path, findings, lines in _lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs):
         for finding in findings:
             if not _suppressed(finding, lines):
                 results.append((path, finding))
@@ -228,14 +249,17 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
     return 1 if results and not args.exit_zero else 0
 
 
-def _lint_files(files: List[str], config: Config, use_cache: bool) -> Iterator[Tuple[str, List[Finding], List[str]]]:
+def _lint_files(
+    files: List[str], config: Config, use_cache: bool, jobs: int
+) -> Iterator[Tuple[str, List[Finding], List[str]]]:
     """(path, findings, source lines) of each file with findings, in order;
     a file that cannot be analysed gets one line on stderr (see batch.py)."""
     from .batch import lint_files, read_text
     from .engine import AnalysisError
     from .source import SourceError
+    from .workers import default_jobs
 
-    for result in lint_files(files, config, use_cache=use_cache):
+    for result in lint_files(files, config, use_cache=use_cache, jobs=jobs or default_jobs()):
         if result.error is not None:
             exc = result.error
             message = str(exc) if isinstance(exc, AnalysisError) else _describe(exc)

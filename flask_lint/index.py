@@ -199,6 +199,22 @@ def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], O
     return summary, model
 
 
+def _fresh_entry(
+    path: str, rel: str, root: str, digest: str, data: bytes, on_model: Optional[ModelSink]
+) -> Dict[str, Any]:
+    """The index (and cache) entry of a file summarised now."""
+    summary, model = summarise_file(path, root, data)
+    if model is not None and on_model is not None and not model.light:
+        on_model(rel, digest, model, len(data))
+    shape = summary_shape(summary)  # before freezing: it needs the Line marks
+    return {"hash": digest, "shape": shape, "summary": freeze_summary(summary)}  # frozen, as the cache keeps it
+
+
+# A file the cache does not answer: (rel, path, hash, bytes).  A
+# ``summarise_many`` function returns {rel: (shape, frozen summary)}.
+Pending = Tuple[str, str, str, bytes]
+SummariseMany = Callable[[List[Pending]], Dict[str, Tuple[str, Dict[str, Any]]]]
+
 # What the index knows of a file it read: the hash of its bytes and whether
 # it was parsed as a module that can involve Flask (True), parsed with a light
 # summary (False) or not parsed at all (None: too big or broken).
@@ -256,24 +272,32 @@ class ProjectIndex:
     # ------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, root: str, use_cache: bool = True, on_model: Optional[ModelSink] = None) -> ProjectIndex:
+    def build(
+        cls,
+        root: str,
+        use_cache: bool = True,
+        on_model: Optional[ModelSink] = None,
+        summarise_many: Optional[SummariseMany] = None,
+    ) -> ProjectIndex:
         """Summarise every file under ``root`` (from the cache when its hash
         matches).  ``on_model(rel, digest, model, size)`` receives the full model
         of each module parsed that can involve Flask, so that a caller
-        linting the project need not parse it again."""
+        linting the project need not parse it again.  ``summarise_many``,
+        given the files the cache does not answer, may summarise them
+        elsewhere (worker processes, see workers.py): the files it leaves
+        out are summarised here."""
         with fewer_collections():
-            return cls._build(root, use_cache, on_model)
+            return cls._build(root, use_cache, on_model, summarise_many)
 
     @classmethod
-    def _build(cls, root: str, use_cache: bool, on_model: Optional[ModelSink]) -> ProjectIndex:
+    def _build(
+        cls, root: str, use_cache: bool, on_model: Optional[ModelSink], summarise_many: Optional[SummariseMany]
+    ) -> ProjectIndex:
         root = os.path.abspath(root)
         _import_checkers()  # their summary extensions are part of every summary
         cached = _load_cache(root) if use_cache else {}
-        entries: Dict[str, Dict[str, Any]] = {}
-        fresh: Dict[str, Any] = {}
-        files: Dict[str, FileFacts] = {}
-        idents: Dict[str, str] = {}
-        changed = False
+        fresh: Dict[str, Any] = {}  # rel -> {"hash", "shape", "summary"}, in path order
+        pending: List[Pending] = []
         paths = list(iter_python_files(root))
         _note_ambiguous_names(root, paths)  # before any module is named
         for path in paths:
@@ -292,26 +316,25 @@ class ProjectIndex:
                 and hit["summary"].get("module") == module_name(path, root)[0]
                 and hit["summary"].get("aliases", {}) == import_aliases(path, root)
             ):
-                entries[rel] = hit["summary"]
                 fresh[rel] = hit
-                files[rel] = _file_facts(digest, hit["summary"])
-                idents[rel] = hit["shape"]
-                continue
-            summary, model = summarise_file(path, root, data)
-            if model is not None and on_model is not None and not model.light:
-                on_model(rel, digest, model, len(data))
-            shape = summary_shape(summary)  # before freezing: it needs the Line marks
-            summary = freeze_summary(summary)  # as the cache keeps it (and the index uses it)
-            entries[rel] = summary
-            fresh[rel] = {"hash": digest, "shape": shape, "summary": summary}
-            files[rel] = _file_facts(digest, summary)
-            idents[rel] = shape
-            changed = True
+            elif summarise_many is not None:
+                fresh[rel] = None  # keeps the path order
+                pending.append((rel, path, digest, data))
+            else:
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model)
+        done = summarise_many(pending) if summarise_many is not None and pending else {}
+        for rel, path, digest, data in pending:
+            if rel in done:
+                shape, summary = done[rel]
+                fresh[rel] = {"hash": digest, "shape": shape, "summary": summary}
+            else:
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model)
+        changed = any(entry is not cached.get(rel) for rel, entry in fresh.items())
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
-        index = cls(root, entries, lazy=True)
-        index.files = files
-        index._idents = idents
+        index = cls(root, {rel: entry["summary"] for rel, entry in fresh.items()}, lazy=True)
+        index.files = {rel: _file_facts(entry["hash"], entry["summary"]) for rel, entry in fresh.items()}
+        index._idents = {rel: entry["shape"] for rel, entry in fresh.items()}
         return index
 
     def update_file(self, path: str, summary: Dict[str, Any]) -> None:
