@@ -15,9 +15,9 @@ Per project root, in the order the files were given:
      that no other module registers functions from has no findings, and is
      not parsed again;
    * a file that can involve Flask takes its findings from the findings
-     cache when the file's hash and the index fingerprint (the shape of every
-     summary the index holds: moving code changes no shape) are those they
-     were computed with, and every other file whose lines its messages cite
+     cache when the file's hash and the index fingerprint (the ident of every
+     summary the index holds: moving code keeps it) are those they were
+     computed with, and every other file whose lines its messages cite
      is unchanged; else from the checkers
      run over the model kept from step 1, or over the file parsed again
      (but not summarised again: the index holds that very summary);

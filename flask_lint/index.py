@@ -30,7 +30,7 @@ from .summary import (
     extensions_identity,
     freeze_summary,
     summarise,
-    summary_shape,
+    summary_ident,
 )
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
@@ -200,19 +200,30 @@ def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], O
 
 
 def _fresh_entry(
-    path: str, rel: str, root: str, digest: str, data: bytes, on_model: Optional[ModelSink]
+    path: str, rel: str, root: str, digest: str, data: bytes, on_model: Optional[ModelSink], previous: Previous
 ) -> Dict[str, Any]:
     """The index (and cache) entry of a file summarised now."""
-    summary, model = summarise_file(path, root, data)
+    ident, summary, model = summarise_entry(path, root, data, previous)
     if model is not None and on_model is not None and not model.light:
         on_model(rel, digest, model, len(data))
-    shape = summary_shape(summary)  # before freezing: it needs the Line marks
-    return {"hash": digest, "shape": shape, "summary": freeze_summary(summary)}  # frozen, as the cache keeps it
+    return {"hash": digest, "ident": ident, "summary": summary}
 
 
-# A file the cache does not answer: (rel, path, hash, bytes).  A
-# ``summarise_many`` function returns {rel: (shape, frozen summary)}.
-Pending = Tuple[str, str, str, bytes]
+def summarise_entry(
+    path: str, root: str, data: bytes, previous: Previous
+) -> Tuple[str, Dict[str, Any], Optional[FlaskModel]]:
+    """The ident and frozen summary of a file (as the index and its cache
+    keep them), and the model (see :func:`summarise_file`)."""
+    summary, model = summarise_file(path, root, data)
+    frozen = freeze_summary(summary)
+    return summary_ident(summary, frozen, previous), frozen, model
+
+
+# The cached (ident, frozen summary) of an earlier version of a file, if any.
+Previous = Optional[Tuple[str, Dict[str, Any]]]
+# A file the cache does not answer: (rel, path, hash, bytes, previous).  A
+# ``summarise_many`` function returns {rel: (ident, frozen summary)}.
+Pending = Tuple[str, str, str, bytes, Previous]
 SummariseMany = Callable[[List[Pending]], Dict[str, Tuple[str, Dict[str, Any]]]]
 
 # What the index knows of a file it read: the hash of its bytes and whether
@@ -242,7 +253,7 @@ class ProjectIndex:
 
     def __init__(self, root: str, summaries: Dict[str, Dict[str, Any]], *, lazy: bool = False) -> None:
         self.root = root
-        # Filled by build(): FileFacts per file read, and the shape of each
+        # Filled by build(): FileFacts per file read, and the ident of each
         # summary (see fingerprint()).
         self.files: Dict[str, FileFacts] = {}
         self._idents: Dict[str, str] = {}
@@ -296,7 +307,7 @@ class ProjectIndex:
         root = os.path.abspath(root)
         _import_checkers()  # their summary extensions are part of every summary
         cached = _load_cache(root) if use_cache else {}
-        fresh: Dict[str, Any] = {}  # rel -> {"hash", "shape", "summary"}, in path order
+        fresh: Dict[str, Any] = {}  # rel -> {"hash", "ident", "summary"}, in path order
         pending: List[Pending] = []
         paths = list(iter_python_files(root))
         _note_ambiguous_names(root, paths)  # before any module is named
@@ -317,33 +328,37 @@ class ProjectIndex:
                 and hit["summary"].get("aliases", {}) == import_aliases(path, root)
             ):
                 fresh[rel] = hit
-            elif summarise_many is not None:
+                continue
+            previous = (hit["ident"], hit["summary"]) if hit is not None else None
+            if summarise_many is not None:
                 fresh[rel] = None  # keeps the path order
-                pending.append((rel, path, digest, data))
+                pending.append((rel, path, digest, data, previous))
             else:
-                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model)
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous)
         done = summarise_many(pending) if summarise_many is not None and pending else {}
-        for rel, path, digest, data in pending:
+        for rel, path, digest, data, previous in pending:
             if rel in done:
-                shape, summary = done[rel]
-                fresh[rel] = {"hash": digest, "shape": shape, "summary": summary}
+                ident, summary = done[rel]
+                fresh[rel] = {"hash": digest, "ident": ident, "summary": summary}
             else:
-                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model)
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous)
         changed = any(entry is not cached.get(rel) for rel, entry in fresh.items())
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
         index = cls(root, {rel: entry["summary"] for rel, entry in fresh.items()}, lazy=True)
         index.files = {rel: _file_facts(entry["hash"], entry["summary"]) for rel, entry in fresh.items()}
-        index._idents = {rel: entry["shape"] for rel, entry in fresh.items()}
+        index._idents = {rel: entry["ident"] for rel, entry in fresh.items()}
         return index
 
     def update_file(self, path: str, summary: Dict[str, Any]) -> None:
         """Replace one module's facts (the file being linted, as read now)."""
         rel = os.path.relpath(os.path.abspath(path), self.root)
         frozen = freeze_summary(summary)
-        if self.by_path.get(rel) != frozen:
+        old = self.by_path.get(rel)
+        if old != frozen:
+            ident = self._idents.get(rel)
+            self._idents[rel] = summary_ident(summary, frozen, (ident, old) if ident is not None and old is not None else None)
             self.by_path[rel] = frozen
-            self._idents[rel] = summary_shape(summary)
             self.files.pop(rel, None)  # the summary no longer comes from the bytes read
             self._reset()
 
@@ -785,19 +800,19 @@ class ProjectIndex:
         return {qual for qual, owners in table.get(module, {}).items() if owners - {module}}
 
     def fingerprint(self) -> str:
-        """A hash of the shape of every summary the index holds now (their
-        content, not the files', line numbers counting only by their order
-        within each file: see :func:`summary.summary_shape`).  Two indexes
-        with the same fingerprint give the same answers, except for the
-        lines of other files that messages cite."""
+        """A hash of the ident of every summary the index holds now (their
+        content, not the files'; a summary whose lines only moved keeps its
+        ident: see :func:`summary.summary_ident`).  Two indexes with the same
+        fingerprint give the same answers, except for the lines of other
+        files that messages cite."""
         if self._fingerprint is None:
             summaries = self._raw if self._raw is not None else self.by_path
             digest = _blake2b(digest_size=16)
             digest.update(f"{self.root}\0".encode())
             for rel in sorted(summaries):
                 ident = self._idents.get(rel)
-                if ident is None:  # frozen: its line numbers count as they are
-                    ident = self._idents[rel] = summary_shape(summaries[rel])
+                if ident is None:
+                    ident = self._idents[rel] = summary_ident(summaries[rel], summaries[rel])
                 digest.update(f"{rel}\0{ident}\0".encode("utf-8", "surrogatepass"))
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
@@ -985,10 +1000,10 @@ def _tmp_counter() -> int:
 
 
 def _load_cache(root: str) -> Dict[str, Any]:
-    """The cached entries (``{"hash", "shape", "summary"}`` per file), or {}.
+    """The cached entries (``{"hash", "ident", "summary"}`` per file), or {}.
 
     The file is the fingerprint of the code that wrote it, a newline, then a
-    ``marshal`` of ``{rel: (hash, shape, frozen summary)}``: marshal keeps
+    ``marshal`` of ``{rel: (hash, ident, frozen summary)}``: marshal keeps
     the tuples of a frozen summary, so loading needs no JSON decoding and no
     freezing (most of a warm run once).  Only a file whose first line is this
     very code's fingerprint (names, sizes and mtimes of flask-lint's files)
@@ -1015,7 +1030,7 @@ def _load_cache(root: str) -> Dict[str, Any]:
             and isinstance(entry[1], str)
             and isinstance(entry[2], dict)
         ):
-            entries[rel] = {"hash": entry[0], "shape": entry[1], "summary": entry[2]}
+            entries[rel] = {"hash": entry[0], "ident": entry[1], "summary": entry[2]}
     return entries
 
 
@@ -1023,7 +1038,7 @@ def _save_cache(root: str, entries: Dict[str, Any]) -> None:
     """Write the index cache (see _load_cache)."""
     if cache_disabled():
         return
-    payload = {rel: (entry["hash"], entry["shape"], entry["summary"]) for rel, entry in entries.items()}
+    payload = {rel: (entry["hash"], entry["ident"], entry["summary"]) for rel, entry in entries.items()}
     try:
         data = marshal.dumps(payload)
     except (ValueError, TypeError):

@@ -70,9 +70,10 @@ DYNAMIC_IMPORTERS = frozenset(
 
 
 def node_key(module: str, node: ast.AST) -> str:
-    """The identity of the object a node creates.  The line is zero-padded so
-    that keys sort as their lines do, and summary_shape() can find it."""
-    return f"{module}:{getattr(node, 'lineno', 0):06d}:{getattr(node, 'col_offset', 0)}"
+    """The identity of the object a node creates.  Line and column are
+    zero-padded so that keys sort as their positions do, whatever
+    summary.summary_ident() counts as lines that only moved."""
+    return f"{module}:{getattr(node, 'lineno', 0):06d}:{getattr(node, 'col_offset', 0):04d}"
 
 
 # --------------------------------------------------------------------------

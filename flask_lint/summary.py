@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import marshal
 import re
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
     from _blake2 import blake2b as _blake2b
@@ -53,10 +53,9 @@ def extensions_identity() -> str:
 
 
 class Line(int):
-    """A line number in a summary.  The index fingerprints a summary by its
-    shape (:func:`summary_shape`), where line numbers count only by their
-    order: an edit that moves code down leaves the shape, and so the cached
-    findings of the other files, alone."""
+    """A line number in a summary.  A module's summary keeps its ident in the
+    index fingerprint when an edit only moves its lines (:func:`summary_ident`),
+    which leaves the cached findings of the other files alone."""
 
     __slots__ = ()
 
@@ -267,50 +266,72 @@ def freeze_summary(summary: Dict[str, Any]) -> Dict[str, Any]:
     return {key: tuplify(item) for key, item in summary.items()}
 
 
-def summary_shape(summary: Dict[str, Any]) -> str:
-    """A hash of a summary with each :class:`Line` replaced by its rank among
-    the summary's lines: the same for two versions of a module that differ
-    only by lines inserted or removed between its facts.  Every answer the
-    index gives is the same for two such versions, except messages that
-    cite a line of another file (batch.py keeps those apart).  A line
-    number not marked as a Line is hashed as it is: it can only make the
-    shape change more often."""
-    lines: List[int] = []
+def summary_ident(summary: Dict[str, Any], frozen: Dict[str, Any], previous: Optional[Tuple[str, Any]] = None) -> str:
+    """What the index fingerprint counts a module's summary as.
 
-    def plain(data: Any) -> Any:
-        kind = type(data)
-        if kind is Line:
-            lines.append(data)
-            return 0
-        if kind is list or kind is tuple:
-            return tuple([item if type(item) in _SCALARS else plain(item) for item in data])
-        if kind is dict:
-            return {key: item if type(item) in _SCALARS else plain(item) for key, item in data.items()}
-        return data
-
-    shape = plain(summary)
+    ``frozen`` is ``freeze_summary(summary)``.  A summary equal to the
+    ``previous`` one of the same file (its ident and frozen summary) but for
+    line numbers that keep their order keeps its ident, so an edit that
+    moves code leaves the other files' cached findings alone: every answer
+    the index gives is the same for two such summaries, except messages
+    that cite a line of another file (batch.py keeps those apart).  Any
+    other summary is counted by its content."""
+    if previous is not None and _same_but_lines(previous[1], summary):
+        return previous[0]
     try:
-        body = marshal.dumps(shape, 0)  # version 0: no references, no interning, the same bytes for equal data
+        body = marshal.dumps(frozen, 0)  # version 0: no references, no interning, the same bytes for equal data
     except ValueError:  # not marshal data (never produced by summarise)
-        body = repr(shape).encode("utf-8", "surrogatepass")
-    module = summary.get("module")
-    if isinstance(module, str) and module:
-        # The lines inside the module's object keys (model.node_key) count
-        # as Lines too; zeroing them keeps every string's length.
-        pattern = re.compile(rb"(?<![\w.])" + re.escape(module.encode("utf-8", "surrogatepass")) + rb":(\d{6}):")
-
-        def zero(match: Any) -> bytes:
-            lines.append(int(match.group(1)))
-            return match.group(0)[: match.start(1) - match.start(0)] + b"000000:"
-
-        body = pattern.sub(zero, body)
-    ranks = {line: rank for rank, line in enumerate(sorted(set(lines)))}
-    digest = _blake2b(body, digest_size=16)
-    digest.update(",".join([str(ranks[line]) for line in lines]).encode("ascii"))
-    return digest.hexdigest()
+        body = repr(frozen).encode("utf-8", "surrogatepass")
+    return _blake2b(body, digest_size=16).hexdigest()
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})  # never a Line, never holds one
+# An object key (model.node_key): module, zero-padded line and column.
+_OBJECT_KEY = re.compile(r"(.+):(\d{6}):(\d{4})")
+
+
+def _same_but_lines(old: Any, new: Any) -> bool:
+    """Whether ``new`` (a summary as summarise() built it) is ``old`` (a
+    frozen summary) but for its :class:`Line` values and the lines inside
+    object keys, mapped from the old lines by an order-preserving function.
+    A line number not marked as a Line must be equal: unmarked lines can
+    only make this answer False more often."""
+    pairs: List[Tuple[int, int]] = []
+
+    def same(o: Any, n: Any) -> bool:
+        kind = type(n)
+        if kind is Line:
+            if type(o) is not int:
+                return False
+            pairs.append((o, int(n)))
+            return True
+        if kind is list or kind is tuple:
+            return type(o) is tuple and len(o) == len(n) and all(same(a, b) for a, b in zip(o, n))
+        if kind is dict:
+            return (
+                type(o) is dict
+                and len(o) == len(n)
+                and all(same(a, b) for a, b in zip(o, n))  # the keys, in order
+                and all(same(a, b) for a, b in zip(o.values(), n.values()))
+            )
+        if type(o) is not kind:
+            return False
+        if o == n:
+            return True
+        if kind is str:
+            a, b = _OBJECT_KEY.fullmatch(o), _OBJECT_KEY.fullmatch(n)
+            if a is not None and b is not None and a.group(1, 3) == b.group(1, 3):
+                pairs.append((int(a.group(2)), int(b.group(2))))
+                return True
+        return False
+
+    if not same(old, new):
+        return False
+    mapped: Dict[int, int] = {}
+    for before, after in pairs:
+        if mapped.setdefault(before, after) != after:
+            return False
+    ordered = sorted(mapped.items())
+    return all(a[1] < b[1] for a, b in zip(ordered, ordered[1:]))
 
 
 ValueList = List[Value]

@@ -27,10 +27,9 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from .batch import MODEL_BUDGET, Result, _check, finding_row
 from .config import Config
-from .index import Pending, ProjectIndex, fewer_collections, summarise_file
+from .index import Pending, ProjectIndex, fewer_collections, summarise_entry
 from .model import FlaskModel
 from .registry import Finding
-from .summary import freeze_summary, summary_shape
 
 MIN_BYTES = 256 * 1024  # source to summarise before forking pays (about 40 ms of work)
 
@@ -85,8 +84,8 @@ class Workers:
             if not isinstance(reply, tuple) or len(reply) != 2:
                 continue  # the parent summarises what this worker could not
             summaries, kept = reply
-            for rel, shape, summary in summaries:
-                done[rel] = (shape, summary)
+            for rel, ident, summary in summaries:
+                done[rel] = (ident, summary)
             for rel in kept:
                 self.holds[rel] = number
         return done
@@ -158,12 +157,12 @@ def _work(pipe: Any, root: str, chunk: List[Pending], wanted: Set[str], config: 
         try:
             summaries = []
             budget = MODEL_BUDGET
-            for rel, path, digest, data in chunk:
-                summary, model = summarise_file(path, root, data)
+            for rel, path, digest, data, previous in chunk:
+                ident, summary, model = summarise_entry(path, root, data, previous)
                 if model is not None and not model.light and rel in wanted and len(data) <= budget:
                     budget -= len(data)
                     held[rel] = (digest, model)
-                summaries.append((rel, summary_shape(summary), freeze_summary(summary)))
+                summaries.append((rel, ident, summary))
             pipe.send_bytes(marshal.dumps((summaries, list(held))))
             del summaries
         except Exception:  # noqa: B902 - the parent does the chunk itself

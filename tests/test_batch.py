@@ -283,3 +283,27 @@ def test_one_index_build_for_flake8_jobs(tmp_path: Path) -> None:
     )
     assert proc.stderr.count("BUILD") == 1, proc.stderr
     assert proc.stdout.count("FLK101") == 7, proc.stdout
+
+
+def test_summary_ident_survives_only_order_keeping_line_moves() -> None:
+    from flask_lint.summary import Line, freeze_summary, summary_ident
+
+    def summary(first: int, second: int, key_line: int, status: int = 404) -> dict:  # type: ignore[type-arg]
+        return {
+            "module": "shop.views",
+            "routes": [["a", Line(first), status], ["b", Line(second), 200]],
+            "calls": [[("new", "flask.Blueprint", f"shop.views:{key_line:06d}:0004"), Line(key_line)]],
+        }
+
+    before = summary(10, 20, 3)
+    ident = summary_ident(before, freeze_summary(before))
+    previous = (ident, freeze_summary(before))
+
+    def ident_of(after: dict) -> str:  # type: ignore[type-arg]
+        return summary_ident(after, freeze_summary(after), previous)
+
+    assert ident_of(summary(12, 22, 5)) == ident  # everything moved down
+    assert ident_of(summary(10, 25, 3)) == ident  # lines added between the two routes
+    assert ident_of(summary(20, 10, 3)) != ident  # the routes swapped places
+    assert ident_of(summary(10, 20, 30)) != ident  # the blueprint moved below the routes
+    assert ident_of(summary(10, 20, 3, status=500)) != ident  # a fact changed
