@@ -59,7 +59,7 @@ from .index import (
 )
 from .model import FlaskModel
 from .registry import Finding
-from .source import SourceError, read_source
+from .source import SourceError, decode, read_source
 
 # Source bytes whose models are kept between building the index and running
 # the checkers (about 45 bytes of memory per byte of source): beyond it,
@@ -252,7 +252,8 @@ def _read(path: str) -> bytes:
 
 
 def read_text(path: str) -> str:
-    return read_source(path).text
+    """A file's decoded text (for its ``# noqa`` comments: no parsing)."""
+    return decode(_read(path))
 
 
 # ------------------------------------------------------------------ cache

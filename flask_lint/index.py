@@ -100,15 +100,33 @@ def _module_parts(path: str) -> Tuple[List[str], str, bool]:
     folder, filename = os.path.split(path)
     stem = filename[:-3] if filename.endswith(".py") else filename
     is_package = stem == "__init__"
-    parts: List[str] = [] if is_package else [stem]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        parts.insert(0, package)
-        if not package:
-            break
+    package, anchor = _package(folder)
+    parts = list(package) if is_package else [*package, stem]
     if not parts:
-        parts = [os.path.basename(folder) or "__main__"]
-    return [p.replace("-", "_") for p in parts], folder, is_package
+        parts = [os.path.basename(anchor) or "__main__"]
+    return [p.replace("-", "_") for p in parts], anchor, is_package
+
+
+# folder -> (the dotted parts of the package it is, or (); the folder its
+# top-level package sits in), for the index being built: every module of a
+# folder shares the stat calls that find its packages.
+_PACKAGES: Dict[str, Tuple[Tuple[str, ...], str]] = {}
+
+
+def _package(folder: str) -> Tuple[Tuple[str, ...], str]:
+    found = _PACKAGES.get(folder)
+    if found is None:
+        if not os.path.isfile(os.path.join(folder, "__init__.py")):
+            found = ((), folder)
+        else:
+            parent, name = os.path.split(folder)
+            if not name:  # the filesystem root is a package
+                found = (("",), parent)
+            else:
+                above, anchor = _package(parent)
+                found = ((*above, name), anchor)
+        _PACKAGES[folder] = found
+    return found
 
 
 # root -> top-level module names defined in more than one folder of it ->
@@ -305,6 +323,7 @@ class ProjectIndex:
         cls, root: str, use_cache: bool, on_model: Optional[ModelSink], summarise_many: Optional[SummariseMany]
     ) -> ProjectIndex:
         root = os.path.abspath(root)
+        _PACKAGES.clear()  # package folders may have come or gone since the last build
         _import_checkers()  # their summary extensions are part of every summary
         cached = _load_cache(root) if use_cache else {}
         fresh: Dict[str, Any] = {}  # rel -> {"hash", "ident", "summary"}, in path order
@@ -1091,6 +1110,7 @@ def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
 
 def clear_indexes() -> None:
     _INDEXES.clear()
+    _PACKAGES.clear()
     _ROOTS.clear()
     _AMBIGUOUS.clear()
 
