@@ -134,16 +134,23 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
             results[position] = Result(path, error=exc)
         if results[position] is None:
             to_check.append((position, path, rel, index.files[rel][0]))
-    checked = pool.check(index, to_check) if pool is not None else {}
+
+    def check_here(job: Tuple[int, str, str, str]) -> Result:
+        _position, path, rel, digest = job
+        try:
+            return _check(path, rel, digest, index, config, kept.pop(rel, None))
+        except Exception as exc:  # noqa: B902 - one bad file never stops the run
+            return Result(path, error=exc)
+
+    checked: Dict[int, Result] = {}
     if pool is not None:
-        pool.close()
-    for position, path, rel, digest in to_check:
-        result = checked.get(position)
-        if result is None:  # not sent to a worker, or the worker failed on it
-            try:
-                result = _check(path, rel, digest, index, config, kept.pop(rel, None))
-            except Exception as exc:  # noqa: B902 - one bad file never stops the run
-                result = Result(path, error=exc)
+        try:
+            checked = pool.check(index, to_check, set(kept), check_here)
+        finally:
+            pool.close()
+    for job in to_check:
+        position, path, rel, digest = job
+        result = checked.get(position) or check_here(job)  # a worker failed on it
         if cache is not None and result.findings is not None and result.digest == digest:
             cache.put(rel, digest, index.fingerprint(), result.findings, _cited_files(result.findings, rel, index))
         results[position] = result

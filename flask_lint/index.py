@@ -51,16 +51,35 @@ NOTHING: Obj = ("?",)
 def find_root(path: str) -> str:
     """Nearest ancestor (or the folder itself) holding a project marker."""
     start = os.path.abspath(path)
-    current = start if os.path.isdir(start) else os.path.dirname(start)
-    while True:
+    folder = start if os.path.isdir(start) else os.path.dirname(start)
+    return _nearest_marked(folder) or folder
+
+
+# folder -> the nearest folder at or above it holding a project marker (None:
+# none), while the indexes live: the folders of one project share the walk.
+_MARKED: Dict[str, Optional[str]] = {}
+
+
+def _nearest_marked(folder: str) -> Optional[str]:
+    walked: List[str] = []
+    current = folder
+    while current not in _MARKED:
+        walked.append(current)
         if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS) and not _setup_module_only(
             current
         ):
-            return current
+            found: Optional[str] = current
+            break
         parent = os.path.dirname(current)
         if parent == current:
-            return start if os.path.isdir(start) else os.path.dirname(start)
+            found = None
+            break
         current = parent
+    else:
+        found = _MARKED[current]
+    for each in walked:
+        _MARKED[each] = found
+    return found
 
 
 def module_name(path: str, root: str) -> Tuple[str, bool]:
@@ -240,9 +259,12 @@ def summarise_entry(
 # The cached (ident, frozen summary) of an earlier version of a file, if any.
 Previous = Optional[Tuple[str, Dict[str, Any]]]
 # A file the cache does not answer: (rel, path, hash, bytes, previous).  A
-# ``summarise_many`` function returns {rel: (ident, frozen summary)}.
+# ``summarise_many(pending, here)`` function returns {rel: (ident, frozen
+# summary)}; ``here(item)`` gives that pair, summarised in this process.
 Pending = Tuple[str, str, str, bytes, Previous]
-SummariseMany = Callable[[List[Pending]], Dict[str, Tuple[str, Dict[str, Any]]]]
+SummariseMany = Callable[
+    [List[Pending], Callable[[Pending], Tuple[str, Dict[str, Any]]]], Dict[str, Tuple[str, Dict[str, Any]]]
+]
 
 # What the index knows of a file it read: the hash of its bytes and whether
 # it was parsed as a module that can involve Flask (True), parsed with a light
@@ -354,7 +376,11 @@ class ProjectIndex:
                 pending.append((rel, path, digest, data, previous))
             else:
                 fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous)
-        done = summarise_many(pending) if summarise_many is not None and pending else {}
+        def here(item: Pending) -> Tuple[str, Dict[str, Any]]:
+            entry = _fresh_entry(item[1], item[0], root, item[2], item[3], on_model, item[4])
+            return entry["ident"], entry["summary"]
+
+        done = summarise_many(pending, here) if summarise_many is not None and pending else {}
         for rel, path, digest, data, previous in pending:
             if rel in done:
                 ident, summary = done[rel]
@@ -1111,6 +1137,7 @@ def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
 def clear_indexes() -> None:
     _INDEXES.clear()
     _PACKAGES.clear()
+    _MARKED.clear()
     _ROOTS.clear()
     _AMBIGUOUS.clear()
 

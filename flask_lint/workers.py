@@ -3,14 +3,18 @@ on every core (``flask-lint --jobs``, and flake8's ``--jobs`` when its parent
 process lints the project before forking its own workers).
 
 The parent reads and hashes every file and answers what the caches can
-(index.py, batch.py).  Each worker, forked once the files are known, then:
+(index.py, batch.py).  With ``jobs`` N, it forks N - 1 workers once the
+files are known, and works as the N-th itself:
 
-1. summarises its share of the files the index cache does not answer
-   (parsing each once) and sends the summaries back, keeping the models of
-   the modules that can involve Flask;
-2. receives the whole index (every summary, as the index cache holds them)
-   and runs the checkers over the files it was given, kept models first;
-   their findings go back to the parent, which keeps the findings cache.
+1. the files the index cache does not answer go out in batches, largest
+   first, to whichever process is free (each worker has two batches in hand,
+   so that it never waits for the parent); every process parses each of its
+   files once, keeps the models of those that can involve Flask, and the
+   workers send the summaries back;
+2. the parent builds the index, sends it (every summary, as the index cache
+   holds them) to the workers, and each process runs the checkers over the
+   files whose models it kept, files parsed again shared out evenly; the
+   findings go back to the parent, which keeps the findings cache.
 
 Nothing but marshal data crosses a pipe, and the parent does again itself
 whatever a worker could not do (it failed, or died): the findings are the
@@ -23,7 +27,8 @@ from __future__ import annotations
 
 import marshal
 import os
-from typing import Any, Dict, List, Optional, Set, Tuple
+from collections import deque
+from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
 
 from .batch import MODEL_BUDGET, Result, _check, finding_row
 from .config import Config
@@ -32,8 +37,10 @@ from .model import FlaskModel
 from .registry import Finding
 
 MIN_BYTES = 256 * 1024  # source to summarise before forking pays (about 40 ms of work)
+BATCH_BYTES = 32 * 1024  # source per batch: about 5 ms of work
 
 Job = Tuple[int, str, str, str]  # position, path, rel, hash of the bytes summarised
+Summarised = Tuple[str, Dict[str, Any]]  # ident, frozen summary
 
 
 def can_fork() -> bool:
@@ -52,8 +59,8 @@ def default_jobs() -> int:
 
 
 class Workers:
-    """Up to ``jobs`` workers for one project root, started by
-    :meth:`summarise` (the ``summarise_many`` of ProjectIndex.build)."""
+    """``jobs`` - 1 workers for one project root, started by :meth:`summarise`
+    (the ``summarise_many`` of ProjectIndex.build)."""
 
     def __init__(self, root: str, jobs: int, wanted: Set[str], config: Config) -> None:
         self.root = root
@@ -62,58 +69,105 @@ class Workers:
         self.config = config
         self.processes: List[Any] = []
         self.pipes: List[Any] = []
+        self.alive: List[bool] = []
         self.holds: Dict[str, int] = {}  # rel -> the worker that kept its model
 
-    def summarise(self, pending: List[Pending]) -> Dict[str, Tuple[str, Dict[str, Any]]]:
-        if len(pending) < 2 or sum(len(p[3]) for p in pending) < MIN_BYTES:
+    # ------------------------------------------------------------ phase 1
+
+    def summarise(self, pending: List[Pending], here: Callable[[Pending], Summarised]) -> Dict[str, Summarised]:
+        """Summaries of ``pending``: by the workers, and by ``here`` (the
+        parent) between two of their requests."""
+        if self.jobs < 2 or len(pending) < 2 or sum(len(p[3]) for p in pending) < MIN_BYTES:
             return {}  # the parent summarises them
-        chunks = _balanced(pending, self.jobs)
+        order = sorted(range(len(pending)), key=lambda i: -len(pending[i][3]))
+        batches: Deque[List[int]] = deque(_batches(order, pending))
+        self._start(pending, min(self.jobs - 1, len(batches)))
+        outstanding: List[Deque[List[int]]] = [deque() for _ in self.pipes]
+        for number in range(len(self.pipes)):
+            for _ in range(2):
+                self._hand_out(number, batches, outstanding)
+        done: Dict[str, Summarised] = {}
+        from multiprocessing.connection import wait
+
+        while batches or any(outstanding):
+            busy = [self.pipes[n] for n in range(len(self.pipes)) if outstanding[n]]
+            ready = wait(busy, timeout=0 if batches else None) if busy else []
+            for pipe in ready:
+                number = self.pipes.index(pipe)
+                reply = _receive(pipe)
+                sent = outstanding[number].popleft()
+                if not isinstance(reply, tuple) or len(reply) != 2:
+                    # Failed or died: the parent does all it had in hand.
+                    self.alive[number] = False
+                    batches.extendleft(reversed([sent, *outstanding[number]]))
+                    outstanding[number].clear()
+                    continue
+                summaries, kept = reply
+                for rel, ident, summary in summaries:
+                    done[rel] = (ident, summary)
+                for rel in kept:
+                    self.holds[rel] = number
+                self._hand_out(number, batches, outstanding)
+            if batches and not ready:  # nobody asked: one file here
+                batch = batches.popleft()
+                item = pending[batch.pop(0)]
+                done[item[0]] = here(item)
+                if batch:
+                    batches.appendleft(batch)
+        for number, pipe in enumerate(self.pipes):
+            if self.alive[number]:
+                _send(pipe, b"")  # end of phase 1
+        return done
+
+    def _start(self, pending: List[Pending], count: int) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        for chunk in chunks:
+        for _ in range(count):
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=_work, args=(child_end, self.root, chunk, self.wanted, self.config), daemon=True)
+            process = context.Process(target=_work, args=(child_end, self.root, pending, self.wanted, self.config), daemon=True)
             process.start()
             child_end.close()
             self.processes.append(process)
             self.pipes.append(parent_end)
-        done: Dict[str, Tuple[str, Dict[str, Any]]] = {}
-        for number, pipe in enumerate(self.pipes):
-            reply = _receive(pipe)
-            if not isinstance(reply, tuple) or len(reply) != 2:
-                continue  # the parent summarises what this worker could not
-            summaries, kept = reply
-            for rel, ident, summary in summaries:
-                done[rel] = (ident, summary)
-            for rel in kept:
-                self.holds[rel] = number
-        return done
+            self.alive.append(True)
 
-    def check(self, index: ProjectIndex, jobs: List[Job]) -> Dict[int, Result]:
-        """Results by position for the jobs the workers did."""
-        if not self.pipes:
-            return {}
-        shares: List[List[Job]] = [[] for _ in self.pipes]
-        loads = [0] * len(self.pipes)
+    def _hand_out(self, number: int, batches: Deque[List[int]], outstanding: List[Deque[List[int]]]) -> None:
+        if batches and self.alive[number]:
+            batch = batches.popleft()
+            if _send(self.pipes[number], marshal.dumps(batch)):
+                outstanding[number].append(batch)
+            else:
+                self.alive[number] = False
+                batches.appendleft(batch)
+
+    # ------------------------------------------------------------ phase 2
+
+    def check(
+        self, index: ProjectIndex, jobs: List[Job], held_here: Set[str], here: Callable[[Job], Result]
+    ) -> Dict[int, Result]:
+        """Results by position: the workers' share of ``jobs``, and the
+        parent's (``here``: the files whose models it holds) done meanwhile."""
+        live = [n for n in range(len(self.pipes)) if self.alive[n]]
+        shares: Dict[int, List[Job]] = {n: [] for n in [-1, *live]}  # -1: the parent
         for job in jobs:
-            number = self.holds.get(job[2])
-            if number is None:  # parsed again wherever there is least to do
-                number = loads.index(min(loads))
+            number = -1 if job[2] in held_here else self.holds.get(job[2], -2)
+            if number not in shares:  # parsed again wherever there is least to do
+                number = min(shares, key=lambda n: len(shares[n]))
             shares[number].append(job)
-            loads[number] += 1
-        summaries = index.__dict__.get("_raw") or index.by_path
-        payload = marshal.dumps((summaries, index.files, index._idents))
-        for pipe, share in zip(self.pipes, shares):
-            try:
-                pipe.send_bytes(marshal.dumps((payload, share)) if share else b"")
-            except OSError:
-                pass
-        out: Dict[int, Result] = {}
-        for pipe, share in zip(self.pipes, shares):
+        if any(shares[n] for n in live):
+            summaries = index.__dict__.get("_raw") or index.by_path
+            payload = marshal.dumps((summaries, index.files, index._idents))
+        for number in live:
+            request = marshal.dumps((payload, shares[number])) if shares[number] else b""
+            if not _send(self.pipes[number], request):
+                shares[-1].extend(shares.pop(number))
+        out = {job[0]: here(job) for job in shares[-1]}
+        for number in live:
+            share = shares.get(number)
             if not share:
                 continue
-            reply = _receive(pipe)
+            reply = _receive(self.pipes[number])
             paths = {job[0]: (job[1], job[3]) for job in share}
             for position, rows in reply if isinstance(reply, list) else ():
                 if rows is not None and position in paths:
@@ -129,18 +183,31 @@ class Workers:
             if process.is_alive():
                 process.kill()
                 process.join()
-        self.processes, self.pipes = [], []
+        self.processes, self.pipes, self.alive = [], [], []
 
 
-def _balanced(pending: List[Pending], jobs: int) -> List[List[Pending]]:
-    """At most ``jobs`` chunks of about the same number of bytes."""
-    chunks: List[List[Pending]] = [[] for _ in range(max(1, min(jobs, len(pending))))]
-    sizes = [0] * len(chunks)
-    for item in sorted(pending, key=lambda p: -len(p[3])):
-        number = sizes.index(min(sizes))
-        chunks[number].append(item)
-        sizes[number] += len(item[3])
-    return chunks
+def _batches(order: List[int], pending: List[Pending]) -> List[List[int]]:
+    """Consecutive runs of ``order`` of about BATCH_BYTES of source each."""
+    batches: List[List[int]] = []
+    current: List[int] = []
+    size = 0
+    for position in order:
+        current.append(position)
+        size += len(pending[position][3])
+        if size >= BATCH_BYTES:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _send(pipe: Any, data: bytes) -> bool:
+    try:
+        pipe.send_bytes(data)
+        return True
+    except (OSError, ValueError):
+        return False  # the worker is gone
 
 
 def _receive(pipe: Any) -> Any:
@@ -150,29 +217,47 @@ def _receive(pipe: Any) -> Any:
         return None  # the worker died or sent nothing usable
 
 
-def _work(pipe: Any, root: str, chunk: List[Pending], wanted: Set[str], config: Config) -> None:
-    """A worker's whole life (see the module docstring)."""
+def _work(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
+    """A worker's whole life (see the module docstring).  It leaves quietly
+    when the parent goes (its end of the pipe closes), and leaves Ctrl-C to
+    the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(pipe, root, pending, wanted, config)
+    except (EOFError, OSError):
+        pass
+
+
+def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
     with fewer_collections():
         held: Dict[str, Tuple[str, FlaskModel]] = {}
-        try:
-            summaries = []
-            budget = MODEL_BUDGET
-            for rel, path, digest, data, previous in chunk:
-                ident, summary, model = summarise_entry(path, root, data, previous)
-                if model is not None and not model.light and rel in wanted and len(data) <= budget:
-                    budget -= len(data)
-                    held[rel] = (digest, model)
-                summaries.append((rel, ident, summary))
-            pipe.send_bytes(marshal.dumps((summaries, list(held))))
-            del summaries
-        except Exception:  # noqa: B902 - the parent does the chunk itself
-            pipe.send_bytes(b"")
-            return
+        budget = MODEL_BUDGET
+        while True:
+            request = pipe.recv_bytes()
+            if not request:
+                break
+            try:
+                summaries, kept = [], []
+                for position in marshal.loads(request):
+                    rel, path, digest, data, previous = pending[position]
+                    ident, summary, model = summarise_entry(path, root, data, previous)
+                    if model is not None and not model.light and rel in wanted and len(data) <= budget:
+                        budget -= len(data)
+                        held[rel] = (digest, model)
+                        kept.append(rel)
+                    summaries.append((rel, ident, summary))
+                reply = marshal.dumps((summaries, kept))
+            except Exception:  # noqa: B902 - the parent does the batch itself
+                reply = b""
+            pipe.send_bytes(reply)
+            if not reply:
+                return
         request = pipe.recv_bytes()
-        if not request:
-            return
-        payload, share = marshal.loads(request)
-        pipe.send_bytes(marshal.dumps(_check_share(root, payload, share, held, config)))
+        if request:
+            payload, share = marshal.loads(request)
+            pipe.send_bytes(marshal.dumps(_check_share(root, payload, share, held, config)))
 
 
 def _check_share(

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator, List
+from typing import Callable, Iterator, List
 
 import pytest
 from harness import FIXTURES, PROJECTS
@@ -31,8 +31,8 @@ def _count_workers(monkeypatch: pytest.MonkeyPatch) -> List[int]:
     started: List[int] = []
     real = workers.Workers.summarise
 
-    def summarise(self: workers.Workers, pending: list) -> dict:  # type: ignore[type-arg]
-        done = real(self, pending)
+    def summarise(self: workers.Workers, pending: list, here: Callable) -> dict:  # type: ignore[type-arg]
+        done = real(self, pending, here)
         started.append(len(self.processes))
         return done
 
@@ -42,8 +42,10 @@ def _count_workers(monkeypatch: pytest.MonkeyPatch) -> List[int]:
 
 @pytest.fixture()
 def forks(monkeypatch: pytest.MonkeyPatch) -> List[int]:
-    """Fork for any amount of source; the number of workers each run started."""
+    """Fork for any amount of source, one file per batch; the number of
+    workers each run started."""
     monkeypatch.setattr(workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "BATCH_BYTES", 1)
     return _count_workers(monkeypatch)
 
 
@@ -77,9 +79,10 @@ def test_two_jobs_answer_as_one(name: str, tmp_path: Path, forks: List[int], mon
     root = _copy(name, tmp_path)
     files = project_files(root)
     expected = in_jobs(files, 1, use_cache=False)
-    assert in_jobs(files, 2, use_cache=False) == expected
-    if len(files) > 1:
-        assert forks and forks[-1] == 2  # the workers really ran
+    for jobs in (2, 3):
+        assert in_jobs(files, jobs, use_cache=False) == expected
+        if len(files) > 1:
+            assert forks[-1] == jobs - 1  # the workers really ran (the parent is one of the jobs)
     monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
     assert in_jobs(files, 2, use_cache=True) == expected  # cold cache
     assert in_jobs(files, 2, use_cache=True) == expected  # warm: the parent answers
@@ -107,7 +110,7 @@ def test_a_dead_worker_costs_time_not_answers(
     files = project_files(root)
     expected = in_jobs(files, 1, use_cache=False)
     _dies_on(monkeypatch, "FLK101.py", stage)
-    assert in_jobs(files, 2, use_cache=False) == expected
+    assert in_jobs(files, 3, use_cache=False) == expected
     assert forks[-1] == 2
 
 

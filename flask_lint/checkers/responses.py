@@ -389,7 +389,7 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
         payload = args[0]
     if status == "?" or (status is not None and not 200 <= status <= 299):
         return
-    shown_payload = source(payload, 40)
+    returned = payload  # shown in the message: _sole_payload() swaps in another expression
     if _jsonify_error_keyword(ctx.model, payload) is not None:
         return  # FLK108 reports it, with the fix for both
     if isinstance(payload, ast.Name):
@@ -398,7 +398,7 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
     if signal is None:
         return
     shown = "200 (the default)" if status is None else str(status)
-    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{shown_payload}, 400")
+    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{source(returned, 40)}, 400")
 
 
 def _sole_payload(ctx: FileContext, responder: Responder, name: ast.Name) -> Optional[ast.expr]:
