@@ -112,9 +112,9 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
     index = _INDEXES.get(key)
     pool = None
     if index is None:
-        from .workers import Workers, can_fork
+        from .workers import Workers
 
-        pool = Workers(root, jobs, wanted, config) if jobs > 1 and can_fork() else None
+        pool = Workers(root, jobs, wanted, config) if jobs > 1 else None
         try:
             index = _INDEXES[key] = ProjectIndex.build(
                 root, use_cache=use_cache, on_model=keep, summarise_many=pool.summarise if pool else None

@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
-from urllib.parse import quote
 
 from . import __version__
 from .docs import DOCS_URL, rule_doc
@@ -147,6 +145,9 @@ def _rule_descriptor(r: Rule) -> Dict[str, Any]:
 
 
 def _artifact_location(path: str, cwd: str) -> Dict[str, str]:
+    from pathlib import Path  # only SARIF needs them (with ipaddress, 8 ms to import)
+    from urllib.parse import quote
+
     absolute = os.path.abspath(path)
     rel = os.path.relpath(absolute, cwd)
     if os.path.isabs(path) and not (absolute + os.sep).startswith(cwd.rstrip(os.sep) + os.sep):
@@ -159,6 +160,8 @@ def _artifact_location(path: str, cwd: str) -> Dict[str, str]:
 def sarif_log(results: Results, cwd: Optional[str] = None) -> Dict[str, Any]:
     """A SARIF 2.1.0 log with one run; relative URIs are under %SRCROOT%,
     the folder flask-lint ran in (GitHub resolves them against the checkout)."""
+    from pathlib import Path
+
     cwd = os.path.abspath(cwd or os.getcwd())
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}

@@ -44,9 +44,9 @@ Summarised = Tuple[str, Dict[str, Any]]  # ident, frozen summary
 
 
 def can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether worker processes can be forked (multiprocessing's "fork"
+    start method; importing multiprocessing to ask would cost 7 ms)."""
+    return hasattr(os, "fork")
 
 
 def default_jobs() -> int:
@@ -77,7 +77,7 @@ class Workers:
     def summarise(self, pending: List[Pending], here: Callable[[Pending], Summarised]) -> Dict[str, Summarised]:
         """Summaries of ``pending``: by the workers, and by ``here`` (the
         parent) between two of their requests."""
-        if self.jobs < 2 or len(pending) < 2 or sum(len(p[3]) for p in pending) < MIN_BYTES:
+        if self.jobs < 2 or len(pending) < 2 or sum(len(p[3]) for p in pending) < MIN_BYTES or not can_fork():
             return {}  # the parent summarises them
         order = sorted(range(len(pending)), key=lambda i: -len(pending[i][3]))
         batches: Deque[List[int]] = deque(_batches(order, pending))
