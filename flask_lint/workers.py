@@ -11,8 +11,8 @@ files are known, and works as the N-th itself:
    so that it never waits for the parent); every process parses each of its
    files once, keeps the models of those that can involve Flask, and the
    workers send the summaries back;
-2. the parent builds the index, sends it (every summary, as the index cache
-   holds them) to the workers, and each process runs the checkers over the
+2. the parent builds the index, sends each worker the summaries it lacks
+   (as the index cache holds them), and each process runs the checkers over the
    files whose models it kept, files parsed again shared out evenly; the
    findings go back to the parent, which keeps the findings cache.
 
@@ -71,6 +71,7 @@ class Workers:
         self.pipes: List[Any] = []
         self.alive: List[bool] = []
         self.holds: Dict[str, int] = {}  # rel -> the worker that kept its model
+        self.made: Dict[str, int] = {}  # rel -> the worker that summarised it (and keeps the summary)
 
     # ------------------------------------------------------------ phase 1
 
@@ -105,6 +106,7 @@ class Workers:
                 summaries, kept = reply
                 for rel, ident, summary in summaries:
                     done[rel] = (ident, summary)
+                    self.made[rel] = number
                 for rel in kept:
                     self.holds[rel] = number
                 self._hand_out(number, batches, outstanding)
@@ -155,11 +157,12 @@ class Workers:
             if number not in shares:  # parsed again wherever there is least to do
                 number = min(shares, key=lambda n: len(shares[n]))
             shares[number].append(job)
-        if any(shares[n] for n in live):
-            summaries = index.__dict__.get("_raw") or index.by_path
-            payload = marshal.dumps((summaries, index.files, index._idents))
+        summaries = index.__dict__.get("_raw") or index.by_path
         for number in live:
-            request = marshal.dumps((payload, shares[number])) if shares[number] else b""
+            request = b""
+            if shares[number]:  # the summaries it did not make itself
+                theirs = {rel: summary for rel, summary in summaries.items() if self.made.get(rel) != number}
+                request = marshal.dumps((theirs, index.files, index._idents, shares[number]))
             if not _send(self.pipes[number], request):
                 shares[-1].extend(shares.pop(number))
         out = {job[0]: here(job) for job in shares[-1]}
@@ -233,6 +236,7 @@ def _work(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config
 def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
     with fewer_collections():
         held: Dict[str, Tuple[str, FlaskModel]] = {}
+        own: Dict[str, Dict[str, Any]] = {}  # the summaries it made: the parent does not send them back
         budget = MODEL_BUDGET
         while True:
             request = pipe.recv_bytes()
@@ -248,6 +252,7 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
                         held[rel] = (digest, model)
                         kept.append(rel)
                     summaries.append((rel, ident, summary))
+                    own[rel] = summary
                 reply = marshal.dumps((summaries, kept))
             except Exception:  # noqa: B902 - the parent does the batch itself
                 reply = b""
@@ -256,14 +261,21 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
                 return
         request = pipe.recv_bytes()
         if request:
-            payload, share = marshal.loads(request)
-            pipe.send_bytes(marshal.dumps(_check_share(root, payload, share, held, config)))
+            theirs, files, idents, share = marshal.loads(request)
+            own.update(theirs)
+            del theirs
+            pipe.send_bytes(marshal.dumps(_check_share(root, own, files, idents, share, held, config)))
 
 
 def _check_share(
-    root: str, payload: bytes, share: List[Job], held: Dict[str, Tuple[str, FlaskModel]], config: Config
+    root: str,
+    summaries: Dict[str, Dict[str, Any]],
+    files: Dict[str, Any],
+    idents: Dict[str, str],
+    share: List[Job],
+    held: Dict[str, Tuple[str, FlaskModel]],
+    config: Config,
 ) -> List[Tuple[int, Optional[List[Tuple[Any, ...]]]]]:
-    summaries, files, idents = marshal.loads(payload)
     index = ProjectIndex(root, summaries, lazy=True)
     index.files = files
     index._idents = idents
