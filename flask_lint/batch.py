@@ -150,7 +150,9 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
             pool.close()
     for job in to_check:
         position, path, rel, digest = job
-        result = checked.get(position) or check_here(job)  # a worker failed on it
+        result = checked.get(position)
+        if result is None:  # no worker was forked, or it failed on this file
+            result = check_here(job)
         if cache is not None and result.findings is not None and result.digest == digest:
             cache.put(rel, digest, index.fingerprint(), result.findings, _cited_files(result.findings, rel, index))
         results[position] = result
@@ -202,8 +204,8 @@ def _cited_files(findings: List[Finding], rel: str, index: ProjectIndex) -> Dict
         for name in _CITED_LINE.findall(finding.message):
             other = index.path_of_module(name)
             facts = index.files.get(other) if other is not None and other != rel else None
-            if facts is not None:
-                cited[other] = facts[0]  # type: ignore[index]
+            if other is not None and facts is not None:
+                cited[other] = facts[0]
     return cited
 
 

@@ -151,6 +151,8 @@ class Workers:
         """Results by position: the workers' share of ``jobs``, and the
         parent's (``here``: the files whose models it holds) done meanwhile."""
         live = [n for n in range(len(self.pipes)) if self.alive[n]]
+        if not live:  # nothing was forked (a warm run), or every worker is gone
+            return {}
         shares: Dict[int, List[Job]] = {n: [] for n in [-1, *live]}  # -1: the parent
         for job in jobs:
             number = -1 if job[2] in held_here else self.holds.get(job[2], -2)
