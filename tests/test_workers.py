@@ -140,3 +140,22 @@ def test_jobs_auto_and_numbers_are_accepted(tmp_path: Path) -> None:
             text=True,
         )
         assert proc.returncode == 0 and proc.stderr == "", (value, proc.stderr)
+
+
+def test_hostile_files_answer_as_in_one_process(tmp_path: Path, forks: List[int]) -> None:
+    (tmp_path / "setup.cfg").write_text("")
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef index():\n    return 'x', 700\n"
+    )
+    (tmp_path / "syntax.py").write_text("from flask import Flask\ndef broken(:\n")
+    (tmp_path / "latin1_no_cookie.py").write_bytes(b"from flask import Flask\nx = '\xe9\xe8'\n")
+    (tmp_path / "nul.py").write_bytes(b"import flask\nx = 1\x00\n")
+    (tmp_path / "deep.py").write_text("import flask\nx = " + "(" * 150 + "1" + ")" * 150 + "\n")
+    (tmp_path / "deep_list.py").write_text("import flask\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp_path / "plain.py").write_text("def helper():\n    return 1\n")
+    files = project_files(tmp_path)
+    expected = in_jobs(files, 1, use_cache=False)
+    assert in_jobs(files, 3, use_cache=False) == expected
+    assert forks[-1] == 2
+    answers = {os.path.basename(path): answer for path, answer in expected.items()}
+    assert "FLK101" in str(answers["app.py"]) and "syntax error" in str(answers["syntax.py"])
