@@ -146,6 +146,8 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
     if pool is not None:
         try:
             checked = pool.check(index, to_check, set(kept), check_here)
+        except Exception:  # noqa: B902 - the workers are a speed-up: the loop below does it all
+            checked = {}
         finally:
             pool.close()
     for job in to_check:
