@@ -159,3 +159,18 @@ def test_hostile_files_answer_as_in_one_process(tmp_path: Path, forks: List[int]
     assert forks[-1] == 2
     answers = {os.path.basename(path): answer for path, answer in expected.items()}
     assert "FLK101" in str(answers["app.py"]) and "syntax error" in str(answers["syntax.py"])
+
+
+def test_a_broken_pool_leaves_the_checks_to_the_parent(
+    tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy("<single-file fixtures>", tmp_path)
+    files = project_files(root)
+    expected = in_jobs(files, 1, use_cache=False)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("pipe trouble")
+
+    monkeypatch.setattr(workers.Workers, "check", broken)
+    assert in_jobs(files, 2, use_cache=False) == expected
+    assert forks[-1] == 1
