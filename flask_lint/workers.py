@@ -36,7 +36,8 @@ from .index import Pending, ProjectIndex, fewer_collections, summarise_entry
 from .model import FlaskModel
 from .registry import Finding
 
-MIN_BYTES = 256 * 1024  # source to summarise before forking pays (about 40 ms of work)
+MIN_BYTES = 256 * 1024  # source to summarise per worker forked (about 40 ms of work)
+MAX_WORKERS = 7  # beyond, the copies of the index and of the project-wide answers cost more than they save
 BATCH_BYTES = 32 * 1024  # source per batch: about 5 ms of work
 
 Job = Tuple[int, str, str, str]  # position, path, rel, hash of the bytes summarised
@@ -78,11 +79,14 @@ class Workers:
     def summarise(self, pending: List[Pending], here: Callable[[Pending], Summarised]) -> Dict[str, Summarised]:
         """Summaries of ``pending``: by the workers, and by ``here`` (the
         parent) between two of their requests."""
-        if self.jobs < 2 or len(pending) < 2 or sum(len(p[3]) for p in pending) < MIN_BYTES or not can_fork():
+        size = sum(len(p[3]) for p in pending)
+        if self.jobs < 2 or len(pending) < 2 or size < MIN_BYTES or not can_fork():
             return {}  # the parent summarises them
         order = sorted(range(len(pending)), key=lambda i: -len(pending[i][3]))
         batches: Deque[List[int]] = deque(_batches(order, pending))
-        self._start(pending, min(self.jobs - 1, len(batches)))
+        # Each worker costs a fork, a copy of the index and the project-wide
+        # answers again: one per MIN_BYTES of source at most, and MAX_WORKERS.
+        self._start(pending, min(self.jobs - 1, len(batches), MAX_WORKERS, size // max(MIN_BYTES, 1)))
         outstanding: List[Deque[List[int]]] = [deque() for _ in self.pipes]
         for number in range(len(self.pipes)):
             for _ in range(2):
@@ -160,11 +164,16 @@ class Workers:
                 number = min(shares, key=lambda n: len(shares[n]))
             shares[number].append(job)
         summaries = index.__dict__.get("_raw") or index.by_path
+        shared: Optional[bytes] = None  # every summary, for all: one dump instead of one per worker
         for number in live:
             request = b""
-            if shares[number]:  # the summaries it did not make itself
+            if shares[number] and len(live) == 1:  # the summaries it did not make itself
                 theirs = {rel: summary for rel, summary in summaries.items() if self.made.get(rel) != number}
-                request = marshal.dumps((theirs, index.files, index._idents, shares[number]))
+                request = marshal.dumps((marshal.dumps((theirs, index.files, index._idents)), shares[number]))
+            elif shares[number]:
+                if shared is None:
+                    shared = marshal.dumps((summaries, index.files, index._idents))
+                request = marshal.dumps((shared, shares[number]))
             if not _send(self.pipes[number], request):
                 shares[-1].extend(shares.pop(number))
         out = {job[0]: here(job) for job in shares[-1]}
@@ -263,7 +272,9 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
                 return
         request = pipe.recv_bytes()
         if request:
-            theirs, files, idents, share = marshal.loads(request)
+            payload, share = marshal.loads(request)
+            theirs, files, idents = marshal.loads(payload)
+            del payload
             own.update(theirs)
             del theirs
             pipe.send_bytes(marshal.dumps(_check_share(root, own, files, idents, share, held, config)))
@@ -295,4 +306,4 @@ def _check_share(
     return answers
 
 
-__all__ = ["Workers", "can_fork", "default_jobs", "MIN_BYTES"]
+__all__ = ["Workers", "can_fork", "default_jobs", "MIN_BYTES", "MAX_WORKERS"]

@@ -174,3 +174,18 @@ def test_a_broken_pool_leaves_the_checks_to_the_parent(
     monkeypatch.setattr(workers.Workers, "check", broken)
     assert in_jobs(files, 2, use_cache=False) == expected
     assert forks[-1] == 1
+
+
+def test_no_more_workers_than_the_source_is_worth(
+    tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy("<single-file fixtures>", tmp_path)
+    files = project_files(root)
+    size = sum(os.path.getsize(path) for path in files)
+    expected = in_jobs(files, 1, use_cache=False)
+    monkeypatch.setattr(workers, "MIN_BYTES", size // 2)  # two workers' worth
+    assert in_jobs(files, 8, use_cache=False) == expected
+    assert forks[-1] == 2
+    monkeypatch.setattr(workers, "MIN_BYTES", 1)
+    assert in_jobs(files, 64, use_cache=False) == expected
+    assert forks[-1] == workers.MAX_WORKERS
