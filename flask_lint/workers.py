@@ -233,14 +233,14 @@ def _receive(pipe: Any) -> Any:
 
 def _work(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
     """A worker's whole life (see the module docstring).  It leaves quietly
-    when the parent goes (its end of the pipe closes), and leaves Ctrl-C to
-    the parent."""
+    when the parent goes (its end of the pipe closes) or when anything goes
+    wrong, and leaves Ctrl-C to the parent."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _serve(pipe, root, pending, wanted, config)
-    except (EOFError, OSError):
+    except Exception:  # noqa: B902 - never a traceback: the parent does what this worker did not
         pass
 
 

@@ -189,3 +189,19 @@ def test_no_more_workers_than_the_source_is_worth(
     monkeypatch.setattr(workers, "MIN_BYTES", 1)
     assert in_jobs(files, 64, use_cache=False) == expected
     assert forks[-1] == workers.MAX_WORKERS
+
+
+def test_a_worker_that_fails_outside_a_file_leaves_quietly(
+    tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    root = _copy("<single-file fixtures>", tmp_path)
+    files = project_files(root)
+    expected = in_jobs(files, 1, use_cache=False)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("cannot build the index here")
+
+    monkeypatch.setattr(workers, "_check_share", broken)
+    assert in_jobs(files, 2, use_cache=False) == expected
+    assert forks[-1] == 1
+    assert "Traceback" not in capfd.readouterr().err
