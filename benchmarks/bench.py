@@ -6,8 +6,10 @@
 
 Run it with the interpreter flask-lint and flake8 are installed in. Every
 measurement is a separate process timed from the outside (wall clock,
-``time.perf_counter``; peak RSS from ``os.wait4``, the largest process of the
-run, workers included). Each round runs every command once, in an order that
+``time.perf_counter``). Peak memory comes from one more run of each command
+that samples every 20 ms the proportional set size of all its processes
+together, worker processes included (Linux's /proc; elsewhere the peak RSS of
+the largest process, from ``os.wait4``). Each round runs every command once, in an order that
 rotates from round to round, and the report gives medians and ratios to the
 parse floor measured in the same rounds. The code under test is copied
 (Python files and project markers only) into a temporary folder first, so
@@ -125,8 +127,12 @@ class Command:
     def median_cpu(self) -> float:
         return statistics.median(r.cpu for r in self.runs)
 
+    memory_mb: Optional[float] = None  # all its processes together (see measure_memory)
+
     def peak(self) -> float:
-        return max(r.peak_mb for r in self.runs)
+        """Peak memory: of all its processes together when measured, else of
+        the largest process."""
+        return self.memory_mb if self.memory_mb is not None else max(r.peak_mb for r in self.runs)
 
 
 BYTECODE: Dict[str, str] = {}  # PYTHONPYCACHEPREFIX for the runs (set in main)
@@ -179,6 +185,50 @@ def run_rounds(commands: List[Command], rounds: int, cwd: str, verbose: bool = T
         if verbose:
             summary = "  ".join(f"{c.name}={c.runs[-1].seconds:.2f}s" for c in commands)
             print(f"  round {number + 1}/{rounds}: {summary}", file=sys.stderr)
+
+
+def tree_memory_kb(pid: int) -> Optional[int]:
+    """The proportional set size (PSS: shared pages split between their
+    sharers) of ``pid`` and its descendants, from Linux's /proc; None elsewhere."""
+    total, stack, found = 0, [pid], False
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        found = True
+                        break
+            with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as handle:
+                stack.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total if found else None
+
+
+def measure_memory(commands: List[Command], cwd: str) -> None:
+    """One more run of each command, sampling the memory of all its
+    processes (worker processes included) every 20 ms: the timed runs are
+    not sampled, so that sampling does not slow them down."""
+    for command in commands:
+        if command.prepare:
+            command.prepare()
+        try:
+            proc = subprocess.Popen(
+                command.argv, cwd=cwd, env=child_env(command.env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            peak: Optional[int] = None
+            while proc.poll() is None:
+                sample = tree_memory_kb(proc.pid)
+                if sample is not None:
+                    peak = max(peak or 0, sample)
+                time.sleep(0.02)
+        finally:
+            if command.cleanup:
+                command.cleanup()
+        if peak is not None:
+            command.memory_mb = peak / 1024
 
 
 # --------------------------------------------------------------- the tree
@@ -432,6 +482,7 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
         ]
     print(f"{label}: {len(files)} files, {lines} lines, {rounds} rounds", file=sys.stderr)
     run_rounds(commands, rounds, cwd)
+    measure_memory(commands, cwd)
     by_name = {c.name: c for c in commands}
     floor = by_name["floor"]
     rows = []
@@ -513,6 +564,7 @@ def scaling(sizes: Sequence[int], rounds: int, work: str) -> List[Dict[str, obje
         ]
         print(f"scaling: {size} modules, {lines} lines", file=sys.stderr)
         run_rounds(commands, rounds, root)
+        measure_memory([commands[2]], root)  # cli cold: all its processes together
         floor, cold = commands[0], commands[2]
         entry: Dict[str, object] = {"modules": size, "lines": lines}
         row = [f"{size:,}", f"{lines:,}"]

@@ -62,9 +62,11 @@ from .registry import Finding
 from .source import SourceError, decode, read_source
 
 # Source bytes whose models are kept between building the index and running
-# the checkers (about 45 bytes of memory per byte of source): beyond it,
-# files are parsed a second time rather than held in memory.
-MODEL_BUDGET = 2 * 1024 * 1024
+# the checkers, all processes together (about 80 bytes of memory per byte of
+# source): beyond it, files are parsed a second time rather than held in
+# memory.  The modules that involve Flask in a project of redash's or CTFd's
+# size fit.
+MODEL_BUDGET = 1024 * 1024
 FINDINGS_CACHES_KEPT = 4  # findings-*.json files per root (one per set of options)
 
 
@@ -114,7 +116,10 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
     if index is None:
         from .workers import Workers
 
-        pool = Workers(root, jobs, wanted, config) if jobs > 1 else None
+        def share_budget(processes: int) -> None:
+            budget[0] = MODEL_BUDGET // processes
+
+        pool = Workers(root, jobs, wanted, config, share_budget) if jobs > 1 else None
         try:
             index = _INDEXES[key] = ProjectIndex.build(
                 root, use_cache=use_cache, on_model=keep, summarise_many=pool.summarise if pool else None

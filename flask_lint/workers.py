@@ -63,11 +63,14 @@ class Workers:
     """``jobs`` - 1 workers for one project root, started by :meth:`summarise`
     (the ``summarise_many`` of ProjectIndex.build)."""
 
-    def __init__(self, root: str, jobs: int, wanted: Set[str], config: Config) -> None:
+    def __init__(
+        self, root: str, jobs: int, wanted: Set[str], config: Config, on_start: Callable[[int], None] = lambda n: None
+    ) -> None:
         self.root = root
         self.jobs = jobs
         self.wanted = wanted  # the files being linted: their models are worth keeping
         self.config = config
+        self.on_start = on_start  # told how many processes share the work (the parent's model budget)
         self.processes: List[Any] = []
         self.pipes: List[Any] = []
         self.alive: List[bool] = []
@@ -128,15 +131,24 @@ class Workers:
     def _start(self, pending: List[Pending], count: int) -> None:
         import multiprocessing
 
+        # The models kept stay within MODEL_BUDGET across all the processes.
+        budget = MODEL_BUDGET // (count + 1)
+        self.on_start(count + 1)
         context = multiprocessing.get_context("fork")
-        for _ in range(count):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_work, args=(child_end, self.root, pending, self.wanted, self.config), daemon=True)
-            process.start()
-            child_end.close()
-            self.processes.append(process)
-            self.pipes.append(parent_end)
-            self.alive.append(True)
+        # Handed over through the fork, not as arguments: a Process keeps its
+        # arguments, and the parent needs the source bytes only until phase 2.
+        _HANDOFF[:] = [pending, self.wanted, self.config, budget]
+        try:
+            for _ in range(count):
+                parent_end, child_end = context.Pipe()
+                process = context.Process(target=_work, args=(child_end, self.root), daemon=True)
+                process.start()
+                child_end.close()
+                self.processes.append(process)
+                self.pipes.append(parent_end)
+                self.alive.append(True)
+        finally:
+            _HANDOFF.clear()
 
     def _hand_out(self, number: int, batches: Deque[List[int]], outstanding: List[Deque[List[int]]]) -> None:
         if batches and self.alive[number]:
@@ -176,6 +188,7 @@ class Workers:
                 request = marshal.dumps((shared, shares[number]))
             if not _send(self.pipes[number], request):
                 shares[-1].extend(shares.pop(number))
+        del request, shared  # the parent's checks need the memory more
         out = {job[0]: here(job) for job in shares[-1]}
         for number in live:
             share = shares.get(number)
@@ -231,24 +244,27 @@ def _receive(pipe: Any) -> Any:
         return None  # the worker died or sent nothing usable
 
 
-def _work(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
+_HANDOFF: List[Any] = []  # pending, wanted, config, model budget: what a worker forked now starts with
+
+
+def _work(pipe: Any, root: str) -> None:
     """A worker's whole life (see the module docstring).  It leaves quietly
     when the parent goes (its end of the pipe closes) or when anything goes
     wrong, and leaves Ctrl-C to the parent."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pending, wanted, config, budget = _HANDOFF
     try:
-        _serve(pipe, root, pending, wanted, config)
+        _serve(pipe, root, pending, wanted, config, budget)
     except Exception:  # noqa: B902 - never a traceback: the parent does what this worker did not
         pass
 
 
-def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config) -> None:
+def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config, budget: int) -> None:
     with fewer_collections():
         held: Dict[str, Tuple[str, FlaskModel]] = {}
         own: Dict[str, Dict[str, Any]] = {}  # the summaries it made: the parent does not send them back
-        budget = MODEL_BUDGET
         while True:
             request = pipe.recv_bytes()
             if not request:
@@ -273,6 +289,7 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
         request = pipe.recv_bytes()
         if request:
             payload, share = marshal.loads(request)
+            del request
             theirs, files, idents = marshal.loads(payload)
             del payload
             own.update(theirs)
