@@ -66,7 +66,7 @@ from .source import SourceError, decode, read_source
 # source): beyond it, files are parsed a second time rather than held in
 # memory.  The modules that involve Flask in a project of redash's or CTFd's
 # size fit.
-MODEL_BUDGET = 1024 * 1024
+MODEL_BUDGET = 768 * 1024
 FINDINGS_CACHES_KEPT = 4  # findings-*.json files per root (one per set of options)
 
 
