@@ -161,21 +161,6 @@ def test_hostile_files_answer_as_in_one_process(tmp_path: Path, forks: List[int]
     assert "FLK101" in str(answers["app.py"]) and "syntax error" in str(answers["syntax.py"])
 
 
-def test_a_broken_pool_leaves_the_checks_to_the_parent(
-    tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _copy("<single-file fixtures>", tmp_path)
-    files = project_files(root)
-    expected = in_jobs(files, 1, use_cache=False)
-
-    def broken(*args: object) -> None:
-        raise RuntimeError("pipe trouble")
-
-    monkeypatch.setattr(workers.Workers, "check", broken)
-    assert in_jobs(files, 2, use_cache=False) == expected
-    assert forks[-1] == 1
-
-
 def test_no_more_workers_than_the_source_is_worth(
     tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,17 +176,25 @@ def test_no_more_workers_than_the_source_is_worth(
     assert forks[-1] == workers.MAX_WORKERS
 
 
-def test_a_worker_that_fails_outside_a_file_leaves_quietly(
-    tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "owner, name",
+    [
+        (workers.Workers, "check"),  # in the parent: the pool itself fails while checking
+        (workers, "_check_share"),  # in a worker, outside any one file: it must leave without a traceback
+    ],
+)
+def test_a_failing_pool_costs_time_not_answers(
+    owner: object, name: str, tmp_path: Path, forks: List[int], monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     root = _copy("<single-file fixtures>", tmp_path)
     files = project_files(root)
     expected = in_jobs(files, 1, use_cache=False)
 
     def broken(*args: object) -> None:
-        raise RuntimeError("cannot build the index here")
+        raise RuntimeError("pipe trouble")
 
-    monkeypatch.setattr(workers, "_check_share", broken)
+    monkeypatch.setattr(owner, name, broken)
     assert in_jobs(files, 2, use_cache=False) == expected
     assert forks[-1] == 1
     assert "Traceback" not in capfd.readouterr().err
