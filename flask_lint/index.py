@@ -291,16 +291,25 @@ class BlueprintArg(NamedTuple):
 class ProjectIndex:
     """Summaries of every module under one root, and questions about them."""
 
-    def __init__(self, root: str, summaries: Dict[str, Dict[str, Any]], *, lazy: bool = False) -> None:
+    def __init__(
+        self,
+        root: str,
+        summaries: Dict[str, Dict[str, Any]],
+        *,
+        lazy: bool = False,
+        files: Optional[Dict[str, FileFacts]] = None,
+        idents: Optional[Dict[str, str]] = None,
+    ) -> None:
+        """``summaries`` are frozen (freeze_summary), by file; build() also
+        gives the FileFacts of every file read and the ident of each summary
+        (see fingerprint()), as state() returns them."""
         self.root = root
-        # Filled by build(): FileFacts per file read, and the ident of each
-        # summary (see fingerprint()).
-        self.files: Dict[str, FileFacts] = {}
-        self._idents: Dict[str, str] = {}
+        self.files: Dict[str, FileFacts] = files if files is not None else {}
+        self._idents: Dict[str, str] = idents if idents is not None else {}
         self._fingerprint: Optional[str] = None
         self._module_paths: Optional[Dict[str, str]] = None
-        # A lazy index freezes its summaries on first use: a run answered
-        # from the findings cache never needs them.
+        # A lazy index sets up its tables on first use: a run answered from
+        # the findings cache never needs them.
         self._raw: Optional[Dict[str, Dict[str, Any]]] = dict(summaries)
         if not lazy:
             self._materialise()
@@ -390,10 +399,23 @@ class ProjectIndex:
         changed = any(entry is not cached.get(rel) for rel, entry in fresh.items())
         if use_cache and (changed or set(fresh) != set(cached)):
             _save_cache(root, fresh)
-        index = cls(root, {rel: entry["summary"] for rel, entry in fresh.items()}, lazy=True)
-        index.files = {rel: _file_facts(entry["hash"], entry["summary"]) for rel, entry in fresh.items()}
-        index._idents = {rel: entry["ident"] for rel, entry in fresh.items()}
-        return index
+        return cls(
+            root,
+            {rel: entry["summary"] for rel, entry in fresh.items()},
+            lazy=True,
+            files={rel: _file_facts(entry["hash"], entry["summary"]) for rel, entry in fresh.items()},
+            idents={rel: entry["ident"] for rel, entry in fresh.items()},
+        )
+
+    def state(self) -> Tuple[Dict[str, Dict[str, Any]], Dict[str, FileFacts], Dict[str, str]]:
+        """Summaries, FileFacts and idents, as marshal data: what
+        ``ProjectIndex(root, summaries, files=..., idents=...)`` takes back."""
+        return self.summaries(), self.files, self._idents
+
+    def summaries(self) -> Dict[str, Dict[str, Any]]:
+        """Every summary held, by file (without setting up a lazy index)."""
+        raw = self.__dict__.get("_raw")
+        return raw if raw is not None else self.by_path
 
     def update_file(self, path: str, summary: Dict[str, Any]) -> None:
         """Replace one module's facts (the file being linted, as read now)."""
@@ -851,7 +873,7 @@ class ProjectIndex:
         fingerprint give the same answers, except for the lines of other
         files that messages cite."""
         if self._fingerprint is None:
-            summaries = self._raw if self._raw is not None else self.by_path
+            summaries = self.summaries()
             digest = _blake2b(digest_size=16)
             digest.update(f"{self.root}\0".encode())
             for rel in sorted(summaries):
@@ -865,16 +887,15 @@ class ProjectIndex:
     def path_of_module(self, module: str) -> Optional[str]:
         """The file (relative to the root) the index reads ``module`` from."""
         if self._module_paths is None:
-            summaries = self._raw if self._raw is not None else self.by_path
+            summaries = self.summaries()
             self._module_paths = {}
             for rel in sorted(summaries):
                 self._module_paths.setdefault(summaries[rel].get("module", ""), rel)
         return self._module_paths.get(module)
 
     def summary_for(self, rel: str) -> Optional[Dict[str, Any]]:
-        """The summary held for ``rel`` (without freezing a lazy index)."""
-        raw = self.__dict__.get("_raw")
-        return raw.get(rel) if raw is not None else self.by_path.get(rel)
+        """The summary held for ``rel`` (without setting up a lazy index)."""
+        return self.summaries().get(rel)
 
     def module_for_path(self, path: str) -> Optional[Dict[str, Any]]:
         rel = os.path.relpath(os.path.abspath(path), self.root)

@@ -175,16 +175,16 @@ class Workers:
             if number not in shares:  # parsed again wherever there is least to do
                 number = min(shares, key=lambda n: len(shares[n]))
             shares[number].append(job)
-        summaries = index.__dict__.get("_raw") or index.by_path
+        summaries, files, idents = index.state()
         shared: Optional[bytes] = None  # every summary, for all: one dump instead of one per worker
         for number in live:
             request = b""
             if shares[number] and len(live) == 1:  # the summaries it did not make itself
                 theirs = {rel: summary for rel, summary in summaries.items() if self.made.get(rel) != number}
-                request = marshal.dumps((marshal.dumps((theirs, index.files, index._idents)), shares[number]))
+                request = marshal.dumps((marshal.dumps((theirs, files, idents)), shares[number]))
             elif shares[number]:
                 if shared is None:
-                    shared = marshal.dumps((summaries, index.files, index._idents))
+                    shared = marshal.dumps((summaries, files, idents))
                 request = marshal.dumps((shared, shares[number]))
             if not _send(self.pipes[number], request):
                 shares[-1].extend(shares.pop(number))
@@ -306,9 +306,7 @@ def _check_share(
     held: Dict[str, Tuple[str, FlaskModel]],
     config: Config,
 ) -> List[Tuple[int, Optional[List[Tuple[Any, ...]]]]]:
-    index = ProjectIndex(root, summaries, lazy=True)
-    index.files = files
-    index._idents = idents
+    index = ProjectIndex(root, summaries, lazy=True, files=files, idents=idents)
     answers: List[Tuple[int, Optional[List[Tuple[Any, ...]]]]] = []
     for position, path, rel, digest in share:
         try:
