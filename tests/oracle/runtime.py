@@ -739,8 +739,8 @@ class Driver:
                     continue
                 endpoint = None
             for _ in range(hint.repeat):
-                probe = Probe(0, "hint", number, hint.method, hint.url, endpoint, None, dict(hint.payload), f"hint line {hint.line}")
-                self.send(probe)
+                payload = dict(hint.payload)
+                self.send(Probe(0, "hint", number, hint.method, hint.url, endpoint, None, payload, f"hint line {hint.line}"))
 
     def error_probes(self, number: int, app: Flask) -> None:
         """Unknown URLs, wrong methods, and views replaced by ones that crash,
