@@ -60,6 +60,7 @@ from .index import (
 from .model import FlaskModel
 from .registry import Finding
 from .source import SourceError, decode, read_source
+from .versions import resolve as resolve_versions
 
 # Source bytes whose models are kept between building the index and running
 # the checkers, all processes together (about 80 bytes of memory per byte of
@@ -283,7 +284,9 @@ class FindingsCache:
     def __init__(self, root: str, config: Config) -> None:
         self.root = root
         options = json.dumps(dataclasses.asdict(config), sort_keys=True, default=_canonical)
-        key = _blake2b(f"{code_fingerprint()}\0{options}".encode(), digest_size=8).hexdigest()
+        # The versions read from the project's metadata change answers as options do.
+        versions = repr(resolve_versions(root, config.flask_version))
+        key = _blake2b(f"{code_fingerprint()}\0{options}\0{versions}".encode(), digest_size=8).hexdigest()
         self.name = f"findings-{key}.json"
         data = read_cache_file(root, self.name)
         entries = data.get("entries") if isinstance(data, dict) else None

@@ -7,6 +7,7 @@ Exit status: 0 clean, 1 findings, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import fnmatch
 import os
 import re
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flask-lint {__version__}")
     for spec in OPTIONS:
-        parser.add_argument(spec.flag, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.default})")
+        parser.add_argument(spec.flag, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.shown_default})")
     return parser
 
 
@@ -239,7 +240,7 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"flask-lint: error: {exc}", file=sys.stderr)
         return 2
-    config = Config(max_app_routes=config.max_app_routes, enabled=frozenset(enabled))
+    config = dataclasses.replace(config, enabled=frozenset(enabled))
     results: List[Tuple[str, Finding]] = []
     for path, findings, lines in _lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs):
         for finding in findings:

@@ -6,14 +6,18 @@ map their own option syntax onto :class:`Config`:
 * flake8: ``--flask-<name>`` (also ``flask-<name> =`` in ``.flake8``/``setup.cfg``)
 * pylint: ``--flask-<name>`` (also ``flask-<name> =`` in ``[tool.pylint.flask-lint]``)
 * CLI and ``[tool.flask-lint]`` in ``pyproject.toml``: ``<name>``
+
+A name that already starts with ``flask-`` (``flask-version``) is spelled the
+same everywhere.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 
 class ConfigError(Exception):
@@ -39,14 +43,40 @@ class OptionSpec:
     default: Any
     help: str
     metavar: str = "N"
+    default_text: str = ""  # how help texts show the default, when not the value itself
+
+    @property
+    def shown_default(self) -> str:
+        return self.default_text or str(self.default)
 
     @property
     def attr(self) -> str:
         return self.name.replace("-", "_")
 
     @property
+    def external(self) -> str:
+        """The name in flake8's and pylint's configuration: ``flask-<name>``
+        (``flask-version`` stays as it is)."""
+        return self.name if self.name.startswith("flask-") else f"flask-{self.name}"
+
+    @property
     def flag(self) -> str:
-        return f"--flask-{self.name}"
+        return f"--{self.external}"
+
+    @property
+    def dest(self) -> str:
+        """The attribute argparse (flake8, pylint) stores the flag in."""
+        return self.external.replace("-", "_")
+
+
+def _flask_version(raw: object) -> Optional[tuple]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip()
+    if not re.fullmatch(r"\d+(\.\d+){0,2}", text):
+        raise ValueError(f"expected a Flask release such as 2.3, got {raw!r}")
+    parts = [int(p) for p in text.split(".")]
+    return (parts[0], parts[1] if len(parts) > 1 else 0)
 
 
 OPTIONS: List[OptionSpec] = [
@@ -55,6 +85,15 @@ OPTIONS: List[OptionSpec] = [
         _positive_int,
         10,
         "FLK301: most routes allowed directly on an app object before blueprints are asked for",
+    ),
+    OptionSpec(
+        "flask-version",
+        _flask_version,
+        None,
+        "the Flask release the project runs on (e.g. 2.2), for the rules whose claim depends on it; "
+        "read from its lock files and requirements when not set, else the newest Flask",
+        metavar="X.Y",
+        default_text="from the project's metadata",
     ),
 ]
 
@@ -67,6 +106,7 @@ SELECTION_KEYS = ("select", "ignore", "extend-select", "exclude")
 @dataclass(frozen=True)
 class Config:
     max_app_routes: int = 10
+    flask_version: Optional[Tuple[int, int]] = None
     # Codes the CLI reports; flake8 and pylint filter with their own machinery.
     enabled: Optional[FrozenSet[str]] = None
     exclude: Sequence[str] = field(default_factory=tuple)
@@ -77,28 +117,41 @@ class Config:
         ``prefix`` is how the frontend spells the option in messages
         (``flask-`` for flake8 and pylint)."""
         changes: Dict[str, Any] = {}
+
+        def shown(spec: OptionSpec) -> str:
+            return spec.external if prefix else spec.name
+
         for name, raw in values.items():
             spec = OPTIONS_BY_NAME.get(name)
             if spec is None:
-                known = ", ".join(prefix + n for n in OPTIONS_BY_NAME)
+                known = ", ".join(shown(s) for s in OPTIONS)
                 raise ConfigError(f"unknown option {prefix + name!r}; known options: {known}")
             try:
                 changes[spec.attr] = spec.parse(raw)
             except ValueError as exc:
-                raise ConfigError(f"bad value for {prefix + name}: {exc}") from None
+                raise ConfigError(f"bad value for {shown(spec)}: {exc}") from None
         return replace(self, **changes)
 
 
-def _load_toml(path: str) -> Dict[str, Any]:
+def load_toml_text(text: str, path: str) -> Dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.9/3.10 only
         import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _load_toml(path: str) -> Dict[str, Any]:
     with open(path, "rb") as handle:
-        try:
-            return tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8") from None
+    return load_toml_text(text, path)
 
 
 def find_pyproject(start: str) -> Optional[str]:

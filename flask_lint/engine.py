@@ -17,6 +17,8 @@ from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, Route
 from .registry import Finding, Rule, all_rules
 from .source import SourceError, is_relevant_text, read_source
 from .summary import summarise
+from .versions import VersionRange
+from .versions import resolve as resolve_versions
 
 # Target kinds a route decorator may sit on for its function to be a view.
 VIEW_OWNERS = frozenset({"app", "blueprint", "param", "namespace", "api"})
@@ -50,6 +52,21 @@ class FileContext:
         )
 
     # ------------------------------------------------------------- objects
+
+    @property
+    def flask_version(self) -> VersionRange:
+        """The Flask releases the project runs on (``flask-version``, else its
+        metadata; unknown: today's Flask)."""
+        return self._versions()[0]
+
+    @property
+    def werkzeug_version(self) -> VersionRange:
+        return self._versions()[1]
+
+    def _versions(self) -> Tuple[VersionRange, VersionRange]:
+        if "versions" not in self._cache:
+            self._cache["versions"] = resolve_versions(self.index.root, self.config.flask_version)
+        return self._cache["versions"]
 
     def evaluate(self, value: Value) -> Obj:
         return self.index.evaluate(value) if value != UNKNOWN else NOTHING

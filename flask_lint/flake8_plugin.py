@@ -90,7 +90,7 @@ class Plugin:
                 default=spec.default,
                 metavar=spec.metavar,
                 parse_from_config=True,
-                help=f"{spec.help} (default: {spec.default})",
+                help=f"{spec.help} (default: {spec.shown_default})",
             )
         off = [r.code for r in all_rules() if not r.default_enabled]
         if off:
@@ -99,7 +99,7 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         """``--flask-*`` options, also ``flask-* =`` under ``[flake8]``."""
-        values = {spec.name: getattr(options, "flask_" + spec.attr, spec.default) for spec in OPTIONS}
+        values = {spec.name: getattr(options, spec.dest, spec.default) for spec in OPTIONS}
         try:
             for name in _IGNORED.names:
                 known = ", ".join(spec.flag[2:] for spec in OPTIONS)

@@ -18,7 +18,7 @@ import sys
 from collections import deque
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-from . import __version__
+from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
 from .source import SourceError, is_relevant, read_source
@@ -1156,6 +1156,7 @@ def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
 
 
 def clear_indexes() -> None:
+    versions.clear()
     _INDEXES.clear()
     _PACKAGES.clear()
     _MARKED.clear()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from pylint.checkers import BaseRawFileChecker
 
-from .config import OPTIONS, Config, ConfigError
+from .config import OPTIONS, OPTIONS_BY_NAME, Config, ConfigError
 from .registry import FAMILIES, Finding, all_rules
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,8 +29,10 @@ _last: Dict[str, Any] = {"path": None, "findings": []}
 def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
     return tuple(
         (
-            f"flask-{spec.name}",
-            {"default": spec.default, "type": "string", "metavar": "<value>", "help": spec.help},
+            spec.external,
+            # pylint prints the default value itself: an option whose default is
+            # read from the project shows that text, and _config() reads it as unset.
+            {"default": spec.shown_default, "type": "string", "metavar": "<value>", "help": spec.help},
         )
         for spec in OPTIONS
     )
@@ -58,7 +60,10 @@ class _FamilyChecker(BaseRawFileChecker):
     family = ""
 
     def open(self) -> None:
-        values = {spec.name: getattr(self.linter.config, "flask_" + spec.attr) for spec in OPTIONS}
+        values = {spec.name: getattr(self.linter.config, spec.dest) for spec in OPTIONS}
+        for name, value in list(values.items()):
+            if OPTIONS_BY_NAME[name].default_text and value == OPTIONS_BY_NAME[name].default_text:
+                values[name] = None
         try:
             self._config = Config().with_options(values, prefix="flask-")
         except ConfigError as exc:
@@ -127,7 +132,7 @@ def _reject_unknown_config_options(linter: PyLinter) -> None:
             names = [n.strip() for n in str(kwargs.get("args", "")).split(",")]
             unknown = [n for n in names if n.startswith("flask-")]
             if unknown:
-                known = ", ".join(f"flask-{spec.name}" for spec in OPTIONS)
+                known = ", ".join(spec.external for spec in OPTIONS)
                 print(
                     f"pylint: flask-lint: unknown option {unknown[0]!r} in the pylint configuration; known options: {known}",
                     file=sys.stderr,

@@ -1,0 +1,94 @@
+"""The Flask and Werkzeug releases a project runs on, read from its metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_lint import versions
+from flask_lint.versions import VersionRange, parse_specifier, resolve
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> None:
+    versions.clear()
+
+
+@pytest.mark.parametrize(
+    "spec, low, high",
+    [
+        ("==2.0.3", (2, 0), (2, 1)),
+        (">=2.2,<3", (2, 2), (3, 0)),
+        (">=2.2, <3.0 ; python_version >= '3.8'", (2, 2), (3, 0)),
+        ("^2.2", (2, 2), (3, 0)),
+        ("^0.12", (0, 12), (0, 13)),
+        ("~2.2", (2, 2), (2, 3)),
+        ("~=2.2", (2, 2), (3, 0)),
+        ("~=2.2.1", (2, 2), (2, 3)),
+        ("<2", None, (2, 0)),
+        ("<2.0.1", None, (2, 1)),
+        ("<=2.3.3", None, (2, 4)),
+        ("==2.*", (2, 0), (3, 0)),
+        (">1.0", (1, 0), None),
+        ("*", None, None),
+        ("!=2.1.0", None, None),
+        ("", None, None),
+    ],
+)
+def test_specifiers(spec: str, low: object, high: object) -> None:
+    found = parse_specifier(spec)
+    assert (found.low, found.high) == (low, high)
+
+
+def test_range_questions() -> None:
+    unknown = VersionRange()
+    assert unknown.always_at_least((3, 1)) and not unknown.always_below((2, 2))
+    old = parse_specifier("==1.1.4")
+    assert not old.always_at_least((2, 0)) and old.always_below((2, 0))
+    spans = parse_specifier(">=2.0,<3")
+    assert not spans.always_at_least((2, 1)) and not spans.always_below((2, 2))
+    assert parse_specifier("==2.3.3").describe() == "2.3"
+    assert parse_specifier(">=2.2,<3").describe() == ">=2.2,<3.0"
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("requirements.txt", "# pinned\nFlask[async]==2.0.3  # web\nrequests\n", (2, 0)),
+        ("requirements/base.txt", "-r common.txt\nflask>=1.1,<2\n", (1, 1)),
+        ("setup.cfg", "[options]\ninstall_requires =\n    click\n    Flask~=2.2.0\n\n[flake8]\n", (2, 2)),
+        ("setup.py", "from setuptools import setup\nsetup(name='x', install_requires=['flask==1.0.2'])\n", (1, 0)),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["flask>=2.3"]\n', (2, 3)),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nFlask = {version = "^2.1", extras = ["async"]}\n', (2, 1)),
+        (
+            "poetry.lock",
+            '[[package]]\nname = "flask"\nversion = "2.2.5"\n\n[[package]]\nname = "werkzeug"\nversion = "2.2.3"\n',
+            (2, 2),
+        ),
+        ("uv.lock", 'version = 1\n\n[[package]]\nname = "flask"\nversion = "3.0.3"\n', (3, 0)),
+        ("Pipfile.lock", '{"default": {"flask": {"version": "==1.1.2"}}}', (1, 1)),
+    ],
+)
+def test_project_metadata(tmp_path: Path, name: str, text: str, expected: object) -> None:
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    flask, werkzeug = resolve(str(tmp_path), None)
+    assert flask.low == expected, flask
+    assert werkzeug.known, "Werkzeug is at least what that Flask requires"
+
+
+def test_lock_file_wins_and_option_wins_over_everything(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("flask>=2.0\n")
+    (tmp_path / "poetry.lock").write_text('[[package]]\nname = "Flask"\nversion = "2.3.3"\n')
+    assert resolve(str(tmp_path), None)[0].low == (2, 3)
+    assert resolve(str(tmp_path), (1, 1))[0] == VersionRange((1, 1), (1, 2), "flask-version")
+
+
+def test_broken_or_missing_metadata_is_unknown(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nbroken")
+    (tmp_path / "setup.py").write_text("setup(install_requires=[")
+    (tmp_path / "poetry.lock").write_bytes(b"\xff\xfe")
+    flask, werkzeug = resolve(str(tmp_path), None)
+    assert not flask.known and not werkzeug.known
