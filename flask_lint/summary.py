@@ -25,18 +25,26 @@ FORMAT_VERSION = 2
 SummaryExtension = Callable[[FlaskModel], Any]
 SUMMARY_EXTENSIONS: Dict[str, SummaryExtension] = {}
 EXTENSION_VERSIONS: Dict[str, str] = {}
+LIGHT_EXTENSIONS: Set[str] = set()  # extensions that also run on light models
 
 
-def summary_extension(key: str, version: str = "1") -> Callable[[SummaryExtension], SummaryExtension]:
+def summary_extension(
+    key: str, version: str = "1", light: bool = False
+) -> Callable[[SummaryExtension], SummaryExtension]:
     """Decorator for a family's extra per-module facts (must be JSON data).
 
     Bump ``version`` when the facts change shape or meaning: the index
     cache key covers every registered extension (:func:`extensions_identity`),
-    so summaries cached with another set of extensions are not reused."""
+    so summaries cached with another set of extensions are not reused.
+    ``light=True``: the extension also runs on the light models of files that
+    never mention Flask (it must then read only what a light walk records:
+    module-level bindings, defs and classes, and the defs' own AST)."""
 
     def register(func: SummaryExtension) -> SummaryExtension:
         SUMMARY_EXTENSIONS[key] = func
-        EXTENSION_VERSIONS[key] = version
+        EXTENSION_VERSIONS[key] = version + ("+light" if light else "")
+        if light:
+            LIGHT_EXTENSIONS.add(key)
         return func
 
     return register
@@ -232,8 +240,8 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
         summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
     if model.star_imports:
         summary["stars"] = list(model.star_imports)
-    if not model.light:
-        for key, extension in SUMMARY_EXTENSIONS.items():
+    for key, extension in SUMMARY_EXTENSIONS.items():
+        if not model.light or key in LIGHT_EXTENSIONS:
             summary["x:" + key] = extension(model)
     return summary
 

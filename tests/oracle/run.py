@@ -14,9 +14,11 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
+import urllib.parse
 import warnings
-from typing import List
+from typing import Dict, List, Set, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -29,9 +31,12 @@ def unreached_views(run: Run, base: str) -> List[str]:
     """Fixture functions serving a URL that no probe ever ran: their cases,
     flagged or silent, are not checked by Flask at all."""
     called = {(e.func[0], e.func[1]) for e in run.events("call") if e.probe >= 0}
+    dispatched, elsewhere = _dispatched_or_shadowed(run)
     out = []
-    for app in run.loaded.apps:
+    for number, app in enumerate(run.loaded.apps):
         for endpoint, func in app.view_functions.items():
+            if (number, endpoint) in dispatched or (number, endpoint) in elsewhere:
+                continue
             code = _code_of(func)
             if code is None or code.co_filename not in run.recorder.files:
                 continue
@@ -39,6 +44,36 @@ def unreached_views(run: Run, base: str) -> List[str]:
             if key not in called and key not in run.waived:
                 out.append(f"{os.path.relpath(key[0], base)}:{key[1]} ({endpoint})")
     return sorted(set(out))
+
+
+_SIGNATURE_ERROR = re.compile(r"^[\w.<>]+\(\) (got an unexpected keyword argument|missing \d+ required)")
+
+
+def _dispatched_or_shadowed(run: Run) -> Tuple[Set[Tuple[int, str]], Set[Tuple[int, str]]]:
+    """(app, endpoint) pairs whose view Flask called with arguments its
+    signature refused (the call failed before the body could run: FLK306),
+    and those whose every probe was matched by another endpoint's rule (no
+    request can reach them: FLK305). Neither is a view the probes missed."""
+    dispatched: Set[Tuple[int, str]] = set()
+    probed: Dict[Tuple[int, str], bool] = {}
+    for probe in run.probes:
+        if probe.endpoint is None:
+            continue
+        key = (probe.app, probe.endpoint)
+        exc = probe.request_exc
+        if exc is not None and exc[0] == "TypeError" and _SIGNATURE_ERROR.match(exc[1]):
+            dispatched.add(key)
+        if probe.kind != "route":
+            continue
+        app = run.loaded.apps[probe.app]
+        parts = urllib.parse.urlsplit(probe.url)
+        try:
+            rule, _args = app.url_map.bind("localhost").match(parts.path, method=probe.method, return_rule=True)
+            other = rule.endpoint != probe.endpoint
+        except Exception:
+            other = False
+        probed[key] = probed.get(key, True) and other
+    return dispatched, {key for key, shadowed in probed.items() if shadowed}
 
 
 def main() -> int:

@@ -38,6 +38,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 
 import flask
 from flask import Blueprint, Flask
+from watch_responses import ResponseWatch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUBS = os.path.join(HERE, "stubs")
@@ -118,6 +119,21 @@ class _UnknownLoader(importlib.abc.Loader):
         return None
 
 
+def _probing_only() -> bool:
+    """Whether the import system is only asked whether a module exists
+    (``importlib.util.find_spec``): no stub is due then, or ``Flask("name")``
+    for a name that is no module would find one and fail to get its root path."""
+    frame: Optional[types.FrameType] = sys._getframe(2)
+    for _ in range(8):
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code.co_name == "find_spec" and frame.f_globals.get("__name__") == "importlib.util":
+            return True
+        frame = frame.f_back
+    return False
+
+
 class StubFinder(importlib.abc.MetaPathFinder):
     """Last on ``sys.meta_path``: only imports nothing else can satisfy get
     here.  ``stubs/NAME.py`` stands for a package when it exists (a Celery
@@ -131,10 +147,20 @@ class StubFinder(importlib.abc.MetaPathFinder):
         top = fullname.partition(".")[0]
         if top in sys.stdlib_module_names:
             return None
+        if _probing_only():
+            return None  # importlib.util.find_spec (Flask("name") looking for a root path) imports nothing
+        installed = sys.modules.get(top)
+        if installed is not None and not isinstance(installed, _UnknownModule) and fullname != top:
+            return None  # a real package's own importer comes later on sys.meta_path (six.moves)
         self.stubbed.add(top)
         special = os.path.join(STUBS, fullname.replace(".", os.sep) + ".py")
         if os.path.isfile(special):
             return importlib.util.spec_from_file_location(fullname, special)
+        package = os.path.join(STUBS, fullname.replace(".", os.sep), "__init__.py")
+        if os.path.isfile(package):  # stubs/NAME/__init__.py: a package with submodules (gevent.monkey)
+            return importlib.util.spec_from_file_location(
+                fullname, package, submodule_search_locations=[os.path.dirname(package)]
+            )
         return importlib.machinery.ModuleSpec(fullname, _UnknownLoader(), is_package=True)
 
 
@@ -154,6 +180,7 @@ class Event:
     exc_type: str = ""
     exc_text: str = ""
     exc_mro: Tuple[str, ...] = ()
+    returned_type: str = ""  # the type name of what a return event gave back
 
 
 _spawn_local = threading.local()
@@ -169,7 +196,7 @@ class Recorder:
         self.events: List[Event] = []
         self.probe = -1
         self._lock = threading.Lock()
-        self._seen_exc: Set[int] = set()
+        self._seen_exc: Dict[int, BaseException] = {}  # kept alive: a freed exception's id is reused
         self.main = threading.main_thread()
 
     def func_key(self, code: types.CodeType) -> Tuple[str, int]:
@@ -207,13 +234,14 @@ class Recorder:
                     Event(
                         "return", self.func_key(code), frame.f_lineno, thread, spawn, self.probe,
                         returned_none=arg is None, caller=self._caller(frame),
+                        returned_type=type(arg).__name__,
                     )
                 )
         elif event == "exception":
             exc_type, value, _tb = arg
             if id(value) in self._seen_exc:
                 return self.local_trace
-            self._seen_exc.add(id(value))
+            self._seen_exc[id(value)] = value
             thread, spawn = self._context()
             self._add(
                 Event(
@@ -267,7 +295,8 @@ class Spawns:
         original_start = threading.Thread.start
 
         def start(thread: threading.Thread) -> None:
-            line = caller_line(spawns.files)
+            # the line that created it (``Thread(target=f)``, set by handover.py), else the caller of start()
+            line = getattr(thread, "_oracle_line", None) or caller_line(spawns.files)
             if line is not None:
                 thread.run = _with_spawn(thread.run, line)  # type: ignore[method-assign]
                 spawns.threads.append(thread)
@@ -366,6 +395,7 @@ class StatementError:
     exc_text: str
     exc_mro: Tuple[str, ...]
     file: str
+    frames: Tuple[Tuple[str, int, bool], ...] = ()  # fixture frames, outer first: (file, line, is a function)
 
 
 @dataclass
@@ -377,6 +407,56 @@ class Loaded:
     apps: List[Flask]
     blueprints: List[Blueprint]
     app_names: Dict[int, str]
+    app_lines: Dict[int, Tuple[str, int]] = field(default_factory=dict)  # id(app) -> the fixture line creating it
+    handler_regs: List[HandlerRegistration] = field(default_factory=list)  # every error handler registration
+    bp_registrations: List[Tuple[Flask, Blueprint, Optional[str]]] = field(default_factory=list)  # (app, bp, url prefix)
+    url_rules: List[UrlRuleCall] = field(default_factory=list)  # every App.add_url_rule, in order
+    blueprint_regs: List[BlueprintRegistration] = field(default_factory=list)  # every Blueprint.register
+    blueprint_lines: Dict[int, Tuple[str, int]] = field(default_factory=dict)  # id(bp) -> the line creating it
+
+
+@dataclass
+class UrlRuleCall:
+    """One rule Flask's ``App.add_url_rule`` was asked to add (a blueprint's
+    rules arrive here when the blueprint is registered), with the fixture
+    line that asked for it: the blueprint's own route line for those."""
+
+    app: Any
+    blueprint: Any  # the blueprint the rule comes from, or None
+    rule: str
+    endpoint: Optional[str]  # as Flask names it (with the blueprint's prefix)
+    view_func: Any
+    methods: Any  # as given (None: the default)
+    line: Optional[Tuple[str, int]]
+    error: Optional[Tuple[str, str, Tuple[str, ...]]] = None  # what adding it raised
+
+
+@dataclass
+class BlueprintRegistration:
+    """One ``Blueprint.register`` Flask ran (``app.register_blueprint``, and
+    each nested ``parent.register_blueprint(child)`` when the parent is
+    registered), with the fixture line of the ``register_blueprint`` call."""
+
+    app: Any
+    blueprint: Any
+    name: str  # the dotted name it is registered under
+    line: Optional[Tuple[str, int]]
+    error: Optional[Tuple[str, str, Tuple[str, ...]]] = None
+
+
+class _TaggedOptions(dict):  # type: ignore[type-arg]
+    """The options of a nested ``register_blueprint``, carrying its line
+    through the copy Flask makes when the parent is registered."""
+
+    line: Optional[Tuple[str, int]] = None
+
+    def copy(self) -> _TaggedOptions:
+        made = _TaggedOptions(self)
+        made.line = self.line
+        return made
+
+
+_rule_origin = threading.local()
 
 
 def def_lines(path: str, tree: ast.Module) -> Dict[Tuple[str, int, str], int]:
@@ -416,9 +496,61 @@ def exec_statements(module: types.ModuleType, path: str, tree: ast.Module, files
                 StatementError(
                     stmt.lineno, where[1] or stmt.lineno, type(exc).__name__, str(exc)[:300],
                     tuple(c.__name__ for c in type(exc).__mro__), where[0] or path,
+                    fixture_frames(exc.__traceback__, files),
                 )
             )
     return errors
+
+
+def fixture_frames(tb: Any, files: Set[str]) -> Tuple[Tuple[str, int, bool], ...]:
+    """(file, line, is a function frame) of each fixture frame of a traceback, outer first
+    (module code and class bodies are not functions)."""
+    out: List[Tuple[str, int, bool]] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in files:
+            out.append((code.co_filename, tb.tb_lineno, bool(code.co_flags & 0x1)))  # CO_OPTIMIZED
+        tb = tb.tb_next
+    return tuple(out)
+
+
+@dataclass
+class HandlerRegistration:
+    """One ``register_error_handler`` (``errorhandler`` decorators and
+    ``bp.app_errorhandler`` end there), in the order Flask saw them."""
+
+    line: Optional[Tuple[str, int]]  # the fixture line registering (a bp.app_errorhandler's own line)
+    owner: Any  # the app or blueprint whose error_handler_spec receives it (the app for app_errorhandler)
+    key: Any  # the code or class as written
+    func: Any
+    exc_class: Optional[type] = None  # what Flask made of the key
+    code: Optional[int] = None
+    error: Optional[Tuple[str, str, Tuple[str, ...]]] = None  # what registering raised
+    deferred: bool = False  # bp.app_errorhandler: registered on the app at register_blueprint
+
+
+def _in_blueprint_registration() -> bool:
+    """Whether Flask is running a blueprint's deferred setup (``Blueprint.register``)."""
+    frame: Optional[types.FrameType] = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "register" and code.co_filename.replace(os.sep, "/").endswith("flask/sansio/blueprints.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def creation_line(files: Set[str], obj: Any) -> Optional[Tuple[str, int]]:
+    """The fixture line whose call created ``obj`` (called from its
+    ``__init__`` patch): the ``__init__`` of a fixture subclass that calls
+    ``super().__init__`` is skipped for the line that created the instance."""
+    frame: Optional[types.FrameType] = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename in files and not (code.co_name == "__init__" and frame.f_locals.get("self") is obj):
+            return (code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
 
 
 class Sandbox:
@@ -430,6 +562,14 @@ class Sandbox:
         self.blueprints: List[Blueprint] = []
         self.finder = StubFinder()
         self.spawns = Spawns(files)
+        self.responses = ResponseWatch(files)  # the responses family's observations (watch_responses.py)
+        self.app_lines: Dict[int, Tuple[str, int]] = {}
+        self.handler_regs: List[HandlerRegistration] = []
+        self.bp_registrations: List[Tuple[Flask, Blueprint, Optional[str]]] = []
+        self._deferred_lines: Dict[Tuple[int, str], Tuple[str, int]] = {}
+        self.url_rules: List[UrlRuleCall] = []
+        self.blueprint_regs: List[BlueprintRegistration] = []
+        self.blueprint_lines: Dict[int, Tuple[str, int]] = {}
 
     def install(self) -> None:
         sys.meta_path.append(self.finder)
@@ -440,6 +580,9 @@ class Sandbox:
         def app_init(app: Flask, *args: Any, **kwargs: Any) -> None:
             flask_init(app, *args, **kwargs)
             sandbox.apps.append(app)
+            line = creation_line(sandbox.files, app)
+            if line is not None:
+                sandbox.app_lines.setdefault(id(app), line)
 
         def blueprint_init_recorded(bp: Blueprint, *args: Any, **kwargs: Any) -> None:
             blueprint_init(bp, *args, **kwargs)
@@ -454,6 +597,141 @@ class Sandbox:
         os._exit = no_exit  # type: ignore[assignment]
         sys.exit = no_exit  # type: ignore[assignment]
         self.spawns.install()
+        import handover  # threads, processes, tasks, streams and g: the FLK4xx observations
+
+        handover.install(self)
+        self.responses.install()
+        self._record_error_handlers()
+        self._record_routing()
+
+    def _record_error_handlers(self) -> None:
+        """Every error handler registration (line, owner, key, function, or
+        what registering raised), and the URL prefix of every blueprint
+        registration (``register_blueprint(bp, url_prefix=...)`` included)."""
+        from flask.sansio.scaffold import Scaffold
+
+        sandbox = self
+        original_register = Scaffold.register_error_handler
+        original_app_errorhandler = Blueprint.app_errorhandler
+        original_setup_state = Blueprint.make_setup_state
+
+        def register_error_handler(owner: Any, code_or_exception: Any, f: Any) -> None:
+            line = None
+            if _in_blueprint_registration():  # a bp.app_errorhandler, not a later call with the same function
+                line = sandbox._deferred_lines.get((id(f), repr(code_or_exception)))
+            deferred = line is not None
+            if line is None:
+                line = caller_line(sandbox.files)
+            reg = HandlerRegistration(line, owner, code_or_exception, f, deferred=deferred)
+            sandbox.handler_regs.append(reg)
+            try:
+                original_register(owner, code_or_exception, f)
+            except Exception as exc:
+                reg.error = _exc_tuple(exc)
+                raise
+            reg.exc_class, reg.code = owner._get_exc_class_and_code(code_or_exception)
+
+        def app_errorhandler(bp: Blueprint, code: Any) -> Callable[..., Any]:
+            line = caller_line(sandbox.files)
+            decorate = original_app_errorhandler(bp, code)
+
+            def decorator(f: Any) -> Any:
+                if line is not None:
+                    sandbox._deferred_lines[(id(f), repr(code))] = line
+                return decorate(f)
+
+            return decorator
+
+        def make_setup_state(bp: Blueprint, app: Any, options: Any, *args: Any, **kwargs: Any) -> Any:
+            state = original_setup_state(bp, app, options, *args, **kwargs)
+            sandbox.bp_registrations.append((app, bp, state.url_prefix))
+            return state
+
+        Scaffold.register_error_handler = register_error_handler  # type: ignore[method-assign]
+        Blueprint.app_errorhandler = app_errorhandler  # type: ignore[method-assign]
+        Blueprint.make_setup_state = make_setup_state  # type: ignore[method-assign]
+
+    def _record_routing(self) -> None:
+        """Every URL rule added to an app and every blueprint registration,
+        each with the fixture line behind it and what it raised, and the
+        line creating each blueprint."""
+        sandbox = self
+        original_app_rule = Flask.add_url_rule
+        original_bp_rule = Blueprint.add_url_rule
+        original_register = Blueprint.register
+        original_nest = Blueprint.register_blueprint
+        original_init = Blueprint.__init__
+
+        def blueprint_init(bp: Blueprint, *args: Any, **kwargs: Any) -> None:
+            original_init(bp, *args, **kwargs)
+            line = creation_line(sandbox.files, bp)
+            if line is not None:
+                sandbox.blueprint_lines.setdefault(id(bp), line)
+
+        def app_rule(app: Any, rule: str, endpoint: Optional[str] = None, view_func: Any = None,
+                     *args: Any, **options: Any) -> Any:
+            origin = getattr(_rule_origin, "line", None)
+            named = endpoint if endpoint is not None else getattr(view_func, "__name__", None)
+            record = UrlRuleCall(
+                app, getattr(_rule_origin, "blueprint", None), rule, named, view_func, options.get("methods"),
+                origin if origin is not None else caller_line(sandbox.files),
+            )
+            sandbox.url_rules.append(record)
+            try:
+                result = original_app_rule(app, rule, endpoint, view_func, *args, **options)
+            except Exception as exc:
+                record.error = _exc_tuple(exc)
+                raise
+            return result
+
+        def bp_rule(bp: Blueprint, *args: Any, **kwargs: Any) -> Any:
+            line = caller_line(sandbox.files)
+            before = len(bp.deferred_functions)
+            result = original_bp_rule(bp, *args, **kwargs)
+            if len(bp.deferred_functions) == before + 1:
+                deferred = bp.deferred_functions[-1]
+
+                def tagged(state: Any) -> Any:
+                    previous = (getattr(_rule_origin, "line", None), getattr(_rule_origin, "blueprint", None))
+                    _rule_origin.line, _rule_origin.blueprint = line, bp
+                    try:
+                        return deferred(state)
+                    finally:
+                        _rule_origin.line, _rule_origin.blueprint = previous
+
+                bp.deferred_functions[-1] = tagged
+            return result
+
+        def register(bp: Blueprint, app: Any, options: Dict[str, Any]) -> Any:
+            line = options.line if isinstance(options, _TaggedOptions) else caller_line(sandbox.files)
+            name = f"{options.get('name_prefix', '')}.{options.get('name', bp.name)}".lstrip(".")
+            record = BlueprintRegistration(app, bp, name, line)
+            sandbox.blueprint_regs.append(record)
+            try:
+                return original_register(bp, app, options)
+            except Exception as exc:
+                if not getattr(exc, "_oracle_registration", False):  # not a nested registration's own error
+                    record.error = _exc_tuple(exc)
+                    try:
+                        exc._oracle_registration = True  # type: ignore[attr-defined]
+                    except AttributeError:
+                        pass
+                raise
+
+        def nest(parent: Blueprint, blueprint: Any, **options: Any) -> Any:
+            line = caller_line(sandbox.files)
+            result = original_nest(parent, blueprint, **options)
+            if parent._blueprints and parent._blueprints[-1][0] is blueprint:
+                tagged = _TaggedOptions(parent._blueprints[-1][1])
+                tagged.line = line
+                parent._blueprints[-1] = (blueprint, tagged)
+            return result
+
+        Blueprint.__init__ = blueprint_init  # type: ignore[method-assign]
+        Flask.add_url_rule = app_rule  # type: ignore[method-assign]
+        Blueprint.add_url_rule = bp_rule  # type: ignore[method-assign]
+        Blueprint.register = register  # type: ignore[method-assign]
+        Blueprint.register_blueprint = nest  # type: ignore[method-assign]
 
 
 def load(
@@ -471,6 +749,10 @@ def load(
     sandbox = Sandbox(files)
     sandbox.install()
     recorder = Recorder(files, lines)
+    import handover
+
+    handover.attach(recorder)
+    sandbox.responses.recorder = recorder
     sys.settrace(recorder.global_trace)
     threading.settrace(recorder.global_trace)
     modules: Dict[str, types.ModuleType] = {}
@@ -483,9 +765,19 @@ def load(
         sys.modules[name] = module
         errors = exec_statements(module, path, trees[path], files)
         modules[name] = module
+        for target in factory_hints(path):  # '# oracle: call create_app': what `flask --app` would call
+            try:
+                getattr(module, target)()
+            except (Exception, OracleExit, SystemExit) as exc:
+                where = innermost_line(exc.__traceback__, files)
+                mro = tuple(c.__name__ for c in type(exc).__mro__)
+                errors.append(StatementError(0, where[1], type(exc).__name__, str(exc)[:300], mro, where[0] or path))
     else:
         sys.path.insert(0, root)
         loader = ProjectLoader(root, files, trees)
+        for folder in reversed(project_paths(root)):  # the folders scripts run from come first
+            sys.path.insert(0, folder)
+            loader.roots.insert(0, folder)
         sys.meta_path.insert(0, loader)
         for name in import_names:
             try:
@@ -508,6 +800,12 @@ def load(
             if isinstance(value, Flask):
                 app_names.setdefault(id(value), attr)
     loaded = Loaded(sorted(files), trees, modules, errors, list(sandbox.apps), list(sandbox.blueprints), app_names)
+    loaded.app_lines = dict(sandbox.app_lines)
+    loaded.handler_regs = list(sandbox.handler_regs)
+    loaded.bp_registrations = list(sandbox.bp_registrations)
+    loaded.url_rules = list(sandbox.url_rules)
+    loaded.blueprint_regs = list(sandbox.blueprint_regs)
+    loaded.blueprint_lines = dict(sandbox.blueprint_lines)
     return loaded, sandbox, recorder
 
 
@@ -517,20 +815,22 @@ class ProjectLoader(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def __init__(self, root: str, files: Set[str], trees: Dict[str, ast.Module]) -> None:
         self.root = root
+        self.roots = [root]  # with the [oracle] path folders first
         self.files = files
         self.trees = trees
         self.errors: List[StatementError] = []
         self.modules: Dict[str, types.ModuleType] = {}
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
-        base = os.path.join(self.root, *fullname.split("."))
-        for candidate, is_package in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
-            if os.path.abspath(candidate) in self.files:
-                spec = importlib.util.spec_from_file_location(
-                    fullname, candidate, loader=self,
-                    submodule_search_locations=[os.path.dirname(candidate)] if is_package else None,
-                )
-                return spec
+        for root in self.roots:
+            base = os.path.join(root, *fullname.split("."))
+            for candidate, is_package in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
+                if os.path.abspath(candidate) in self.files:
+                    spec = importlib.util.spec_from_file_location(
+                        fullname, candidate, loader=self,
+                        submodule_search_locations=[os.path.dirname(candidate)] if is_package else None,
+                    )
+                    return spec
         return None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> Optional[types.ModuleType]:
@@ -619,6 +919,8 @@ def parse_hints(path: str) -> Tuple[List[Hint], Dict[int, str]]:
             if body.startswith("unobservable"):
                 waived[number] = body[len("unobservable"):].strip(" :-")
                 continue
+            if body.startswith("call "):
+                continue  # a factory to call after loading: factory_hints()
             words = shlex.split(body)
             method, url, rest = words[0].upper(), words[1], words[2:]
             payload: Dict[str, Any] = {}
@@ -644,6 +946,19 @@ def parse_hints(path: str) -> Tuple[List[Hint], Dict[int, str]]:
                     raise ValueError(f"{path}:{number}: unknown oracle hint word {word!r}")
             hints.append(Hint(method, url, payload, app_name, number, repeat))
     return hints, waived
+
+
+def factory_hints(path: str) -> List[str]:
+    """``# oracle: call create_app``: functions of a single-file fixture to
+    call after loading it, as a server (``flask --app 'mod:create_app()'``,
+    gunicorn) would (a project says it in setup.cfg: ``[oracle] call =``)."""
+    found: List[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for text in handle:
+            match = HINT_RE.search(text)
+            if match and match.group("body").startswith("call "):
+                found += match.group("body")[5:].split()
+    return found
 
 
 class Driver:
@@ -750,6 +1065,9 @@ class Driver:
         for _bp_name, bp in app.blueprints.items():
             prefix = getattr(bp, "url_prefix", None) or ""
             prefixes.add(prefix.rstrip("/"))
+        for owner, _bp, registered_prefix in self.loaded.bp_registrations:
+            if owner is app:  # register_blueprint(bp, url_prefix=...), nested prefixes joined
+                prefixes.add((registered_prefix or "").rstrip("/"))
         for prefix in sorted(prefixes):
             self.send(Probe(0, "missing", number, "GET", prefix + "/__oracle_missing__"))
         codes: Set[int] = set()
@@ -823,6 +1141,8 @@ class Run:
     main_file: str
     error_handlers: Set[Tuple[str, int]] = field(default_factory=set)  # (file, def line) of every error handler
     hooks: Set[Tuple[str, int]] = field(default_factory=set)  # ... and of every request hook
+    responses: Optional[ResponseWatch] = None  # builders called, responses sent, request lookups
+    concurrency: Any = None  # handover.State: hand-overs, escapes, asyncio tasks, streams, g reads
 
     def events(self, kind: Optional[str] = None, probe: Optional[int] = None) -> Iterator[Event]:
         for event in self.recorder.events:
@@ -858,6 +1178,18 @@ def project_plan(root: str, files: Sequence[str]) -> Tuple[List[str], List[str]]
     return sorted(names, key=lambda n: (n.count("."), n)), calls
 
 
+def project_paths(root: str) -> List[str]:
+    """Folders a project's scripts run from (``cd web && python server.py``
+    puts ``web`` first on ``sys.path``): ``[oracle] path = web`` in setup.cfg."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(os.path.join(root, "setup.cfg"))
+    if not config.has_option("oracle", "path"):
+        return []
+    return [os.path.join(root, folder) for folder in config.get("oracle", "path").split()]
+
+
 def execute(paths: Sequence[str], root: Optional[str] = None) -> Run:
     import_names: List[str] = []
     calls: List[str] = []
@@ -873,10 +1205,16 @@ def execute(paths: Sequence[str], root: Optional[str] = None) -> Run:
         waived.update({(path, line): why for line, why in waivers.items()})
     driver = Driver(loaded, sandbox, recorder)
     driver.run_all(hints)
+    import handover
+
+    concurrency = handover.finish(driver)  # declared tasks nothing sent run in a worker
     sys.settrace(None)
     threading.settrace(None)  # type: ignore[arg-type]
     handlers, hooks = registered_functions(loaded, recorder)
-    return Run(loaded, recorder, driver.probes, waived, main_file, handlers, hooks)
+    run = Run(loaded, recorder, driver.probes, waived, main_file, handlers, hooks)
+    run.responses = sandbox.responses
+    run.concurrency = concurrency
+    return run
 
 
 def _code_of(func: Any) -> Optional[types.CodeType]:
