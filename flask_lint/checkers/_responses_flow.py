@@ -13,7 +13,7 @@ one of three values, statement by statement, without walking expressions:
 Calls used as statements are judged by an *oracle* (``True``: never returns,
 ``False``: returns, ``None``: cannot tell).  The summary extension records,
 for every project function, whether it never returns (``nr``), always returns
-a response (``resp``) and, for decorators, whether the wrapper hands the
+a response (``resp``), returns a truthy literal or raises (``true``) and, for decorators, whether the wrapper hands the
 view's return value back unchanged (``deco``); facts that depend on functions
 of other modules keep those as ``*_if`` dependencies the checker resolves
 through the index.
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode
 from ..summary import summary_extension
@@ -109,6 +109,27 @@ PASSTHROUGH_DECORATOR = re.compile(
 
 def raising_name(name: Optional[str]) -> bool:
     return bool(name) and _RAISING_NAME.search(name or "") is not None
+
+
+def decorator_name(model: FlaskModel, callee: ast.expr) -> Optional[str]:
+    """The name a decorator is known by: the last part of what it resolves
+    to through the model (``login_required`` for ``mt001`` after ``from
+    flask_login import login_required as mt001``), else the name written
+    (a parameter, an attribute of an unknown object)."""
+    qual = model.qualname(callee)
+    if qual:
+        return qual.rsplit(".", 1)[-1]
+    if isinstance(callee, ast.Attribute):
+        return callee.attr
+    if isinstance(callee, ast.Name):
+        return callee.id
+    return None
+
+
+def passthrough_name(model: FlaskModel, callee: ast.expr) -> bool:
+    """A decorator whose name says it hands the view's value back."""
+    name = decorator_name(model, callee)
+    return name is not None and PASSTHROUGH_DECORATOR.match(name) is not None
 
 
 def call_name(call: ast.Call) -> Optional[str]:
@@ -204,10 +225,43 @@ def _condition_key(test: ast.expr) -> Tuple[str, bool]:
     return ast.dump(test), polarity
 
 
-def complementary(tests: List[ast.expr]) -> bool:
+Normaliser = Callable[[ast.expr], Optional[ast.expr]]
+
+
+def condition_key(test: ast.expr, normalise: Optional[Normaliser] = None) -> Tuple[str, bool]:
+    """:func:`_condition_key` after ``normalise`` rewrote the test into an
+    equivalent one (``current_user.is_anonymous`` into ``not
+    current_user.is_authenticated``), so that both spellings share a key."""
+    if normalise is not None:
+        polarity = True
+        inner = test
+        while isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Not):
+            inner = inner.operand
+            polarity = not polarity
+        rewritten = normalise(inner)
+        if rewritten is not None:
+            key, inner_polarity = _condition_key(rewritten)
+            return key, inner_polarity == polarity
+    return _condition_key(test)
+
+
+def leaving_conditions(tests: List[ast.expr]) -> List[ast.expr]:
+    """The tests under which a chain leaves, with each operand of an ``or``:
+    leaving whenever ``a or b`` holds is leaving whenever ``a`` holds."""
+    out: List[ast.expr] = []
+    stack = list(tests)
+    while stack:
+        test = stack.pop()
+        out.append(test)
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            stack.extend(test.values)
+    return out
+
+
+def complementary(tests: List[ast.expr], normalise: Optional[Normaliser] = None) -> bool:
     seen: Dict[str, Set[bool]] = {}
     for test in tests:
-        key, polarity = _condition_key(test)
+        key, polarity = condition_key(test, normalise)
         seen.setdefault(key, set()).add(polarity)
     return any(len(p) == 2 for p in seen.values())
 
@@ -278,6 +332,378 @@ def _has_break(loop: ast.stmt) -> bool:
     return False
 
 
+def _has_continue(loop: ast.stmt) -> bool:
+    """A ``continue`` of this loop (not of an inner one)."""
+    stack: List[ast.stmt] = list(getattr(loop, "body", []))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Continue):
+            return True
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            stack.extend(stmt.orelse)
+            continue
+        for block in child_statements(stmt):
+            stack.extend(block)
+    return False
+
+
+def _is_len_of(call: ast.Call, wanted: str) -> bool:
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "len"
+        and len(call.args) == 1
+        and not call.keywords
+        and ast.dump(call.args[0]) == wanted
+    )
+
+
+def _emptiness_test(test: ast.expr) -> Tuple[Optional[str], bool]:
+    """``not x`` gives ("x", False), ``x is None`` gives ("x", True)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        return test.operand.id, False
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        return test.left.id, True
+    return None, False
+
+
+def _assigns_directly(stmt: ast.stmt, name: str) -> bool:
+    """``name = value`` (or ``name: T = value``) as the statement itself."""
+    if isinstance(stmt, ast.Assign):
+        return len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
+    if isinstance(stmt, ast.AnnAssign):
+        return isinstance(stmt.target, ast.Name) and stmt.target.id == name and stmt.value is not None
+    return False
+
+
+def _assigns(stmts: List[ast.stmt], name: str) -> bool:
+    """Some statement (nested ones too, not inner functions) binds or deletes ``name``."""
+    for stmt, _parents in iter_statements(stmts):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if stmt.name == name:
+                return True
+            continue
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)) and name in stmt.names:
+            return True
+        nodes = _own_expressions(stmt) if isinstance(stmt, _COMPOUND) else ast.walk(stmt)
+        for node in nodes:
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+                return True
+    return False
+
+
+_COMPOUND = tuple(
+    getattr(ast, name)
+    for name in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar", "Match")
+    if hasattr(ast, name)
+)
+
+
+def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of a compound statement's own expressions (its test,
+    target, iterable, context managers), not of its inner statements."""
+    for field_name, value in ast.iter_fields(stmt):
+        if field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            if field_name == "handlers":
+                for handler in value:
+                    if handler.name:
+                        yield ast.Name(id=handler.name, ctx=ast.Store())
+            if field_name == "cases":
+                for case in value:
+                    yield from ast.walk(case.pattern)
+            continue
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, ast.AST):
+                yield from ast.walk(item)
+
+
+def _chain_setters(stmt: ast.stmt, name: str) -> Optional[List[ast.expr]]:
+    """The tests of the branches of an if/elif chain that bind ``name``
+    (None when an ``else`` binds it, or when the statement is not an if)."""
+    if not isinstance(stmt, ast.If):
+        return None
+    out: List[ast.expr] = []
+    node = stmt
+    while True:
+        if _assigns([ast.Expr(value=node.test)], name):
+            return None
+        if _assigns(node.body, name):
+            out.append(node.test)
+        if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+            node = node.orelse[0]
+            continue
+        if _assigns(node.orelse, name):
+            return None
+        return out
+
+
+def _mentions_name(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+# --------------------------------------------------------------------------
+# Values computed from literals
+# --------------------------------------------------------------------------
+
+# What :func:`evaluate` gives when it cannot tell.
+UNKNOWN: Any = object()
+_MAX_ITEMS = 64
+_PURE_CALLS = frozenset({"builtins.len", "builtins.isinstance", "builtins.bool", "builtins.str", "builtins.int"})
+_COLLECTORS: Dict[str, Callable[..., Any]] = {"builtins.list": list, "builtins.tuple": tuple, "builtins.sorted": sorted}
+NameValue = Callable[[ast.Name], Any]
+Resolver = Callable[[ast.expr], Optional[str]]
+
+
+def evaluate(node: Optional[ast.AST], names: NameValue, resolve: Resolver, _local: Optional[Dict[str, Any]] = None) -> Any:
+    """The value of an expression made of literals, names ``names`` knows
+    (locals bound to such values, module constants), ``list()``/``tuple()``/
+    ``sorted()``/``len()`` of those and comprehensions filtering them;
+    :data:`UNKNOWN` otherwise.  ``['0', '1']``, ``list(DATA)`` of a module
+    dict and ``[v for v in DATA if v == 'x']`` all have a known length."""
+    local = _local or {}
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [evaluate(e, names, resolve, local) for e in node.elts]
+        if len(items) > _MAX_ITEMS or any(i is UNKNOWN or isinstance(e, ast.Starred) for i, e in zip(items, node.elts)):
+            return UNKNOWN
+        return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.Dict):
+        if len(node.keys) > _MAX_ITEMS or any(k is None for k in node.keys):
+            return UNKNOWN
+        keys = [evaluate(k, names, resolve, local) for k in node.keys]
+        values = [evaluate(v, names, resolve, local) for v in node.values]
+        if any(k is UNKNOWN or v is UNKNOWN for k, v in zip(keys, values)):
+            return UNKNOWN
+        try:
+            return dict(zip(keys, values))
+        except TypeError:
+            return UNKNOWN
+    if isinstance(node, ast.Name):
+        if node.id in local:
+            return local[node.id]
+        return names(node)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        value = evaluate(node.operand, names, resolve, local)
+        return UNKNOWN if value is UNKNOWN else not value
+    if isinstance(node, ast.BoolOp):
+        values = [evaluate(v, names, resolve, local) for v in node.values]
+        if any(v is UNKNOWN for v in values):
+            return UNKNOWN
+        if isinstance(node.op, ast.And):
+            return all(values)
+        return any(values)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        return _compare(node, names, resolve, local)
+    if isinstance(node, ast.Call) and not node.keywords and len(node.args) <= 1:
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            return UNKNOWN
+        qual = resolve(node.func)
+        if qual not in _COLLECTORS and qual != "builtins.len":
+            return UNKNOWN
+        if not node.args:
+            return UNKNOWN if qual in ("builtins.len", "builtins.sorted") else _COLLECTORS[qual or ""]()
+        arg = node.args[0]
+        value = _comprehension(arg, names, resolve, local) if isinstance(arg, ast.GeneratorExp) else (
+            evaluate(arg, names, resolve, local)
+        )
+        if not isinstance(value, (list, tuple, dict, str)):
+            return UNKNOWN  # a set's order is not known; anything else is not a collection we know
+        if qual == "builtins.len":
+            return len(value)
+        try:
+            return _COLLECTORS[qual or ""](value)
+        except TypeError:
+            return UNKNOWN
+    if isinstance(node, ast.ListComp):
+        return _comprehension(node, names, resolve, local)
+    return UNKNOWN
+
+
+def _compare(node: ast.Compare, names: NameValue, resolve: Resolver, local: Dict[str, Any]) -> Any:
+    left = evaluate(node.left, names, resolve, local)
+    right = evaluate(node.comparators[0], names, resolve, local)
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    op = node.ops[0]
+    try:
+        if isinstance(op, ast.Eq):
+            return left == right
+        if isinstance(op, ast.NotEq):
+            return left != right
+        if isinstance(op, ast.In):
+            return left in right
+        if isinstance(op, ast.NotIn):
+            return left not in right
+        if isinstance(op, ast.Is) and right is None:
+            return left is None
+        if isinstance(op, ast.IsNot) and right is None:
+            return left is not None
+        if isinstance(op, ast.Lt):
+            return left < right
+        if isinstance(op, ast.LtE):
+            return left <= right
+        if isinstance(op, ast.Gt):
+            return left > right
+        if isinstance(op, ast.GtE):
+            return left >= right
+    except TypeError:
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _comprehension(node: ast.expr, names: NameValue, resolve: Resolver, local: Dict[str, Any]) -> Any:
+    """``[elt for target in known if known-test]`` as a list."""
+    if not isinstance(node, (ast.ListComp, ast.GeneratorExp)) or len(node.generators) != 1:
+        return UNKNOWN
+    generator = node.generators[0]
+    if generator.is_async or not isinstance(generator.target, ast.Name):
+        return UNKNOWN
+    source = evaluate(generator.iter, names, resolve, local)
+    if not isinstance(source, (list, tuple, dict, str)) or len(source) > _MAX_ITEMS:
+        return UNKNOWN
+    out: List[Any] = []
+    for item in source:
+        inner = dict(local)
+        inner[generator.target.id] = item
+        tests = [evaluate(t, names, resolve, inner) for t in generator.ifs]
+        if any(t is UNKNOWN for t in tests):
+            return UNKNOWN
+        if all(tests):
+            value = evaluate(node.elt, names, resolve, inner)
+            if value is UNKNOWN:
+                return UNKNOWN
+            out.append(value)
+    return out
+
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault", "add", "discard",
+     "difference_update", "intersection_update", "symmetric_difference_update", "sort", "reverse", "__setitem__",
+     "__delitem__"}
+)
+_CONSTANTS: Dict[int, Tuple[FlaskModel, NameValue, Optional[Callable[[str], Any]]]] = {}
+
+
+# Builtins that neither change nor keep the objects passed to them.
+_SAFE_ARGUMENT_CALLS = frozenset(
+    {"builtins.len", "builtins.list", "builtins.tuple", "builtins.sorted", "builtins.bool", "builtins.str",
+     "builtins.repr", "builtins.isinstance", "builtins.print", "builtins.any", "builtins.all", "builtins.set",
+     "builtins.frozenset", "builtins.min", "builtins.max", "builtins.sum", "builtins.enumerate", "builtins.reversed",
+     "builtins.dict", "builtins.int", "builtins.float"}
+)
+
+
+def escaping_names(node: ast.AST, resolve: Optional[Resolver], attributes: bool = True) -> Set[str]:
+    """Names whose object the code may change in place, or hand to code
+    that may: the base of an attribute (``x.clear()``; with ``attributes``
+    False only of the known mutating methods) or of a stored subscript,
+    an argument of a call other than a few builtins, and a name stored
+    elsewhere as it is (``y = x``, ``[x]``)."""
+    out: Set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+            if attributes or inner.attr in _MUTATORS or not isinstance(inner.ctx, ast.Load):
+                out.add(inner.value.id)
+        elif isinstance(inner, ast.Subscript) and isinstance(inner.ctx, (ast.Store, ast.Del)):
+            base = inner.value
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                out.add(base.id)
+        elif isinstance(inner, ast.Call):
+            qual = resolve(inner.func) if resolve is not None else None
+            if qual not in _SAFE_ARGUMENT_CALLS:
+                for arg in list(inner.args) + [k.value for k in inner.keywords]:
+                    value = arg.value if isinstance(arg, ast.Starred) else arg
+                    if isinstance(value, ast.Name):
+                        out.add(value.id)
+        elif isinstance(inner, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)) and isinstance(
+            inner.value, ast.Name
+        ):
+            out.add(inner.value.id)
+        elif isinstance(inner, (ast.List, ast.Tuple, ast.Set)):
+            out.update(e.id for e in inner.elts if isinstance(e, ast.Name))
+        elif isinstance(inner, ast.Dict):
+            out.update(v.id for v in inner.values if isinstance(v, ast.Name))
+        elif isinstance(inner, ast.AugAssign) and isinstance(inner.target, ast.Name):
+            out.add(inner.target.id)
+    return out
+
+
+def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]] = None) -> NameValue:
+    """The value of a name that refers to a module-level constant: bound
+    once, to a value :func:`evaluate` knows, and never changed in place in
+    the module (no ``DATA.clear()``, ``DATA[k] = v``, ``del DATA[k]``);
+    ``imported(qualname)`` gives the value of one another module defines
+    (``from .config import SIZES``)."""
+    hit = _CONSTANTS.get(id(model))
+    if hit is not None and hit[0] is model and hit[2] == imported:
+        return hit[1]
+    changed = escaping_names(model.tree, model.qualname, attributes=False)
+    values: Dict[str, Any] = {}
+
+    def resolve(expr: ast.expr) -> Optional[str]:
+        return model.qualname(expr)
+
+    def constant(name: ast.Name, _depth: int = 0) -> Any:
+        found = model.lookup(name.id, model.scope_of(name))
+        if found is None or found[0] is not model.module_scope or name.id in changed or _depth > 4:
+            return UNKNOWN
+        bindings = found[1]
+        if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname and imported is not None:
+            return imported(bindings[0].qualname)
+        if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, ast.expr):
+            return UNKNOWN
+        if name.id not in values:
+            values[name.id] = UNKNOWN  # a cycle
+            values[name.id] = evaluate(bindings[0].node, lambda inner: constant(inner, _depth + 1), resolve)
+        return values[name.id]
+
+    if len(_CONSTANTS) > 16:
+        _CONSTANTS.clear()
+    _CONSTANTS[id(model)] = (model, constant, imported)
+    return constant
+
+
+def assigned_names(stmt: ast.stmt) -> Set[str]:
+    """Every name a statement binds or deletes, nested statements included
+    (not inside nested functions and classes, whose own name counts)."""
+    out: Set[str] = set()
+    for inner, _parents in iter_statements([stmt]):
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(inner.name)
+            continue
+        if isinstance(inner, (ast.Global, ast.Nonlocal)):
+            out.update(inner.names)
+            continue
+        nodes = _own_expressions(inner) if isinstance(inner, _COMPOUND) else ast.walk(inner)
+        for node in nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                out.add(node.id)
+    return out
+
+
+def _operands(test: ast.expr, op: type) -> List[ast.expr]:
+    """The operands of a chain of ``op`` (``a and b and c``), flattened."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, op):
+        return [part for value in test.values for part in _operands(value, op)]
+    return [test]
+
+
+def _names_in(node: ast.AST) -> FrozenSet[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
 class Flow:
     """Reachability of the end of a block.
 
@@ -296,34 +722,204 @@ class Flow:
         route_methods: Optional[FrozenSet[str]] = None,
         suppressors: Optional[Callable[[ast.expr], bool]] = None,
         domains: Optional[Mapping[str, FrozenSet[object]]] = None,
+        known: Optional[Callable[[ast.expr], Optional[bool]]] = None,
+        normalise: Optional[Normaliser] = None,
+        constants: Optional[NameValue] = None,
+        resolve: Optional[Resolver] = None,
+        checked: Optional[Callable[[ast.Call], List[ast.expr]]] = None,
     ) -> None:
         self.oracle = oracle
         self.method_tests = method_tests
         self.route_methods = route_methods
         self.suppressors = suppressors
         self.domains = domains
+        self.known = known  # the truth of a test, when the caller knows it
+        self.normalise = normalise
+        # Values and truths known at the statement being judged (see block):
+        # locals bound to values computed from literals and module
+        # constants (``constants``: a module-level name's value, or
+        # UNKNOWN), and the conditions an enclosing branch or an earlier
+        # guard that always leaves settled, with the names they read.
+        self.constants = constants
+        self.resolve = resolve
+        self.checked = checked  # the arguments a call returns only when they are truthy
+        self.env: Dict[str, Any] = {}
+        self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
+        # ids of the statements some judgement found no path to (a branch
+        # whose condition is known false, the rest of a block after a
+        # statement that never completes).
+        self.dead: Set[int] = set()
+
+    # ------------------------------------------------------------ known facts
+
+    def _value(self, node: ast.expr) -> Any:
+        if self.resolve is None:
+            return UNKNOWN
+        return evaluate(node, self._name_value, self.resolve)
+
+    def _name_value(self, name: ast.Name) -> Any:
+        if name.id in self.env:
+            return self.env[name.id]
+        return self.constants(name) if self.constants is not None else UNKNOWN
+
+    def _stable(self, test: ast.expr) -> bool:
+        """A condition whose value stays the same while the names it reads
+        are not rebound: it calls nothing but reads of the request and a few
+        pure builtins."""
+        if self.resolve is None:
+            return False
+        for node in ast.walk(test):
+            if isinstance(node, (ast.NamedExpr, ast.Await, ast.Lambda, ast.Yield, ast.YieldFrom)):
+                return False
+            if isinstance(node, ast.Call):
+                qual = self.resolve(node.func) or ""
+                if not (qual.startswith("flask.request.") or qual in _PURE_CALLS):
+                    return False
+        return True
+
+    def _settle(self, test: ast.expr, truth: bool) -> None:
+        """From here on (in this block and the blocks inside it) ``test`` is
+        known to be ``truth``, until one of the names it reads is rebound."""
+        if not self._stable(test):
+            return
+        key, polarity = condition_key(test, self.normalise)
+        self.truths[key] = (truth == polarity, _names_in(test))
+
+    def _truth(self, test: ast.expr) -> Optional[bool]:
+        truth = _truthy_constant(test)
+        if truth is None and self.known is not None:
+            truth = self.known(test)
+        if truth is None and self.truths:
+            key, polarity = condition_key(test, self.normalise)
+            settled = self.truths.get(key)
+            if settled is not None:
+                truth = settled[0] == polarity
+        if truth is None:
+            value = self._value(test)
+            if value is not UNKNOWN:
+                truth = bool(value)
+        return truth
+
+    def _forget(self, names: Set[str]) -> None:
+        if not names:
+            return
+        for name in names:
+            self.env.pop(name, None)
+        for key in [k for k, (_truth, read) in self.truths.items() if read & names]:
+            del self.truths[key]
+
+    def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:
+        """What a judged statement leaves known: a local bound to a known
+        value; after an if/elif chain every branch of which leaves, each of
+        its tests is false."""
+        value = UNKNOWN
+        target: Optional[str] = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            target, value = stmt.targets[0].id, self._value(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            target, value = stmt.target.id, self._value(stmt.value)
+        self._forget(assigned_names(stmt) | (self._escaping(stmt) & set(self.env)))
+        if target is not None and value is not UNKNOWN:
+            self.env[target] = value
+        for test in leaving_conditions(tests or []):
+            self._settle(test, False)
+        call = statement_call(stmt)
+        if call is not None and self.checked is not None:
+            for argument in self.checked(call):
+                self._settle(argument, True)
+
+    def _escaping(self, stmt: ast.stmt) -> Set[str]:
+        """Names whose object a statement may change in place or hand to
+        code that may: ``x.clear()``, ``x[k] = v``, ``fill(x)``, ``y = x``."""
+        return escaping_names(stmt, self.resolve)
+
+    def _scrubbed(self, stmt: ast.stmt, run: Callable[[], str]) -> str:
+        """``run()`` with nothing known about the names ``stmt`` binds: a
+        loop's body sees what a later iteration bound, a handler what the
+        ``try`` body bound before it raised."""
+        saved = self.env, self.truths
+        self.env, self.truths = dict(self.env), dict(self.truths)
+        self._forget(assigned_names(stmt))
+        try:
+            return run()
+        finally:
+            self.env, self.truths = saved
+
+    def _under(self, settled: List[Tuple[ast.expr, bool]], body: List[ast.stmt]) -> str:
+        """A branch's body, judged with its condition (and the failed
+        conditions of the branches before it) known."""
+        saved = self.env, self.truths
+        self.env, self.truths = dict(self.env), dict(self.truths)
+        try:
+            for test, truth in settled:
+                self._settle(test, truth)
+                # not (a or b): neither holds; a and b: both hold.
+                parts = _operands(test, ast.And if truth else ast.Or)
+                for part in parts if len(parts) > 1 else ():
+                    self._settle(part, truth)
+            return self.block(body)
+        finally:
+            self.env, self.truths = saved
 
     def block(self, stmts: List[ast.stmt]) -> str:
+        saved = self.env, self.truths
+        self.env, self.truths = dict(self.env), dict(self.truths)
+        try:
+            return self._block(stmts)
+        finally:
+            self.env, self.truths = saved
+
+    def _block(self, stmts: List[ast.stmt]) -> str:
         state = YES
         guards: List[ast.expr] = []
-        for stmt in stmts:
+        # Sets of conditions one of which holds from here on (see _implied_cases).
+        cases: List[FrozenSet[Tuple[str, bool]]] = []
+        for position, stmt in enumerate(stmts):
+            tests: Optional[List[ast.expr]] = None
             if isinstance(stmt, ast.If):
-                result, tests = self._if(stmt, guards)
+                result, tests = self._if(stmt, guards, cases)
                 if tests is not None:
                     guards.extend(tests)
+                    implied = self._implied_cases(stmts[:position], tests)
+                    if implied is not None:
+                        cases.append(implied)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                result = self._for(stmt, guards)
             else:
                 result = self.statement(stmt)
             if result == NO:
+                self._kill(stmts[position + 1:])
                 return NO
             if result == MAYBE:
                 state = MAYBE
+            self._learn(stmt, tests)
         return state
+
+    def _kill(self, stmts: List[ast.stmt]) -> None:
+        self.dead.update(id(s) for s, _parents in iter_statements(stmts))
+
+    def _for(self, loop: Union[ast.For, ast.AsyncFor], guards: List[ast.expr]) -> str:
+        """A loop over an iterable known to be empty runs its ``else`` only;
+        over one known (or proven by a guard) to be non-empty, it leaves
+        when its body always does."""
+        iterable = loop.iter
+        value = self._value(iterable) if isinstance(loop, ast.For) else UNKNOWN
+        if isinstance(value, (list, tuple, dict, str)) and not value:
+            self._kill(loop.body)
+            return self.block(loop.orelse) if loop.orelse else YES
+        if (isinstance(value, (list, tuple, dict, str)) and value) or self._proven_non_empty(iterable, guards):
+            return self._loop_always_leaves(loop)
+        return self.statement(loop)
 
     def unreachable(self, stmts: List[ast.stmt]) -> Set[int]:
         """ids of the statements no path reaches: those after a statement
         that never completes in the same block (``abort(401); return``),
-        and everything inside them."""
-        dead: Set[int] = set()
+        those of a branch whose condition is known false (``if not q:
+        abort(400)`` then ``if not q: return None``), and everything
+        inside them."""
+        self.dead = set()
+        self.block(stmts)
+        dead: Set[int] = set(self.dead)
         stack: List[List[ast.stmt]] = [stmts]
         while stack:
             block = stack.pop()
@@ -351,11 +947,11 @@ class Flow:
                 return self.block(stmt.orelse) if stmt.orelse else YES
             if _has_break(stmt):
                 return YES
-            return self.block(stmt.orelse) if stmt.orelse else YES
+            return self._scrubbed(stmt, lambda: self.block(stmt.orelse)) if stmt.orelse else YES
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
             if _has_break(stmt):
                 return YES
-            return self.block(stmt.orelse) if stmt.orelse else YES
+            return self._scrubbed(stmt, lambda: self.block(stmt.orelse)) if stmt.orelse else YES
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             result = self.block(stmt.body)
             if result != YES and self.suppressors is not None:
@@ -377,39 +973,109 @@ class Flow:
                 return MAYBE
         return YES
 
-    def _if(self, stmt: ast.If, guards: List[ast.expr]) -> Tuple[str, Optional[List[ast.expr]]]:
+    def _proven_non_empty(self, iterable: ast.expr, guards: List[ast.expr]) -> bool:
+        """An earlier ``if not items: return ...`` (or ``if len(items) == 0``)
+        in the same block left whenever ``items`` is empty."""
+        wanted = ast.dump(iterable)
+        for guard in leaving_conditions(guards):
+            if isinstance(guard, ast.UnaryOp) and isinstance(guard.op, ast.Not):
+                operand = guard.operand
+                if isinstance(operand, ast.Call) and _is_len_of(operand, wanted):
+                    return True
+                if ast.dump(operand) == wanted:
+                    return True
+            if (
+                isinstance(guard, ast.Compare)
+                and len(guard.ops) == 1
+                and isinstance(guard.left, ast.Call)
+                and _is_len_of(guard.left, wanted)
+                and isinstance(guard.comparators[0], ast.Constant)
+                and (
+                    (isinstance(guard.ops[0], ast.Eq) and guard.comparators[0].value == 0)
+                    or (isinstance(guard.ops[0], ast.Lt) and guard.comparators[0].value == 1)
+                )
+            ):
+                return True
+        return False
+
+    def _loop_always_leaves(self, loop: ast.stmt) -> str:
+        """A loop over a non-empty iterable whose body leaves the function on
+        every path (no ``break``, no ``continue``) never completes."""
+        if _has_break(loop) or _has_continue(loop):
+            return self.statement(loop)
+        if self._scrubbed(loop, lambda: self.block(getattr(loop, "body", []))) == NO:
+            return NO
+        return self.statement(loop)
+
+    def _implied_cases(self, before: List[ast.stmt], tests: List[ast.expr]) -> Optional[FrozenSet[Tuple[str, bool]]]:
+        """``target = None``, then ``if c1: target = ...`` / ``elif c2: target
+        = ...``, then ``if not target: return ...``: past that guard target
+        was set, so one of c1, c2 held (and holds again when tested later:
+        the keys of those conditions are returned)."""
+        for test in tests:
+            name, wants_none = _emptiness_test(test)
+            if name is None:
+                continue
+            setters: Optional[List[ast.expr]] = None
+            for stmt in before:
+                if _assigns_directly(stmt, name):
+                    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+                    initial = isinstance(value, ast.Constant) and (
+                        value.value is None if wants_none else not value.value
+                    )
+                    setters = [] if initial else None
+                elif setters is not None and _assigns([stmt], name):
+                    found = _chain_setters(stmt, name)
+                    setters = None if found is None else setters + found
+            if setters and not any(_mentions_name(t, name) for t in setters):
+                return frozenset(condition_key(t, self.normalise) for t in setters)
+        return None
+
+    def _if(
+        self, stmt: ast.If, guards: List[ast.expr], cases: Optional[List[FrozenSet[Tuple[str, bool]]]] = None
+    ) -> Tuple[str, Optional[List[ast.expr]]]:
         """The result of an if/elif chain, and its tests when every branch
         leaves (so that later ifs may complete it)."""
         branches: List[str] = []
         tests: List[ast.expr] = []
+        failed: List[Tuple[ast.expr, bool]] = []  # the tests of the branches before, false in this one
         node: ast.stmt = stmt
         while True:
             assert isinstance(node, ast.If)
-            truth = _truthy_constant(node.test)
+            truth = self._truth(node.test)
             if truth is True:
-                branches.append(self.block(node.body))
+                self._kill(node.orelse)
+                branches.append(self._under(failed, node.body))
                 return _combine(branches), None
+            if truth is False:
+                self._kill(node.body)
             if truth is None:
-                branches.append(self.block(node.body))
+                branches.append(self._under(failed + [(node.test, True)], node.body))
                 tests.append(node.test)
+            failed.append((node.test, False))
             if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
                 node = node.orelse[0]
                 continue
             if node.orelse:
-                branches.append(self.block(node.orelse))
+                branches.append(self._under(failed, node.orelse))
                 return _combine(branches), None
             break
         # No else: the implicit path falls through unless the conditions
         # (with earlier guards in the same block) cover every case.
         leaving = all(b != YES for b in branches)
-        implicit = self._implicit_else(guards + tests) if leaving else YES
+        implicit = self._implicit_else(guards + tests, cases or []) if leaving else YES
         return _combine(branches + [implicit]), (tests if leaving and all(b == NO for b in branches) else None)
 
-    def _implicit_else(self, tests: List[ast.expr]) -> str:
+    def _implicit_else(self, tests: List[ast.expr], cases: List[FrozenSet[Tuple[str, bool]]]) -> str:
         if not tests:
             return YES
-        if complementary(tests):
+        tests = leaving_conditions(tests)
+        if complementary(tests, self.normalise):
             return NO
+        if cases:
+            keys = {condition_key(test, self.normalise) for test in tests}
+            if any(case <= keys for case in cases):
+                return NO
         if self.domains and covers_domain(tests, self.domains):
             return NO
         if self.method_tests is not None:
@@ -422,21 +1088,29 @@ class Flow:
                 return YES
             if self.route_methods is None:
                 return MAYBE
-            # HEAD and OPTIONS are answered by Flask; GET-handling views get HEAD.
-            if set(self.route_methods) - {"HEAD", "OPTIONS"} <= covered:
+            # Flask sends HEAD to every view that takes GET (request.method
+            # is then "HEAD"), and answers OPTIONS itself unless the route
+            # lists it.
+            required = set(self.route_methods)
+            if "GET" in required:
+                required.add("HEAD")
+            if required <= covered:
                 return MAYBE
         return YES
 
     def _try(self, stmt: ast.stmt) -> str:
         finalbody: List[ast.stmt] = getattr(stmt, "finalbody", None) or []
-        final = self.block(finalbody) if finalbody else YES
+        final = self._scrubbed(stmt, lambda: self.block(finalbody)) if finalbody else YES
         if final == NO:
             return NO
         normal = self.block(stmt.body)  # type: ignore[attr-defined]
         if normal != NO and getattr(stmt, "orelse", None):
-            after = self.block(stmt.orelse)  # type: ignore[attr-defined]
+            after = self._scrubbed(stmt, lambda: self.block(stmt.orelse))  # type: ignore[attr-defined]
             normal = NO if after == NO else (MAYBE if MAYBE in (normal, after) else YES)
-        handlers = [self.block(h.body) for h in getattr(stmt, "handlers", ())]
+        handlers = [
+            self._scrubbed(stmt, lambda body=h.body: self.block(body))  # type: ignore[misc]
+            for h in getattr(stmt, "handlers", ())
+        ]
         result = _combine([normal] + handlers)
         if result == NO:
             return NO
@@ -469,6 +1143,9 @@ class ModuleFacts:
             self.by_qualname.setdefault(info.qualname, info)
         self._nr: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
         self._resp: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
+        # The decorators of other modules the last passthrough_decorator()
+        # verdict relies on.
+        self.deco_deps: Set[str] = set()
 
     # ------------------------------------------------------------ never returns
 
@@ -524,6 +1201,55 @@ class ModuleFacts:
             return False
 
         return oracle
+
+    # --------------------------------------------------- returns True or raises
+
+    def always_true(self, info: FunctionInfo) -> Tuple[bool, FrozenSet[str]]:
+        """(every return hands back a truthy literal and the end is never
+        reached, the functions of other modules that must never return for
+        this to hold): ``if check_access():`` then always takes its branch."""
+        node = info.node
+        if info.is_generator or not info.returns or isinstance(node, ast.AsyncFunctionDef):
+            return False, frozenset()
+        for ret in info.returns:
+            value = ret.value
+            if not (isinstance(value, ast.Constant) and value.value and not isinstance(value.value, bytes)):
+                return False, frozenset()
+        if Flow(self._oracle(None)).block(node.body) == NO:
+            return True, frozenset()
+        deps: Set[str] = set()
+        if Flow(self._oracle(deps)).block(node.body) == NO and deps:
+            return True, frozenset(deps)
+        return False, frozenset()
+
+    # ------------------------------------------------ arguments it checks
+
+    def guarded_params(self, info: FunctionInfo) -> List[List[Any]]:
+        """[position, name] of the parameters the function checks first
+        thing (``if not value: raise NotFound()``): when a call returns,
+        what was passed for them is truthy."""
+        node = info.node
+        if info.class_node is not None or info.is_generator or isinstance(node, ast.AsyncFunctionDef):
+            return []
+        args = node.args
+        positional = [a.arg for a in args.posonlyargs + args.args]
+        out: List[List[Any]] = []
+        strict = Flow(self._oracle(None))
+        for stmt in node.body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # a docstring
+            if not isinstance(stmt, ast.If) or stmt.orelse:
+                break
+            test = stmt.test
+            if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)):
+                break
+            name = test.operand.id
+            if name not in positional and name not in [a.arg for a in args.kwonlyargs]:
+                break
+            if strict.block(stmt.body) != NO:
+                break
+            out.append([positional.index(name) if name in positional else None, name])
+        return out
 
     # ------------------------------------------------------ returns a response
 
@@ -647,11 +1373,16 @@ class ModuleFacts:
     def _decorator_call(self, call: ast.Call, depth: int) -> Optional[bool]:
         """``other_decorator(f)``: a decorator of this module, or one whose
         name says it hands the value back (``login_required``)."""
-        local = self.by_qualname.get(self.model.qualname(call.func) or "")
+        qual = self.model.qualname(call.func) or ""
+        local = self.by_qualname.get(qual)
         if local is not None:
             return self.passthrough_decorator(local, depth)  # depth: decorators may call each other in a cycle
-        name = call_name(call)
-        return True if name is not None and PASSTHROUGH_DECORATOR.match(name) else None
+        if passthrough_name(self.model, call.func):
+            return True
+        if is_project_candidate(qual):
+            self.deco_deps.add(qual)  # another module's decorator: the index decides
+            return True
+        return None
 
     def _passthrough_wrapper(self, wrapper: FunctionInfo, wrapped: str) -> bool:
         if wrapper.is_generator or not wrapper.returns:
@@ -689,8 +1420,7 @@ class ModuleFacts:
             and inner.args[0].id == wrapped
         ):
             # login_required(f)(*args, **kwargs), app.ensure_sync(f)(...)
-            name = call_name(inner)
-            return name is not None and PASSTHROUGH_DECORATOR.match(name) is not None
+            return passthrough_name(self.model, inner.func)
         if self.model.qualname(value.func) == "flask.make_response" and len(value.args) == 1:
             return self._calls_wrapped(value.args[0], wrapped)
         return False
@@ -700,8 +1430,15 @@ def _mentions(node: ast.AST, names: Set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
-@summary_extension(EXTENSION)
+@summary_extension(EXTENSION, version="4", light=True)
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
+    """Also for the modules that never mention Flask (held as light
+    models): a helper that raises, returns True or raises, or wraps a view
+    means the same wherever it lives, so their defs are read in full."""
+    if model.light:
+        if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for node in model.tree.body):
+            return {}
+        model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
     facts = ModuleFacts(model)
     out: Dict[str, Any] = {}
     for info in model.functions.values():
@@ -712,9 +1449,51 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         resp, resp_deps = facts.returns_response(info)
         if resp:
             row["resp"] = sorted(resp_deps)
+        true, true_deps = facts.always_true(info)
+        if true:
+            row["true"] = sorted(true_deps)  # holds when each of these never returns
+        facts.deco_deps = set()
         deco = facts.passthrough_decorator(info)
         if deco is not None:
             row["deco"] = deco
+            if deco and facts.deco_deps:
+                row["deco_if"] = sorted(facts.deco_deps)  # holds when each of these hands the value back
+        guarded = facts.guarded_params(info)
+        if guarded:
+            row["guards"] = guarded
         if row:
             out[info.qualname] = row
+    constants = _exported_constants(model)
+    if constants:
+        out[CONSTANTS_KEY] = constants
+    return out
+
+
+# The key of a module's constants in its ``responses`` facts (no qualname
+# has a space).
+CONSTANTS_KEY = " constants"
+
+
+def _json_exact(value: Any) -> bool:
+    """A value JSON (and marshal) hands back as it is: no tuples, sets or
+    non-string keys."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, list):
+        return all(_json_exact(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_exact(v) for k, v in value.items())
+    return False
+
+
+def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
+    """Module-level constants (see :func:`module_constants`) whose values
+    survive the summary, for the modules that import them."""
+    constant = module_constants(model)
+    out: Dict[str, Any] = {}
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = constant(stmt.targets[0])
+            if value is not UNKNOWN and _json_exact(value) and len(repr(value)) <= 2000:
+                out[stmt.targets[0].id] = value
     return out

@@ -20,7 +20,8 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from ..engine import VIEW_OWNERS, FileContext
 from ..index import NOTHING, ProjectIndex
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Scope, Value, View
-from ._responses_flow import EXTENSION, PASSTHROUGH_DECORATOR
+from ._responses_flow import CONSTANTS_KEY, EXTENSION, passthrough_name
+from ._responses_flow import UNKNOWN as NOT_KNOWN
 
 RESOURCE_CLASSES = frozenset({"flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource"})
 # Bases whose dispatch_request calls the method named after the HTTP method.
@@ -79,6 +80,34 @@ class ProjectFacts:
             return None
         return data.get(func, {})
 
+    def constant(self, qual: str) -> Any:
+        """The value of another module's constant (``pkg.config.SIZES``), or
+        NOT_KNOWN; a JSON copy, so lists stand for tuples too."""
+        module, _, name = qual.rpartition(".")
+        data = self.index.modules.get(module, {}).get("x:" + EXTENSION) if module else None
+        constants = data.get(CONSTANTS_KEY) if isinstance(data, dict) else None
+        if not isinstance(constants, dict) or name not in constants:
+            return NOT_KNOWN
+        return constants[name]
+
+    def checked_arguments(self, qual: Optional[str], call: ast.Call) -> List[ast.expr]:
+        """The arguments of a call of a project function that raises (or
+        aborts) unless they are truthy (``ensure(value)``)."""
+        func = self.function(qual)
+        row = self.row(func) if func is not None else None
+        guards = row.get("guards") if row is not None else None
+        if not guards:
+            return []
+        out: List[ast.expr] = []
+        for position, name in guards:
+            if position is not None and position < len(call.args) and not any(
+                isinstance(a, ast.Starred) for a in call.args[: position + 1]
+            ):
+                out.append(call.args[position])
+            else:
+                out.extend(k.value for k in call.keywords if k.arg == name)
+        return out
+
     def never_returns(self, qual: Optional[str]) -> Optional[bool]:
         """True / False for a project function with facts, None otherwise."""
         func = self.function(qual)
@@ -86,11 +115,24 @@ class ProjectFacts:
             return None
         return self._resolve(func, "nr", self._nr)
 
+    def always_true(self, qual: Optional[str]) -> bool:
+        """A project function that returns a truthy literal or raises."""
+        func = self.function(qual)
+        if func is None:
+            return False
+        row = self.row(func)
+        deps = row.get("true") if row is not None else None
+        return deps is not None and all(self._dep(dep, "nr", self._nr) for dep in deps)
+
     def returns_response(self, qual: Optional[str]) -> bool:
         func = self.function(qual)
         return func is not None and self._resolve(func, "resp", self._resp) is True
 
-    def decorator(self, qual: Optional[str]) -> Optional[bool]:
+    def decorator(self, qual: Optional[str], _seen: Optional[Set[str]] = None) -> Optional[bool]:
+        """Whether a project decorator hands the view's value back: True,
+        False, or None when it is no project function with facts.  One
+        that returns another module's decorator (``return visible_only(f)``)
+        holds when that one does."""
         func = self.function(qual)
         if func is None:
             return None
@@ -98,7 +140,13 @@ class ProjectFacts:
         if row is None:
             return None
         deco = row.get("deco")
-        return deco if isinstance(deco, bool) else False
+        if not isinstance(deco, bool):
+            return False
+        seen = (_seen or set()) | {func}
+        for dep in row.get("deco_if", ()) if deco else ():
+            if dep in seen or self.decorator(dep, seen) is not True:
+                return False
+        return deco
 
     def _resolve(self, func: str, key: str, memo: Dict[str, bool]) -> Optional[bool]:
         if func in memo:
@@ -189,7 +237,7 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
             return
         responder = Responder(func, info, role, view)
         if view is not None and view.class_node is not None:
-            responder.resource = _is_resource(ctx, view.class_node)
+            responder.resource = _is_resource(ctx, view.class_node) and not _plain_view_class(ctx, view.class_node)
         responder.transparent = _transparent(ctx, func, registrations, view)
         found[id(func)] = responder
 
@@ -304,6 +352,16 @@ def _is_resource(ctx: FileContext, class_node: ast.ClassDef) -> bool:
     return _derives_from(ctx, class_node, RESOURCE_CLASSES)
 
 
+def _plain_view_class(ctx: FileContext, class_node: ast.ClassDef) -> bool:
+    """A Resource registered with ``as_view`` on an app or blueprint, never
+    through an Api: nothing turns what its methods return into a response
+    (``None`` included) but Flask itself."""
+    routes = [r for r in ctx.model.routes if r.view_node is class_node]
+    return bool(routes) and all(
+        r.method != "add_resource" and ctx.owner_kind(r.target) in ("app", "blueprint") for r in routes
+    )
+
+
 def _dispatches_methods(ctx: FileContext, class_node: ast.ClassDef) -> bool:
     """A MethodView or Resource: Flask (or the extension) calls ``get``,
     ``post``... itself.  A plain ``View`` subclass only has
@@ -344,7 +402,6 @@ def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], 
             if not verdict:
                 return False
             continue
-        name = callee.attr if isinstance(callee, ast.Attribute) else callee.id if isinstance(callee, ast.Name) else None
-        if name is None or not PASSTHROUGH_DECORATOR.match(name):
+        if not passthrough_name(ctx.model, callee):
             return False
     return True

@@ -26,7 +26,7 @@ import re
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
-from ..model import FlaskModel, FunctionInfo, View, call_arg, child_nodes
+from ..model import FlaskModel, FunctionInfo, RouteReg, View, call_arg, child_nodes
 from ..names import WERKZEUG_ERROR_CODES
 from ..registry import rule
 from ._responses_flow import (
@@ -34,14 +34,24 @@ from ._responses_flow import (
     RESPONSE_BUILDERS,
     YES,
     Flow,
-    call_name,
+    condition_key,
+    decorator_name,
     is_stub,
     iter_statements,
+    module_constants,
     raising_name,
     returns_none,
     statement_call,
 )
-from ._responses_functions import ProjectFacts, Responder, def_span, in_test_function, project_facts, responders
+from ._responses_functions import (
+    ProjectFacts,
+    Responder,
+    def_span,
+    in_test_function,
+    is_test_file,
+    project_facts,
+    responders,
+)
 from ._responses_values import (
     JSONIFY,
     MIMETYPE,
@@ -152,17 +162,20 @@ RESPONSE_NOT_RETURNED = rule(
 # Names
 # --------------------------------------------------------------------------
 
-ABORTERS = frozenset(
-    {
-        "flask.abort",
-        "flask_restful.abort",
-        "flask_restx.abort",
-        "flask_restx.errors.abort",
-        "flask_restplus.abort",
-        "flask_restplus.errors.abort",
-        "flask_smorest.abort",
-    }
-)
+# Each aborter with the keyword its code may be passed as.  ``flask.abort``
+# stands for Werkzeug's too (names.py maps one to the other), and they name
+# the parameter differently (``code`` / ``status``): passed by keyword, the
+# code of one is a TypeError in the other, so only the positional form counts.
+ABORTER_KEYWORDS: Dict[str, Tuple[str, ...]] = {
+    "flask.abort": (),
+    "flask_restful.abort": ("http_status_code",),
+    "flask_restx.abort": ("code",),
+    "flask_restx.errors.abort": ("code",),
+    "flask_restplus.abort": ("code",),
+    "flask_restplus.errors.abort": ("code",),
+    "flask_smorest.abort": ("http_status_code",),
+}
+ABORTERS = frozenset(ABORTER_KEYWORDS)
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 REQUEST_MULTIDICTS = frozenset(
     {
@@ -488,8 +501,39 @@ def _truthy(model: FlaskModel, value: ast.expr) -> bool:
 # ------------------------------------------------------------ FLK107 / FLK109
 
 
-def _flow(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> Flow:
+def _flow(
+    ctx: FileContext,
+    responder: Responder,
+    facts: ProjectFacts,
+    route: Optional[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]] = None,
+) -> Flow:
+    """The control flow of a responder; ``route`` narrows it to one of the
+    view's routes: its methods and what its URL variables say of the
+    parameters (``project_id is None`` on a rule without ``<project_id>``)."""
     model = ctx.model
+    methods, facts_of_route = route if route is not None else (_route_methods(responder.view), {})
+
+    def normalise(test: ast.expr) -> Optional[ast.expr]:
+        # Flask-Login: a user that is not anonymous is authenticated (for
+        # user models that keep UserMixin's is_active).
+        if isinstance(test, ast.Attribute) and test.attr == "is_anonymous":
+            if model.qualname(test) == "flask_login.current_user.is_anonymous":
+                flipped = ast.Attribute(value=test.value, attr="is_authenticated", ctx=ast.Load())
+                return ast.UnaryOp(op=ast.Not(), operand=flipped)
+        return None
+
+    def known(test: ast.expr) -> Optional[bool]:
+        if facts_of_route:
+            key, polarity = condition_key(test)
+            truth = facts_of_route.get((key, True))
+            if truth is not None:
+                return truth if polarity else not truth
+        negated = False
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, not negated
+        if isinstance(test, ast.Call) and facts.always_true(model.qualname(test.func)):
+            return not negated
+        return None
 
     def oracle(call: ast.Call) -> Optional[bool]:
         qual = model.qualname(call.func)
@@ -503,7 +547,7 @@ def _flow(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> Flow:
             return verdict
         if qual in RESPONSE_BUILDERS:
             return False
-        return None if raising_name(call_name(call)) else False
+        return None if raising_name(decorator_name(model, call.func)) else False
 
     def method_tests(test: ast.expr) -> Optional[FrozenSet[str]]:
         return _method_tests(model, test)
@@ -511,7 +555,11 @@ def _flow(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> Flow:
     def suppressor(expr: ast.expr) -> bool:
         return isinstance(expr, ast.Call) and model.call_qualname(expr) == "contextlib.suppress"
 
-    return Flow(oracle, method_tests, _route_methods(responder.view), suppressor, _finite_domains(model, responder.info))
+    return Flow(
+        oracle, method_tests, methods, suppressor, _finite_domains(model, responder.info), known=known,
+        normalise=normalise, constants=module_constants(model, facts.constant), resolve=model.qualname,
+        checked=lambda call: facts.checked_arguments(model.qualname(call.func), call),
+    )
 
 
 # Calls whose result is one of a few values known from their literal arguments.
@@ -586,21 +634,71 @@ def _route_methods(view: Optional[View]) -> Optional[FrozenSet[str]]:
         return None
     methods: Set[str] = set()
     for route in view.routes:
-        node = route.methods_node
-        if node is None:
-            if route.method in ("route", "add_url_rule"):
-                methods.add("GET")
-            elif route.method in ("get", "post", "put", "delete", "patch"):
-                methods.add(route.method.upper())
-            else:
-                return None
-        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
-            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
-        ):
-            methods |= {e.value.upper() for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-        else:
+        one = _methods_of(route)
+        if one is None:
             return None
+        methods |= one
     return frozenset(methods)
+
+
+def _methods_of(route: RouteReg) -> Optional[FrozenSet[str]]:
+    node = route.methods_node
+    if node is None:
+        if route.method in ("route", "add_url_rule"):
+            return frozenset({"GET"})
+        if route.method in ("get", "post", "put", "delete", "patch"):
+            return frozenset({route.method.upper()})
+        return None
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return frozenset(e.value.upper() for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return None
+
+
+_URL_VARIABLE = re.compile(r"<(?:[^<>:]+:)?([A-Za-z_]\w*)>")
+
+
+def _route_contexts(
+    responder: Responder,
+) -> Optional[List[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]]]:
+    """For a function view on several rules: each rule's methods, and the
+    truth of ``param is None`` (and ``not param``) that its URL variables
+    fix for parameters the body never rebinds.  None when there is one
+    rule (or the rules are not literal): the view is judged as a whole."""
+    view = responder.view
+    if view is None or view.kind != "function" or len(view.routes) < 2:
+        return None
+    func = responder.func
+    positional = func.args.posonlyargs + func.args.args
+    defaults: Dict[str, ast.expr] = {}
+    if func.args.defaults:
+        defaults.update(zip([a.arg for a in positional][-len(func.args.defaults):], func.args.defaults))
+    for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults):
+        if default is not None:
+            defaults[arg.arg] = default
+    bindings = responder.info.scope.bindings
+    stable = {
+        name: value
+        for name, value in defaults.items()
+        if isinstance(value, ast.Constant) and all(b.kind == "param" for b in bindings.get(name, ()))
+    }
+    contexts: List[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]] = []
+    for route in view.routes:
+        if route.rule is None or route.defaults_node is not None:
+            return None
+        variables = set(_URL_VARIABLE.findall(route.rule))
+        known: Dict[Tuple[str, bool], bool] = {}
+        for name, default in stable.items():
+            is_none = condition_key(ast.parse(f"{name} is None", mode="eval").body)
+            if name in variables:
+                known[(is_none[0], True)] = not is_none[1]
+            else:
+                known[(is_none[0], True)] = (default.value is None) == is_none[1]
+                truthy = condition_key(ast.Name(id=name, ctx=ast.Load()))
+                known[(truthy[0], True)] = bool(default.value) == truthy[1]
+        contexts.append((_methods_of(route), known))
+    return contexts
 
 
 def _check_may_return_none(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
@@ -615,7 +713,14 @@ def _check_may_return_none(ctx: FileContext, responder: Responder, facts: Projec
         if returns_none(ret) and id(ret) not in dead:
             how = "returns None here" if ret.value is not None else "has a bare return here"
             ctx.report(MAY_RETURN_NONE, ret, kind=kind, name=responder.name, how=how)
-    if flow.block(responder.func.body) == YES:
+    contexts = _route_contexts(responder) if responder.role == "view" else None
+    if contexts is None:
+        falls_off = flow.block(responder.func.body) == YES
+    else:
+        # A path counts only if some rule can take it: its methods and its
+        # URL variables together.
+        falls_off = any(_flow(ctx, responder, facts, c).block(responder.func.body) == YES for c in contexts)
+    if falls_off:
         ctx.report(
             MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name,
             how="can reach the end of its body without a return",
@@ -734,8 +839,8 @@ def _check_response_class(ctx: FileContext, call: ast.Call) -> None:
 
 
 def _check_abort(ctx: FileContext, call: ast.Call, qual: str) -> None:
-    code = call_arg(call, 0, "code")
-    for keyword in ("status", "http_status_code", "status_code"):
+    code = call_arg(call, 0)
+    for keyword in ABORTER_KEYWORDS.get(qual, ()):
         code = code if code is not None else call_arg(call, 99, keyword)
     if code is None:
         return
@@ -841,12 +946,16 @@ def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
     default = call_arg(call, 1, "default")
     if default is None or any(isinstance(a, ast.Starred) for a in call.args):
         return
-    type_name = TYPE_NAMES.get(ctx.model.qualname(default) or "")
+    qual = ctx.model.qualname(default)
+    if qual is None and isinstance(default, ast.Name):
+        bound = ctx.model.value(default)  # a local bound to the type: ``fallback = int``
+        qual = bound[1] if bound[0] == "q" else None
+    type_name = TYPE_NAMES.get(qual or "")
     if type_name is None:
         return
     key = call_arg(call, 0, "key")
     key_text = source(key, 30) if key is not None else "the key"
-    where = qual.rsplit(".", 1)[1]
+    where = (qual or "").rsplit(".", 1)[-1]
     ctx.report(
         ARG_TYPE_AS_DEFAULT,
         call,
@@ -879,8 +988,15 @@ def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
 
 
 def _all_statements(ctx: FileContext) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:
-    """Every statement of the file once, except those of test functions."""
+    """Every statement of the file once, except those of test functions.
+    In a test module, only the views, error handlers and hooks it defines
+    answer requests: its other helpers call response builders for the
+    test's sake (under ``mock.patch``, to hand the mock back)."""
     model = ctx.model
+    if is_test_file(ctx):
+        for responder in responders(ctx):
+            yield from iter_statements(responder.func.body)
+        return
     yield from iter_statements(model.tree.body)
     for class_node, _scope in model.classes.values():
         yield from iter_statements(class_node.body)

@@ -8,7 +8,7 @@ that is how a disagreement is minimised.  Every choice goes through a
 which shrinks) and a seeded campaign (``random.Random``).
 
 Each feature also writes the requests that cover its whole input space as
-``# oracle:`` hints (its inputs are two query arguments with three values each
+``# oracle:`` hints (its inputs are two query arguments with four values each
 and the methods its routes take), so the oracle's answer is the ground truth
 for every path, not a sample.
 """
@@ -21,7 +21,10 @@ from typing import Callable, List, Optional, Sequence, Set, TypeVar
 
 T = TypeVar("T")
 
-ARG_VALUES = (None, "0", "1")  # absent, falsy-looking, truthy
+# absent, falsy-looking, truthy, and one no project table knows (``DATA[a]``
+# raises KeyError only for that one: without it, a path Flask really takes
+# for ``?a=x`` would go unprobed and a true finding would look false).
+ARG_VALUES = (None, "0", "1", "x")
 
 
 class Chooser:
