@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import os
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
 from ..index import NOTHING, Obj, ProjectIndex
@@ -90,7 +92,7 @@ CATCH_ALL_SWALLOWS_HTTP_ERRORS = rule(
 DUPLICATE_ERRORHANDLER = rule(
     "FLK208",
     "duplicate-errorhandler",
-    "this handler for {key} on {scope} is replaced by the one registered for the same key at line {line}, "
+    "this handler for {key} on {scope} is replaced by the one registered later for the same key ({where}), "
     "so {name} never runs; remove one of the two registrations",
     summary="the same error handler key registered twice on one app or blueprint",
 )
@@ -137,6 +139,8 @@ ERROR_HANDLING_PACKAGES = frozenset(
         "flask_rebar", "flask_rest_api", "flask_api", "flask_apispec", "flask_appbuilder", "eve",
     }
 )
+# Api classes that answer the errors of their own resources only.
+RESOURCE_ONLY_APIS = frozenset({"flask_restful.Api", "flask_restx.Api", "flask_restplus.Api"})
 # Third-party packages whose functions may receive the app without installing
 # any error handler that answers 400/404/405/500 (database, auth, CORS, mail,
 # caching, i18n, servers, tracing...).  Any other third-party callable that
@@ -177,6 +181,13 @@ FLASK_METHODS = frozenset(
     }
 )
 TEST_MODULE_PARTS = ("test", "tests", "testing", "conftest")
+# Folders of code that builds an app without serving it (docs builds, benchmarks).
+SCRIPT_FOLDERS = frozenset({"docs", "doc", "benchmarks", "benchmark", "bench"})
+# Callables that serve an app they are given.
+SERVER_PACKAGES = frozenset(
+    {"waitress", "gunicorn", "werkzeug", "gevent", "eventlet", "bjoern", "cheroot", "meinheld", "wsgiref",
+     "flask_socketio", "uvicorn", "hypercorn", "a2wsgi", "asgiref", "serverless_wsgi", "awsgi", "mangum"}
+)
 ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 Atom = Tuple[str, Any]  # ("code", 404) ("exc", qualname) ("all-http", None) ("unknown", None) ("bad", text)
@@ -750,28 +761,188 @@ def _raises_within(body: List[ast.stmt]) -> bool:
     return False
 
 
-def catches_everything(func: FunctionNode) -> bool:
-    """A view that answers its own crashes: Flask registers the function
-    itself (no other decorator wraps it), and its whole body is one ``try``
-    with an ``except Exception`` (or bare) clause, every clause ending in a
-    ``return`` and none raising.  No exception can leave such a view, so an
-    app made only of them never shows Werkzeug's 500 page."""
+_REGISTERING_ATTRS = ROUTE_ATTRS | {"errorhandler", "app_errorhandler"}
+
+
+def cannot_raise(model: FlaskModel, func: FunctionNode, param: Optional[str] = None) -> Any:
+    """Whether no exception other than an HTTPException (which Flask answers
+    with its own status) can leave the function: its body is a few
+    request-parsing assignments (``data = request.get_json()``: they can only
+    raise 400/415) followed by one ``try`` with an ``except Exception`` (or
+    bare) clause, every clause ending in a ``return`` and none raising, by a
+    ``return`` of a literal answer (``return jsonify(status="ok")``,
+    ``return "ok"``) or by ``abort(404)``.  An app made only of such views
+    never shows Werkzeug's 500 page.
+
+    The summary keeps ``False`` or ``[kind, decorator values...]``: ``kind``
+    is ``"all"``, or ``"http"`` when the answer reads ``param.code``,
+    ``.description`` or ``.name`` (safe for an HTTPException only: an error
+    handler registered for HTTP errors); the values are the decorators
+    (other than route ones) that wrap it, which must be pure pass-throughs
+    (:func:`pure_decorator`, checked by the project)."""
+    decorators: List[Value] = []
     for decorator in func.decorator_list:
         call = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if not (isinstance(call, ast.Attribute) and call.attr in ROUTE_ATTRS):
+        if isinstance(call, ast.Attribute) and call.attr in _REGISTERING_ATTRS:
+            continue  # Flask keeps the function itself
+        if isinstance(decorator, ast.Call):
             return False
-    body = func.body
+        value = model.value(decorator)
+        if value == UNKNOWN:
+            return False
+        decorators.append(value)
+    if _guarded_body(model, func.body):
+        return ["all"] + decorators
+    if param is not None and _guarded_body(model, func.body, param):
+        return ["http"] + decorators
+    return False
+
+
+def pure_decorator(model: FlaskModel, func: FunctionNode) -> bool:
+    """``def deco(view): return view``, or a ``functools.wraps`` wrapper
+    whose whole body is ``return view(*args, **kwargs)`` (``await``-ed for a
+    coroutine): it adds nothing that can raise."""
+    args = func.args
+    if func.decorator_list or len(args.args) != 1 or args.posonlyargs or args.kwonlyargs or args.vararg or args.kwarg:
+        return False
+    param = args.args[0].arg
+    body = _without_docstring(func.body)
+    if len(body) == 1:
+        return isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Name) and body[0].value.id == param
+    if len(body) != 2 or not isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    inner, last = body[0], body[1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name) and last.value.id == inner.name):
+        return False
+    for decorator in inner.decorator_list:
+        if not (
+            isinstance(decorator, ast.Call)
+            and model.qualname(decorator.func) == "functools.wraps"
+            and len(decorator.args) == 1
+            and isinstance(decorator.args[0], ast.Name)
+            and decorator.args[0].id == param
+        ):
+            return False
+    inner_args = inner.args
+    if inner_args.args or inner_args.posonlyargs or inner_args.kwonlyargs or not inner_args.vararg or not inner_args.kwarg:
+        return False
+    inner_body = _without_docstring(inner.body)
+    if len(inner_body) != 1 or not isinstance(inner_body[0], ast.Return):
+        return False
+    call = inner_body[0].value
+    if isinstance(call, ast.Await) and isinstance(inner, ast.AsyncFunctionDef):
+        call = call.value
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == param
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Starred)
+        and isinstance(call.args[0].value, ast.Name)
+        and call.args[0].value.id == inner_args.vararg.arg
+        and len(call.keywords) == 1
+        and call.keywords[0].arg is None
+        and isinstance(call.keywords[0].value, ast.Name)
+        and call.keywords[0].value.id == inner_args.kwarg.arg
+    )
+
+
+def _without_docstring(body: List[ast.stmt]) -> List[ast.stmt]:
     if body and isinstance(body[0], ast.Expr) and _is_str_literal(body[0].value):
-        body = body[1:]  # the docstring
-    if len(body) != 1 or not isinstance(body[0], ast.Try):
+        return body[1:]
+    return body
+
+
+def _guarded_body(model: FlaskModel, body: List[ast.stmt], param: Optional[str] = None) -> bool:
+    body = _without_docstring(body)
+    while body and _parsing_only(model, body[0]):
+        body = body[1:]
+    if len(body) != 1:
         return False
     stmt = body[0]
+    if isinstance(stmt, ast.Return):
+        return stmt.value is not None and _literal_answer(model, stmt.value, param)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):  # abort(404)
+        call = stmt.value
+        return (
+            model.call_qualname(call) == "flask.abort"
+            and not call.keywords
+            and len(call.args) in (1, 2)
+            and all(isinstance(a, ast.Constant) for a in call.args)
+            and call.args[0].value in WERKZEUG_ERROR_CODES  # type: ignore[attr-defined]
+        )
+    if not isinstance(stmt, ast.Try):
+        return False
     if stmt.orelse or stmt.finalbody or not any(_catches_all(h) for h in stmt.handlers):
         return False
     clauses = [stmt.body] + [h.body for h in stmt.handlers]
     return all(c and isinstance(c[-1], ast.Return) for c in clauses) and not any(
         _raises_within(h.body) for h in stmt.handlers
     )
+
+
+_LITERAL_RESPONSE_CALLS = frozenset({"flask.jsonify", "flask.json.jsonify", "flask.make_response"}) | RESPONSE_CLASSES
+_REQUEST_DATA = frozenset(
+    {"flask.request.args", "flask.request.form", "flask.request.files", "flask.request.values", "flask.request.headers",
+     "flask.request.cookies"}
+)
+_SAFE_TYPES = frozenset({"builtins.int", "builtins.float", "builtins.str"})
+
+
+_HTTP_ERROR_ATTRS = frozenset({"code", "description", "name"})
+
+
+def _literal_answer(model: FlaskModel, expr: ast.expr, param: Optional[str] = None, _depth: int = 0) -> bool:
+    """An answer built from literals only (and, with ``param``, the HTTP
+    error's own ``code``/``description``/``name``): nothing in it can raise."""
+    if _depth > 6:
+        return False
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Attribute) and param is not None:
+        return isinstance(expr.value, ast.Name) and expr.value.id == param and expr.attr in _HTTP_ERROR_ATTRS
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return all(_literal_answer(model, e, param, _depth + 1) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return all(k is not None and _literal_answer(model, k, param, _depth + 1) for k in expr.keys) and all(
+            _literal_answer(model, v, param, _depth + 1) for v in expr.values
+        )
+    if isinstance(expr, ast.Call) and model.call_qualname(expr) in _LITERAL_RESPONSE_CALLS:
+        return all(
+            not isinstance(a, ast.Starred) and _literal_answer(model, a, param, _depth + 1) for a in expr.args
+        ) and all(k.arg is not None and _literal_answer(model, k.value, param, _depth + 1) for k in expr.keywords)
+    return False
+
+
+def _parsing_only(model: FlaskModel, stmt: ast.stmt) -> bool:
+    """``name = <request parsing>`` whose only failures are HTTPExceptions:
+    ``request.get_json()`` (400/415), ``request.json``, ``request.form["k"]``
+    (400), ``request.args.get("k", type=int)`` (the default on a bad value)."""
+    if not isinstance(stmt, ast.Assign) or not all(isinstance(t, ast.Name) for t in stmt.targets):
+        return False
+    value = stmt.value
+    if isinstance(value, ast.Subscript):
+        return model.qualname(value.value) in _REQUEST_DATA and isinstance(value.slice, ast.Constant)
+    if isinstance(value, ast.Attribute):
+        return model.qualname(value) in ("flask.request.json", "flask.request.data")
+    if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args):
+        return False
+    qual = model.call_qualname(value)
+    if qual in ("flask.request.get_json", "flask.request.get_data"):
+        return all(isinstance(a, ast.Constant) for a in value.args) and all(
+            isinstance(k.value, ast.Constant) for k in value.keywords
+        )
+    if qual is None or qual.rpartition(".")[0] not in _REQUEST_DATA or qual.rpartition(".")[2] not in ("get", "getlist"):
+        return False
+    if not all(isinstance(a, ast.Constant) for a in value.args):
+        return False
+    for keyword in value.keywords:
+        if keyword.arg == "type":
+            if model.qualname(keyword.value) not in _SAFE_TYPES:
+                return False
+        elif not isinstance(keyword.value, ast.Constant):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------
@@ -781,34 +952,36 @@ def catches_everything(func: FunctionNode) -> bool:
 EXTENSION = "errors"
 
 
-@summary_extension(EXTENSION)
+@summary_extension(EXTENSION, version="5", light=True)
 def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     """Per module: ``funcs`` {qualname: [all returns bare?, http passage,
-    answers, a view that catches everything?]} for functions with something
+    answers, what :func:`cannot_raise` says]} for functions with something
     to say; ``custom`` the objects
     whose error machinery is replaced (``app.handle_exception = f``);
-    ``json_errors`` {creation key: literal or None} for ``APIFlask(json_errors=)``.
+    ``json_errors`` {creation key: literal or None} for ``APIFlask(json_errors=)``;
+    ``pure`` the pass-through decorators it defines.
 
-    Modules that import nothing from Flask, Werkzeug or an extension give
-    None: the index may hold them as light summaries, so other files must
-    not depend on their facts (a parameter reached there is opaque)."""
+    Modules that import nothing from Flask, Werkzeug or an extension may be
+    held as light summaries: they give only what their top-level defs say
+    by themselves (:func:`_plain_module_facts`, the same from a light or a
+    full model) and are marked ``light``; a parameter reached there stays
+    opaque."""
     if not _visible_to_index(model):
-        return None
+        return _plain_module_facts(model)
     funcs: Dict[str, List[Any]] = {}
     views = {id(r.view_node) for r in model.routes if r.view_node is not None}
     for info in model.functions.values():
-        if not info.returns:
-            continue
-        facts = FunctionFacts(model, info)
         # Only plain functions can be registered as Exception handlers
         # from another module; routed views never are.
         handler_shaped = info.class_node is None and id(info.node) not in views
-        row = [
-            facts.all_bare(),
-            facts.http_passage() if handler_shaped else None,
-            facts.answers(),
-            id(info.node) in views and catches_everything(info.node),
-        ]
+        safe = cannot_raise(model, info.node, error_param(info) if handler_shaped else None)
+        if not info.returns and not safe:
+            continue
+        facts = FunctionFacts(model, info)
+        passage = facts.http_passage() if handler_shaped and info.returns else None
+        row = [facts.all_bare() if info.returns else False, passage, facts.answers() if info.returns else None, safe]
+        if passage == "fixed":
+            row.append(_fixed_status(facts))  # for FLK207's message in the registering module
         if any(row):
             funcs[info.qualname] = row
     custom: List[Value] = []
@@ -819,7 +992,289 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
         value = call_arg(creation.node, 99, "json_errors")
         if value is not None:
             json_errors[creation.key] = value.value if isinstance(value, ast.Constant) else None
-    return {"funcs": funcs, "custom": custom, "json_errors": json_errors}
+    out: Dict[str, Any] = {"funcs": funcs, "custom": custom, "json_errors": json_errors}
+    out.update(_serving_facts(model))
+    out.update(_propagation_facts(model))
+    guarded = [
+        scope.qualname
+        for class_node, scope in model.classes.values()
+        for item in class_node.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and item.name == "dispatch_request"
+        and not item.decorator_list
+        and _guarded_body(model, item.body)
+    ]
+    if guarded:
+        out["guarded_dispatch"] = guarded
+    pure = _pure_decorators(model)
+    if pure:
+        out["pure"] = pure
+    top = _top_level_sequence(model)
+    if top:
+        out["top"] = top
+    return out
+
+
+def _top_level_sequence(model: FlaskModel) -> List[List[Any]]:
+    """The unconditional module-level statements that import project modules
+    or register error handlers, in order: ``["import", [module, ...]]`` and
+    ``["reg", target, method, key, func, line]`` (FLK208 across modules)."""
+    package = model.module if model.is_package else model.module.rpartition(".")[0]
+    regs: Dict[int, List[HandlerReg]] = {}
+    for reg in model.handlers:
+        anchor = reg.func_node if reg.func_node is not None and reg.node in reg.func_node.decorator_list else reg.node
+        if not reg.in_loop:
+            regs.setdefault(id(anchor), []).append(reg)
+    out: List[List[Any]] = []
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Import):
+            out.append(["import", [model.aliased(alias.name) for alias in stmt.names]])
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.level:
+                parts = package.split(".") if package else []
+                parts = parts[: max(0, len(parts) - (stmt.level - 1))]
+                base = ".".join(parts + ([stmt.module] if stmt.module else []))
+            else:
+                base = model.aliased(stmt.module or "")
+            names = [base] if base else []
+            out.append(["import", names + [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]])
+        anchor_id = id(stmt.value) if isinstance(stmt, ast.Expr) else id(stmt)
+        for reg in reversed(regs.get(anchor_id, ())):  # decorators apply bottom-up
+            out.append(["reg", reg.target, reg.method, reg.key, reg.func, getattr(reg.node, "lineno", 0)])
+    return out
+
+
+def _top_level_functions(model: FlaskModel) -> List[FunctionInfo]:
+    return [info for info in model.functions.values() if info.scope.parent is model.module_scope]
+
+
+def _pure_decorators(model: FlaskModel) -> List[str]:
+    return [info.qualname for info in _top_level_functions(model) if pure_decorator(model, info.node)]
+
+
+def _own_returns(func: FunctionNode) -> List[ast.Return]:
+    found: List[ast.Return] = []
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler)))
+        elif isinstance(node, ast.ExceptHandler):
+            stack.extend(node.body)
+    return found
+
+
+def _plain_module_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
+    """What the top-level defs of a module that never mentions Flask say by
+    themselves (their own AST only, so a light model gives the same): what
+    they answer, whether they can raise, and the pass-through decorators."""
+    funcs: Dict[str, List[Any]] = {}
+    for info in _top_level_functions(model):
+        plain = FunctionInfo(info.node, info.scope, info.qualname, None, _own_returns(info.node))
+        safe = cannot_raise(model, info.node, error_param(plain))
+        facts = FunctionFacts(model, plain)
+        passage = facts.http_passage() if plain.returns else None
+        answers = facts.answers() if plain.returns else None
+        if passage or answers or safe:
+            funcs[info.qualname] = [False, passage, answers, safe] + ([_fixed_status(facts)] if passage == "fixed" else [])
+    pure = _pure_decorators(model)
+    top = _top_level_sequence(model)  # its imports: the order modules run in (FLK208)
+    if not funcs and not pure and not top:
+        return None
+    out: Dict[str, Any] = {"light": True, "funcs": funcs}
+    if pure:
+        out["pure"] = pure
+    if top:
+        out["top"] = top
+    return out
+
+
+# Calls of the app that say what a module does with it.
+APP_USES = frozenset({"run", "test_client", "test_request_context"})
+_NOT_PROJECT_ROOTS = ("builtins.", "flask.", "werkzeug.")
+
+
+def _runner(scope: Any, module: str) -> Optional[str]:
+    """The function (qualname) whose running runs code in ``scope``; the
+    module for module-level and class-body code; None inside a method."""
+    current = scope
+    while current is not None and current.kind in ("lambda", "comprehension", "class"):
+        if current.kind == "class":
+            return None if current.parent is not None and current.parent.kind != "module" else module
+        current = current.parent
+    if current is None or current.kind == "module":
+        return module
+    return str(current.qualname)
+
+
+def _serving_facts(model: FlaskModel) -> Dict[str, Any]:
+    """What decides whether an app created here ever serves a request:
+    ``uses`` [runner, value] for every project callable called or handed
+    over (a call graph), ``created_in`` {creation key: the module-level
+    function whose call creates it, or None}, ``app_calls`` [object, attr]
+    for ``x.run()``, ``x.test_client()``, ``x.test_request_context()``."""
+    uses: Set[Tuple[str, Value]] = set()
+    app_calls: List[List[Any]] = []
+    module = model.module
+    for call, scope, _loop in model.calls:
+        runner = _runner(scope, module)
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in APP_USES:
+            app_calls.append([model.value(func.value, scope), func.attr])
+        if runner is None:
+            continue
+        for node in [func] + list(call.args) + [k.value for k in call.keywords]:
+            if isinstance(node, ast.Starred):
+                node = node.value
+            if not isinstance(node, (ast.Name, ast.Attribute)):
+                continue
+            value = model.value(node, scope)
+            if value[0] == "q" and not str(value[1]).startswith(_NOT_PROJECT_ROOTS):
+                uses.add((runner, value))
+    created_in: Dict[str, Optional[str]] = {}
+    for creation in model.creations:
+        current: Any = creation.scope
+        outer: Optional[str] = None
+        while current is not None and current.kind != "module":
+            if current.kind == "class":
+                outer = None
+                break
+            if current.kind == "function" and current.parent is not None and current.parent.kind == "module":
+                info = next((i for i in model.functions.values() if i.scope is current), None)
+                outer = None if info is None or info.node.decorator_list else str(current.qualname)
+            current = current.parent
+        created_in[creation.key] = outer
+    return {
+        "uses": sorted(([r, v] for r, v in uses), key=repr),
+        "created_in": created_in,
+        "app_calls": app_calls,
+    }
+
+
+PROPAGATE = "PROPAGATE_EXCEPTIONS"
+
+
+def _literal_flag(node: Optional[ast.expr]) -> Optional[bool]:
+    """True/False for a literal, None when the value is not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, type(None))):
+        return bool(node.value)
+    return None
+
+
+_SKIP = "skip"
+
+
+def _key_flag(key: Any, node: Optional[ast.expr]) -> Any:
+    """What setting config ``key`` to ``node`` says about propagation: the
+    flag of ``PROPAGATE_EXCEPTIONS`` (None: not a literal); True for a
+    literally true ``DEBUG`` or ``TESTING`` (``PROPAGATE_EXCEPTIONS`` left
+    at None follows them); ``_SKIP`` for anything else."""
+    if key == PROPAGATE:
+        return _literal_flag(node)
+    if key in ("DEBUG", "TESTING"):
+        return True if _literal_flag(node) is True else _SKIP
+    return _SKIP
+
+
+def _propagation_facts(model: FlaskModel) -> Dict[str, Any]:
+    """Where exceptions are set to propagate (``PROPAGATE_EXCEPTIONS``, or
+    ``DEBUG``/``TESTING``/``app.debug``/``app.testing`` literally true):
+    ``propagate`` [config owner, flag (None: not a literal)],
+    ``config_objects`` [config owner, what ``config.from_object()`` gets],
+    ``propagate_classes`` {class: flag} and ``module_propagate`` (a settings
+    module's own)."""
+    found: List[List[Any]] = []
+    objects: List[List[Any]] = []
+
+    def add(owner: ast.expr, key: Any, node: Optional[ast.expr]) -> None:
+        flag = _key_flag(key, node)
+        if flag != _SKIP:
+            found.append([model.value(owner), flag])
+
+    # ``if __name__ == "__main__": app.debug = True; app.run()`` is the
+    # developer's own run, not how the app is served.
+    script_only = {
+        id(inner)
+        for stmt in model.tree.body
+        if isinstance(stmt, ast.If) and "__main__" in ast.dump(stmt.test)
+        for inner in ast.walk(stmt)
+    }
+    for node in ast.walk(model.tree):  # type: ast.AST
+        if id(node) in script_only:
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Attribute)
+                    and target.value.attr == "config"
+                    and isinstance(target.slice, ast.Constant)
+                ):
+                    add(target.value.value, target.slice.value, node.value)
+                elif isinstance(target, ast.Attribute) and target.attr in ("debug", "testing"):
+                    add(target.value, target.attr.upper(), node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if not (isinstance(owner, ast.Attribute) and owner.attr == "config"):
+                continue
+            method = node.func.attr
+            if method in ("update", "from_mapping", "setdefault"):
+                if method == "setdefault" and len(node.args) == 2:
+                    if isinstance(node.args[0], ast.Constant):
+                        add(owner.value, node.args[0].value, node.args[1])
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg is None:
+                        found.append([model.value(owner.value), None])  # **settings
+                    else:
+                        add(owner.value, keyword.arg, keyword.value)
+                for arg in node.args:
+                    if isinstance(arg, ast.Dict):
+                        for key, item in zip(arg.keys, arg.values):
+                            if key is None:
+                                found.append([model.value(owner.value), None])
+                            elif isinstance(key, ast.Constant):
+                                add(owner.value, key.value, item)
+                    else:
+                        found.append([model.value(owner.value), None])  # a mapping built elsewhere
+            elif method == "from_object" and node.args:
+                arg = node.args[0]
+                what = ("q", arg.value) if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else model.value(arg)
+                objects.append([model.value(owner.value), what])
+    classes: Dict[str, Any] = {}
+    for class_node, scope in model.classes.values():
+        for member in class_node.body:
+            flag = _assigned_flag(member)
+            if flag != _SKIP:
+                classes[scope.qualname] = flag
+    module_flag: Any = False
+    for stmt in model.tree.body:
+        flag = _assigned_flag(stmt)
+        if flag != _SKIP:
+            module_flag = flag
+    out: Dict[str, Any] = {}
+    if found:
+        out["propagate"] = found
+    if objects:
+        out["config_objects"] = objects
+    if classes:
+        out["propagate_classes"] = classes
+    if module_flag is not False:
+        out["module_propagate"] = module_flag
+    return out
+
+
+def _assigned_flag(stmt: ast.stmt) -> Any:
+    """``PROPAGATE_EXCEPTIONS = ...`` (or ``DEBUG = True``) in a config class or module."""
+    if isinstance(stmt, ast.Assign):
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                flag = _key_flag(target.id, stmt.value)
+                if flag != _SKIP:
+                    return flag
+    return _SKIP
 
 
 # Statements without a statement list under them (and not assignments).
@@ -870,6 +1325,7 @@ class ScopeErrors:
     app_atoms: List[FrozenSet[Atom]] = field(default_factory=list)  # app-wide handlers
     bp_atoms: List[FrozenSet[Atom]] = field(default_factory=list)  # blueprint-level handlers
     exception_handlers: List[Obj] = field(default_factory=list)  # functions registered for Exception
+    wide_exception_handlers: List[Obj] = field(default_factory=list)  # ... on the app, or app-wide by a blueprint
     views: Dict[str, Optional[str]] = field(default_factory=dict)  # view -> what it answers
     blueprints: Set[str] = field(default_factory=set)
     uncertain: List[str] = field(default_factory=list)  # the index cannot see everything
@@ -897,15 +1353,25 @@ class ProjectErrors:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.ext: Dict[str, Dict[str, Any]] = {}
-        for module, data in index.extension(EXTENSION):
-            if isinstance(data, dict):
-                self.ext[module] = data
+        self.light_modules: Set[str] = set()  # modules that never mention Flask: their defs' own facts only
         self.funcs: Dict[str, Tuple[Any, ...]] = {}
-        self.custom: List[Obj] = []
-        for data in self.ext.values():
+        self.pure: Set[str] = set()  # pass-through decorators
+        self.tops: Dict[str, List[List[Any]]] = {}  # module-level imports and registrations, in order
+        for module, data in index.extension(EXTENSION):
+            if not isinstance(data, dict):
+                continue
+            if data.get("light"):
+                self.light_modules.add(module)
+            else:
+                self.ext[module] = data
             for qual, row in (data.get("funcs") or {}).items():
                 if isinstance(row, (list, tuple)) and len(row) >= 3:
                     self.funcs[qual] = tuple(row)
+            self.pure.update(data.get("pure") or ())
+            if data.get("top"):
+                self.tops[module] = data["top"]
+        self.custom: List[Obj] = []
+        for data in self.ext.values():
             for value in data.get("custom") or ():
                 self.custom.extend(_flatten(index.evaluate(value)))
         self.handlers: List[Tuple[str, tuple]] = []
@@ -930,6 +1396,213 @@ class ProjectErrors:
         self._blueprints: Dict[str, ScopeErrors] = {}
         self._orphans: Optional[FrozenSet[Atom]] = None
         self._bp_apps: Optional[Dict[str, Set[str]]] = None
+        self._reached: Optional[Set[str]] = None
+        self._replaced: Optional[Dict[Tuple[str, int], Tuple[str, int]]] = None
+        self._apis: Optional[Dict[Obj, List[str]]] = None
+        self._imported: Optional[Set[str]] = None
+        self.guarded_dispatch: Set[str] = set()
+        for data in self.ext.values():
+            self.guarded_dispatch.update(data.get("guarded_dispatch") or ())
+
+    # ------------------------------------------------ apps that never serve
+
+    def reached_functions(self) -> Set[str]:
+        """Module-level functions some running code calls or hands over:
+        from module-level code, methods, decorated functions (a CLI command,
+        a fixture, a route), test modules and the factories ``flask run``
+        looks for (``create_app``, ``make_app``), through the call graph."""
+        if self._reached is not None:
+            return self._reached
+        index = self.index
+        edges: Dict[str, Set[str]] = {}
+        roots: Set[str] = set()
+        for module, data in self.ext.items():
+            roots.add(module)
+            for runner, value in data.get("uses") or ():
+                for obj in _flatten(index.evaluate(value)):
+                    if obj[0] in ("function", "class"):
+                        edges.setdefault(runner, set()).add(obj[1])
+        for module, summary in index.iter_modules():
+            for value in (summary.get("exports") or {}).values():  # imported or aliased elsewhere
+                if value and value[0] == "q":
+                    obj = index.evaluate(value)
+                    if obj[0] == "function":
+                        roots.add(obj[1])
+            if is_test_module(module):
+                roots.update(q for q in summary.get("functions") or () if q.startswith(module + "."))
+            for name in ("create_app", "make_app"):
+                roots.add(f"{module}.{name}")
+        reached: Set[str] = set()
+        stack = list(roots)
+        while stack:
+            current = stack.pop()
+            if current in reached:
+                continue
+            reached.add(current)
+            stack.extend(edges.get(current, ()))
+        self._reached = reached
+        return reached
+
+    def imported_modules(self) -> Set[str]:
+        if self._imported is None:
+            found: Set[str] = set()
+            for module, summary in self.index.iter_modules():
+                found.update(m for m in summary.get("imports") or () if m != module)
+            self._imported = found
+        return self._imported
+
+    def never_serves(self, key: str) -> Optional[str]:
+        """Why the app created at ``key`` never answers a real client: built
+        by a function nothing calls (a ``make_doc()`` for Sphinx), or in a
+        script (a benchmark, a docs build) that no module imports and that
+        only drives the app with its test client."""
+        module = self.creations.get(key, ("", UNKNOWN))[0]
+        data = self.ext.get(module) or {}
+        outer = (data.get("created_in") or {}).get(key)
+        if outer is not None and outer not in self.reached_functions():
+            return f"{outer} is never called"
+        if module in self.imported_modules():
+            return None
+        uses: Set[str] = set()
+        for owner_module, other in self.ext.items():
+            for value, attr in other.get("app_calls") or ():
+                if value != UNKNOWN and ("app", key) in _flatten(self.index.evaluate(value)):
+                    uses.add(attr if owner_module == module else "elsewhere")
+        if "run" in uses or "elsewhere" in uses:
+            return None
+        for callee, _written in self.index.unfollowed_callees(("app", key)):
+            if _dotted_root(callee) in SERVER_PACKAGES:
+                return None
+        path = self.index.path_of_module(module) or ""
+        folders = set(path.replace("\\", "/").split("/")[:-1])
+        if folders & SCRIPT_FOLDERS:
+            return "it is built in a script folder and never run"
+        if uses & {"test_client", "test_request_context"}:
+            return "its own module only drives it with the test client"
+        return None
+
+    # ------------------------------------------- FLK208 across module imports
+
+    def replaced_elsewhere(self) -> Dict[Tuple[str, int], Tuple[str, int]]:
+        """(module, line) of a module-level registration -> (module, line)
+        of the registration in another module that replaces it: the modules'
+        unconditional top-level statements run in import order from the
+        module that created the app or blueprint, and both modules are only
+        ever imported that way (so nothing imports one of them earlier)."""
+        if self._replaced is not None:
+            return self._replaced
+        found: Dict[Tuple[str, int], Tuple[str, int]] = {}
+        index = self.index
+        tops = self.tops
+        importers: Dict[str, Set[str]] = {}
+        for module, summary in index.iter_modules():
+            for name in summary.get("imports") or ():
+                if name in index.modules and name != module:
+                    importers.setdefault(name, set()).add(module)
+        top_importers: Dict[str, Set[str]] = {}
+        for module, events in tops.items():
+            for event in events:
+                if event[0] == "import":
+                    for name in event[1]:
+                        top_importers.setdefault(name, set()).add(module)
+        orderly = {m for m in tops if importers.get(m, set()) <= top_importers.get(m, set())}
+        groups: Dict[Tuple[str, int], Tuple[Any, ...]] = {}  # (module, line) -> (object, app-wide, key)
+        modules_of: Dict[Tuple[Any, ...], Set[str]] = {}
+        for module, events in tops.items():
+            for event in events:
+                if event[0] != "reg":
+                    continue
+                _kind, target, method, key, _func, line = event
+                atoms = self.atoms(key)
+                objs = _flatten(index.evaluate(target)) if target != UNKNOWN else [NOTHING]
+                if len(atoms) != 1 or len(objs) != 1 or objs[0][0] not in ("app", "blueprint"):
+                    continue
+                atom = next(iter(atoms))
+                if atom[0] in ("code", "exc"):
+                    group = (objs[0], method == "app_errorhandler", atom)
+                    groups[(module, int(line))] = group
+                    modules_of.setdefault(group, set()).add(module)
+        shared = {group for group, modules in modules_of.items() if len(modules) > 1}
+        roots = {self.creations.get(group[0][1], ("", UNKNOWN))[0] for group in shared}
+        for root in sorted(r for r in roots if r in tops):
+            order: List[Tuple[str, List[Any]]] = []
+            self._run_top_level(root, set(), order)
+            last: Dict[Tuple[Any, ...], Tuple[str, List[Any]]] = {}
+            for module, event in order:
+                _kind, _target, _method, _key, func, line = event
+                in_group = groups.get((module, int(line)))
+                if in_group is None or in_group not in shared:
+                    continue
+                before = last.get(in_group)
+                last[in_group] = (module, event)
+                if before is None or before[0] == module or not {before[0], module} <= orderly | {root}:
+                    continue
+                if before[1][4] != UNKNOWN and before[1][4] == func:
+                    continue  # the same function again
+                found.setdefault((before[0], int(before[1][5])), (module, int(line)))
+        self._replaced = found
+        return found
+
+    def _run_top_level(self, module: str, seen: Set[str], order: List[Tuple[str, List[Any]]]) -> None:
+        """The registrations importing ``module`` runs, in order (depth first)."""
+        seen.add(module)
+        stack: List[Tuple[str, Iterator[Any]]] = [(module, iter(self.tops.get(module, ())))]
+        while stack:
+            current, events = stack[-1]
+            event = next(events, None)
+            if event is None:
+                stack.pop()
+            elif event[0] != "import":
+                order.append((current, event))
+            else:
+                names = [n for n in event[1] if n in self.tops and n not in seen]
+                if names:  # one module at a time: it may import the next one itself
+                    stack[-1] = (current, itertools.chain([["import", names[1:]]], events))
+                    seen.add(names[0])  # (Python marks a module imported before running it)
+                    stack.append((names[0], iter(self.tops.get(names[0], ()))))
+
+    # --------------------------------------------------- PROPAGATE_EXCEPTIONS
+
+    def propagates(self, key: str) -> bool:
+        """Whether the app's config may set PROPAGATE_EXCEPTIONS (literally
+        true, or to a value that is not a literal): unhandled exceptions then
+        go to the server and no 500 handler runs for them."""
+        target: Obj = ("app", key)
+        for _module, data in self.ext.items():
+            for owner, flag in data.get("propagate") or ():
+                if flag is not False and self._config_of(owner, target):
+                    return True
+            for owner, what in data.get("config_objects") or ():
+                if self._config_of(owner, target) and self._object_propagates(what):
+                    return True
+        return False
+
+    def _config_of(self, owner: Value, target: Obj) -> bool:
+        if owner == UNKNOWN:
+            return False
+        for obj in _flatten(self.index.evaluate(owner)):
+            if obj == target:
+                return True
+            if obj[0] == "param":
+                sources, _unknown = self.param_sources(obj[1], obj[2])
+                if target in sources:
+                    return True
+        return False
+
+    def _object_propagates(self, what: Value) -> bool:
+        obj = self.index.evaluate(what) if what != UNKNOWN else NOTHING
+        if obj[0] in ("class", "instance") and obj[1] in self.index.classes:
+            quals = [obj[1]] + [q for q in self.index.base_qualnames(obj[1]) if q in self.index.classes]
+            for qual in quals:
+                module = self.index.classes[qual][0]
+                flags = (self.ext.get(module) or {}).get("propagate_classes") or {}
+                if qual in flags:
+                    return flags[qual] is not False
+            return False
+        if obj[0] == "module":
+            flag = (self.ext.get(obj[1]) or {}).get("module_propagate", False)
+            return flag is not False
+        return False
 
     # ------------------------------------------------------------ basics
 
@@ -947,6 +1620,20 @@ class ProjectErrors:
         """Whether the module holding a function gives no facts (see the extension)."""
         entry = self.index.functions.get(func_qual)
         return entry is None or entry[0] not in self.ext
+
+    def cannot_raise(self, func_qual: str, http_error: bool = False) -> bool:
+        """Whether no exception but an HTTPException can leave the function
+        (``http_error``: when it is given an HTTPException), its decorators
+        being pure pass-throughs (see :func:`cannot_raise`)."""
+        row = self.funcs.get(func_qual)
+        flag = row[3] if row and len(row) > 3 else False
+        if not isinstance(flag, (list, tuple)) or not flag or (flag[0] == "http" and not http_error):
+            return False
+        for value in flag[1:]:
+            obj = self.index.evaluate(value)
+            if obj[0] != "function" or obj[1] not in self.pure:
+                return False
+        return True
 
     def func_row(self, func_qual: str) -> Optional[Tuple[Any, ...]]:
         return self.funcs.get(func_qual)
@@ -996,6 +1683,8 @@ class ProjectErrors:
         if callee == NOTHING:
             return self._method_verdict(written, _depth)
         if kind in ("external", "instance"):
+            if any(str(callee[1]) == api or str(callee[1]).startswith(api + ".") for api in RESOURCE_ONLY_APIS):
+                return "ok"  # Api(app): see _api_handling()
             root = _dotted_root(callee)
             if root in ERROR_HANDLING_PACKAGES:
                 return "extension"
@@ -1003,6 +1692,8 @@ class ProjectErrors:
         if kind == "bound":
             return "ok" if callee[2] in FLASK_METHODS else "unknown"
         if kind == "class":
+            if RESOURCE_ONLY_APIS.intersection(self.index.base_qualnames(callee[1])):
+                return "ok"
             if self.index.class_kind(callee[1]) == "api":
                 return "extension"
             roots = {b.split(".", 1)[0] for b in self.index.base_qualnames(callee[1])}
@@ -1115,8 +1806,7 @@ class ProjectErrors:
             self._check_escapes(result, holder)
             if holder in self.custom:
                 result.handled.append("its error handling methods are replaced")
-        if index.has_api_extension(obj):
-            result.handled.append("an Api extension answers its errors")
+        self._api_handling(result, obj)
         self._add_handlers(result, regs.get("handlers", ()), app_level=True)
         self._add_views(result, regs.get("routes", ()))
         self._add_hooks(result, regs.get("hooks", ()))
@@ -1132,6 +1822,7 @@ class ProjectErrors:
                 result.app_atoms.extend(bp.app_atoms)
                 result.bp_atoms.extend(bp.bp_atoms)
                 result.exception_handlers.extend(bp.exception_handlers)
+                result.wide_exception_handlers.extend(bp.wide_exception_handlers)
                 result.views.update(bp.views)
                 if any(atoms & SERVER_ERROR_ATOMS for atoms in bp.bp_atoms):
                     # bp.errorhandler(500) does catch crashes in that blueprint's views
@@ -1154,10 +1845,55 @@ class ProjectErrors:
             self._add_views(found, regs.get("routes", ()))
             self._add_hooks(found, regs.get("hooks", ()))
             self._check_escapes(found, obj)
-            if index.has_api_extension(obj):
-                found.handled.append("an Api extension answers errors of a blueprint registered on it")
+            self._api_handling(found, obj)
             self._blueprints[key] = found
         return found
+
+    def apis_on(self, obj: Obj) -> List[str]:
+        """Keys of the Api objects built on ``obj`` (``Api(app)``, ``api.init_app(app)``)."""
+        if self._apis is None:
+            table: Dict[Obj, List[str]] = {}
+            for target, params in self.index.passed_to().items():
+                for param in params:
+                    if param[0] == "<api>":
+                        table.setdefault(target, []).append(param[1])
+            for _name, summary in self.index.iter_modules():
+                for callee, args, _line, _scope in summary.get("calls", ()):
+                    bound = self.index.evaluate(callee)
+                    if bound[0] == "bound" and bound[1][0] == "api" and bound[2] == "init_app":
+                        for arg in args.values():
+                            for target in _flatten(self.index.evaluate(arg)):
+                                table.setdefault(target, []).append(bound[1][1])
+            self._apis = table
+        return self._apis.get(obj, [])
+
+    def _api_handling(self, result: ScopeErrors, obj: Obj) -> None:
+        """Flask-RESTful and Flask-RESTX answer the errors of their own
+        resources only (and unknown URLs with ``catch_all_404s=True``): the
+        other views of the app keep Flask's pages.  Other Api classes
+        (flask-smorest registers an HTTPException handler on the app) answer
+        for the whole app."""
+        for api_key in self.apis_on(obj):
+            if not self._resource_only_api(api_key):
+                result.handled.append("an Api extension answers its errors")
+                continue
+            module = self.creations.get(api_key, ("", UNKNOWN))[0]
+            summary = self.index.modules.get(module) or {}
+            args = (summary.get("ctor_args") or {}).get(api_key) or {}
+            catch_all = args.get("catch_all_404s", False)
+            if catch_all is True:
+                result.app_atoms.append(frozenset({("code", 404)}))
+            elif catch_all is not False:
+                result.uncertain.append("catch_all_404s= is not a literal")
+
+    def _resource_only_api(self, api_key: str) -> bool:
+        callee = self.creations.get(api_key, ("", UNKNOWN))[1]
+        cls = self.index.evaluate(callee) if callee != UNKNOWN else NOTHING
+        if cls[0] == "external":
+            return cls[1] in RESOURCE_ONLY_APIS
+        if cls[0] == "class":
+            return bool(RESOURCE_ONLY_APIS.intersection(self.index.base_qualnames(cls[1])))
+        return False
 
     def apps_of_blueprint(self, key: str) -> List[ScopeErrors]:
         if self._bp_apps is None:
@@ -1227,8 +1963,10 @@ class ProjectErrors:
 
     def _add_handlers(self, result: ScopeErrors, facts: Iterable[Tuple[str, tuple]], app_level: bool) -> None:
         for _module, fact in facts:
-            result.crash_paths += 1  # a handler that raises ends in the 500 page too
             atoms = self.atoms(fact[2])
+            func = self.index.evaluate(fact[3]) if fact[3] != UNKNOWN else NOTHING
+            if not (func[0] == "function" and self.cannot_raise(func[1], self._http_only(atoms))):
+                result.crash_paths += 1  # a handler that raises ends in the 500 page too
             if app_level or fact[1] == "app_errorhandler":
                 result.app_atoms.append(atoms)
             else:
@@ -1236,6 +1974,22 @@ class ProjectErrors:
             if EXC_ATOM in atoms or UNKNOWN_KEY in atoms:
                 func = self.index.evaluate(fact[3]) if fact[3] != UNKNOWN else NOTHING
                 result.exception_handlers.append(func)
+                if app_level or fact[1] == "app_errorhandler":
+                    result.wide_exception_handlers.append(func)
+
+    def _http_only(self, atoms: FrozenSet[Atom]) -> bool:
+        """Every key is an HTTP error: the handler only ever gets an HTTPException."""
+        for kind, what in atoms:
+            if kind == "code":
+                continue
+            if kind == "exc" and (
+                what == HTTP_EXCEPTION
+                or werkzeug_exception_code(what) is not None
+                or HTTP_EXCEPTION in self.index.base_qualnames(what)
+            ):
+                continue
+            return False
+        return bool(atoms)
 
     def _add_views(self, result: ScopeErrors, facts: Iterable[Tuple[str, tuple]]) -> None:
         index = self.index
@@ -1249,14 +2003,16 @@ class ProjectErrors:
                 elif callee[0] == "q" and callee[1].endswith(".as_view"):
                     obj = index.evaluate(("q", callee[1][: -len(".as_view")]))
             if obj[0] == "function":
-                opaque = self.opaque(obj[1])
+                entry = index.functions.get(obj[1])
+                opaque = self.opaque(obj[1]) and not (entry and entry[0] in self.light_modules)
                 result.views[obj[1]] = None if opaque else self.answers(obj[1])
-                row = self.funcs.get(obj[1])
-                if opaque or not (row and len(row) > 3 and row[3]):
+                if opaque or not self.cannot_raise(obj[1]):
                     result.crash_paths += 1
             elif obj[0] == "class":
                 result.views[obj[1]] = self.class_answers(obj[1])
-                result.crash_paths += 1
+                dispatch = index.find_method(obj[1], "dispatch_request")
+                if not (dispatch and dispatch.rpartition(".")[0] in self.guarded_dispatch):
+                    result.crash_paths += 1  # (a project base's dispatch_request may answer every crash)
             else:
                 result.views[f"{module}:{fact[5]}"] = None
                 result.crash_paths += 1
@@ -1432,7 +2188,7 @@ def _check_whole_apps(ctx: FileContext, project: ProjectErrors) -> None:
         if creation.key not in mine:
             continue
         app = project.app(creation.key)
-        if app.uncertain or app.handled or not app.views:
+        if app.uncertain or app.handled or not app.views or project.never_serves(creation.key):
             continue
         name = _bound_name(ctx, creation.node)
         # (crash_paths == 0: every view catches its own exceptions, and no
@@ -1442,6 +2198,7 @@ def _check_whole_apps(ctx: FileContext, project: ProjectErrors) -> None:
             and not orphans & SERVER_ERROR_ATOMS
             and app.crash_paths
             and not _single_page_app(app)
+            and not project.propagates(creation.key)  # crashes go to the server, not to a 500 handler
         ):
             partly = ""
             if app.covered_blueprints:
@@ -1476,13 +2233,15 @@ def _check_json_errors(
     other_views = answers.count("html") + answers.count("text")
     if json_views < 2 or json_views < 2 * other_views:
         return  # not a JSON app, or one that also serves pages
-    if app.has(HTTP_COVER_ATOMS, app_wide_only=False) or orphans & _JSON_RELEVANT_ORPHANS:
+    # Only app-wide handlers: routing errors (an unknown URL, a wrong method)
+    # never reach a blueprint's own handlers.
+    if app.has(HTTP_COVER_ATOMS) or orphans & _JSON_RELEVANT_ORPHANS:
         return
-    codes = app.codes()
+    codes = app.codes(app_wide_only=True)
     missing = [code for code in CLIENT_ERROR_CODES if code not in codes]
     if not missing:
         return
-    if any(project.http_passage(func) != "raw" for func in app.exception_handlers):
+    if any(project.http_passage(func) != "raw" for func in app.wide_exception_handlers):
         return  # an Exception handler answers HTTP errors (as JSON or otherwise)
     ctx.report(
         JSON_API_HTML_ERRORS,
@@ -1793,6 +2552,8 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
         for value in _key_values(reg.key):
             for atom in sorted(project.atoms(value) & _ROUTING_ATOMS.keys()):
                 code = _ROUTING_ATOMS[atom]
+                if code == 404 and all(_has_catch_all_route(project, obj) for obj in objs):
+                    continue  # /<path:p> answers every URL under its prefix: routing never says 404 there
                 key_text = str(code) if reg.key[0] == "seq" else _source(reg.key_node, str(code))
                 node = reg.node.func if isinstance(reg.node, ast.Call) else reg.node
                 if isinstance(node, ast.Call):
@@ -1801,6 +2562,14 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
                 ctx.report(
                     BLUEPRINT_ROUTING_ERRORHANDLER, reg.node, bp=bp, method=reg.method, key=key_text, code=code
                 )
+
+
+_CATCH_ALL_RULE = re.compile(r"^/?<path:[A-Za-z_]\w*>/?$")
+
+
+def _has_catch_all_route(project: ProjectErrors, obj: Obj) -> bool:
+    routes = project.index.registrations_on(obj).get("routes", ())
+    return any(isinstance(fact[2], str) and _CATCH_ALL_RULE.match(fact[2]) for _module, fact in routes)
 
 
 # ------------------------------------------------------------------ FLK207
@@ -1829,6 +2598,8 @@ def _check_catch_all(ctx: FileContext, project: ProjectErrors, regs: List[Handle
             if project.http_passage(func) != "fixed":
                 continue
             name = func[1].rpartition(".")[2]
+            row = project.funcs.get(func[1]) or ()
+            status = str(row[4]) if len(row) > 4 else status
         objs, unknown = _scope_objects(ctx, project, reg.target)
         if unknown or not objs or not all(_swallows_on(project, obj) for obj in objs):
             continue
@@ -1887,7 +2658,7 @@ def _statement_positions(model: FlaskModel) -> Dict[int, Tuple[int, int]]:
 
 
 def _check_duplicates(ctx: FileContext, project: ProjectErrors, regs: List[HandlerReg]) -> None:
-    if len(regs) < 2:
+    if not regs:
         return
     positions = _statement_positions(ctx.model)
     groups: Dict[Tuple[Any, ...], List[Tuple[Tuple[int, int], HandlerReg]]] = {}
@@ -1925,9 +2696,26 @@ def _check_duplicates(ctx: FileContext, project: ProjectErrors, regs: List[Handl
                 first.node,
                 key=describe_atom(group[3]),
                 scope=scope_text,
-                line=getattr(later.node, "lineno", 0),
+                where=f"line {getattr(later.node, 'lineno', 0)}",
                 name=_handler_name(first),
             )
+    replaced = project.replaced_elsewhere()
+    for reg in regs:
+        later_at = replaced.get((ctx.model.module, getattr(reg.node, "lineno", 0)))
+        if later_at is None:
+            continue
+        atom = next(iter(project.atoms(reg.key)))
+        scope_text = _registration_call(reg).rpartition(".")[0] or "app"
+        if reg.method == "app_errorhandler":
+            scope_text = f"the app (through {scope_text}.app_errorhandler)"
+        ctx.report(
+            DUPLICATE_ERRORHANDLER,
+            reg.node,
+            key=describe_atom(atom),
+            scope=scope_text,
+            where=f"{later_at[0]} line {later_at[1]}",
+            name=_handler_name(reg),
+        )
 
 
 def _same_function(ctx: FileContext, first: HandlerReg, later: HandlerReg) -> bool:
