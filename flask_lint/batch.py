@@ -59,6 +59,7 @@ from .index import (
 )
 from .model import FlaskModel
 from .registry import Finding
+from .routing_facts import entry_point_targets
 from .source import SourceError, decode, read_source
 from .versions import resolve as resolve_versions
 
@@ -286,6 +287,8 @@ class FindingsCache:
         options = json.dumps(dataclasses.asdict(config), sort_keys=True, default=_canonical)
         # The versions read from the project's metadata change answers as options do.
         versions = repr(resolve_versions(root, config.flask_version))
+        # So do the entry points it declares (FLK303: blueprints a framework registers).
+        versions += repr(entry_point_targets(root))
         key = _blake2b(f"{code_fingerprint()}\0{options}\0{versions}".encode(), digest_size=8).hexdigest()
         self.name = f"findings-{key}.json"
         data = read_cache_file(root, self.name)

@@ -47,6 +47,7 @@ from .model import (
     Creation,
     FlaskModel,
     FunctionInfo,
+    FunctionNode,
     RouteReg,
     Scope,
     Value,
@@ -164,6 +165,20 @@ def decorator_name(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id
     return ""
+
+
+def resolved_name(model: FlaskModel, node: ast.AST, scope: Optional[Scope] = None) -> str:
+    """The last name of what a decorator (or the callee of a decorator
+    call) refers to through imports: ``login_required`` for
+    ``@need_login`` after ``from flask_login import login_required as
+    need_login``, ``wraps`` for ``@ft.wraps(f)`` after ``import functools
+    as ft``; the name as written when it does not resolve to an import or
+    a module-level def (``@auth.login_required`` on an instance)."""
+    target = node.func if isinstance(node, ast.Call) else node
+    qual = model.qualname(target, scope)
+    if qual:
+        return qual.rsplit(".", 1)[-1]
+    return decorator_name(node)
 
 
 def literal_methods(node: Optional[ast.AST]) -> Optional[List[str]]:
@@ -322,16 +337,125 @@ def is_test_module(module: str) -> bool:
 # --------------------------------------------------------------------------
 
 
-@summary_extension(EXTENSION)
-def summarise_routing(model: FlaskModel) -> Dict[str, Any]:
+@summary_extension(EXTENSION, version="2", light=True)
+def summarise_routing(model: FlaskModel) -> Optional[Dict[str, Any]]:
+    if model.light:
+        return _light_facts(model)
     route_nodes = {id(r.node) for r in model.routes}
     return {
+        "imp": _module_imports(model),
+        "sig": _signatures(model),
         "routes": [_route_entry(model, r, route_nodes) for r in model.routes],
         "bp_regs": [_bp_reg_entry(model, b) for b in model.blueprint_regs],
         "objs": _creation_entries(model.creations),
         "funcs": _function_entries(model, route_nodes),
         "uvp": _value_preprocessors(model),
     }
+
+
+def _light_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
+    """A module that never mentions Flask may still define the decorators
+    and view factories other modules apply to views (``no_wraps``,
+    ``requires(role)``, ``make_view(text)``): the light walk records none of
+    their bodies, so the functions whose shape says they wrap or return a
+    function are read here from a full model of the file.  ``fx`` gives
+    their parameters and returns (nested defs included), ``funcs`` the same
+    decorator and wrapper facts as for any module."""
+    shaped = [
+        info.node
+        for info in model.functions.values()
+        if info.scope.parent is model.module_scope and _wraps_shaped(info.node)
+    ]
+    imports = _module_imports(model)
+    signatures = _signatures(model)
+    plain = _function_entries(model, set())  # the decorators of its defs (no wrappers: bodies not walked)
+    if not shaped:
+        if not imports and not signatures and not plain:
+            return None
+        return {"light": True, "imp": imports, "sig": signatures, "funcs": plain}
+    full = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
+    prefixes = tuple(f"{model.module}.{func.name}" for func in shaped)
+
+    def wanted(qualname: str) -> bool:
+        return any(qualname == p or qualname.startswith(p + ".") for p in prefixes)
+
+    fx: Dict[str, Any] = {}
+    for info in full.functions.values():
+        if wanted(info.qualname):
+            fx[info.qualname] = [
+                list(info.scope.params),
+                [full.value(r.value, info.scope) for r in info.returns if r.value is not None],
+            ]
+    funcs = dict(plain)
+    funcs.update({qual: facts for qual, facts in _function_entries(full, set()).items() if wanted(qual)})
+    return {"light": True, "imp": imports, "sig": signatures, "fx": fx, "funcs": funcs}
+
+
+def _signatures(model: FlaskModel) -> Dict[str, Any]:
+    """The parameters of the module's top-level defs, for views registered
+    in another module (``app.add_url_rule("/r", view_func=views.report)``):
+    [positional names, how many have defaults, [[keyword-only name, has a
+    default]], has **kwargs, has positional-only parameters]."""
+    out: Dict[str, Any] = {}
+    for info in model.functions.values():
+        if info.scope.parent is not model.module_scope:
+            continue
+        args = info.node.args
+        out[info.qualname] = [
+            [a.arg for a in args.posonlyargs + args.args],
+            len(args.defaults),
+            [[a.arg, default is not None] for a, default in zip(args.kwonlyargs, args.kw_defaults)],
+            args.kwarg is not None,
+            bool(args.posonlyargs),
+        ]
+    return out
+
+
+def _module_imports(model: FlaskModel) -> List[List[Any]]:
+    """[module, line] for every import statement that runs with the module
+    (not inside a def or class), in line order: ``from pkg import name``
+    gives ``pkg`` and ``pkg.name`` (which may be a submodule).  What makes
+    the registrations of two modules happen in one order or the other."""
+    package = model.module if model.is_package else model.module.rpartition(".")[0]
+    found: List[List[Any]] = []
+    for node in _walk_statements(list(model.tree.body)):
+        names: List[str] = []
+        if isinstance(node, ast.Import):
+            names = [model.aliased(alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: max(0, len(parts) - (node.level - 1))]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = model.aliased(node.module or "")
+            names = [base] if base else []
+            names += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+        line = getattr(node, "lineno", 0)
+        for name in names:
+            found.append([name, Line(line)])
+    found.sort(key=lambda item: int(item[1]))
+    return found
+
+
+def _wraps_shaped(func: FunctionNode) -> bool:
+    """A def that holds a nested def or returns its first parameter: a
+    decorator, a decorator factory or a view factory."""
+    args = func.args
+    first = (args.posonlyargs + args.args)[0].arg if args.posonlyargs or args.args else None
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return True
+        if isinstance(node, ast.Return):
+            if first is not None and isinstance(node.value, ast.Name) and node.value.id == first:
+                return True
+        elif isinstance(node, ast.stmt) and not isinstance(node, ast.ClassDef):
+            stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, (ast.stmt, ast.excepthandler)))
+        elif isinstance(node, ast.ExceptHandler):
+            stack.extend(node.body)
+    return False
 
 
 def _state(node: Optional[ast.AST], literal: bool) -> int:
@@ -420,7 +544,7 @@ def _route_entry(model: FlaskModel, route: RouteReg, route_nodes: Set[int]) -> D
                 below = decorators[position + 1 :]
                 break
         entry["d"] = [
-            [model.value(d, route.scope), decorator_name(d)] for d in below if id(d) not in route_nodes
+            [model.value(d, route.scope), resolved_name(model, d, route.scope)] for d in below if id(d) not in route_nodes
         ]
     anchor = route.view_node if route.method != "add_url_rule" and route.view_node is not None else route.node
     entry["br"], caught = _enclosing(route.scope.node, anchor)
@@ -466,6 +590,8 @@ def _bp_reg_entry(model: FlaskModel, reg: BlueprintReg) -> Dict[str, Any]:
             _single_binding(model, call_arg(call, 0, "blueprint")),
         ],
     }
+    if _blueprints_guard(reg.scope.node, call):
+        entry["bg"] = True
     if sub_node is not None:
         names = rule_variables(literal_str(sub_node))
         entry["sub"] = sorted(names) if names is not None else None
@@ -476,6 +602,53 @@ def _bp_reg_entry(model: FlaskModel, reg: BlueprintReg) -> Dict[str, Any]:
         if alt != UNKNOWN:
             entry["alt"] = alt
     return entry
+
+
+def _blueprints_guard(scope_node: ast.AST, call: ast.AST) -> bool:
+    """Whether the registration runs only when a name is not registered
+    yet: under ``if "admin" not in app.blueprints:`` (or the else of
+    ``if name in app.blueprints:``)."""
+    line = getattr(call, "lineno", 0)
+    statements: List[ast.stmt] = list(getattr(scope_node, "body", []))
+    for _depth in range(100):
+        found = next(
+            (st for st in statements if st.lineno <= line <= (getattr(st, "end_lineno", None) or st.lineno)), None
+        )
+        if found is None or isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        if isinstance(found, ast.If):
+            in_body = bool(found.body) and found.body[0].lineno <= line <= (found.body[-1].end_lineno or 0)
+            test = found.test
+            negated = False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and _names_blueprints(test.comparators[0]):
+                absent = isinstance(test.ops[0], ast.NotIn) != negated
+                if absent == in_body:
+                    return True
+            statements = found.body if in_body else found.orelse
+            continue
+        blocks = [getattr(found, attr, None) for attr in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(found, "handlers", [])]
+        chosen = next(
+            (
+                b
+                for b in blocks
+                if isinstance(b, list) and b and b[0].lineno <= line <= (getattr(b[-1], "end_lineno", None) or 0)
+            ),
+            None,
+        )
+        if chosen is None:
+            return False
+        statements = chosen
+    return False
+
+
+def _names_blueprints(node: ast.AST) -> bool:
+    """``app.blueprints`` / ``app.blueprints.keys()``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys":
+        node = node.func.value
+    return isinstance(node, ast.Attribute) and node.attr == "blueprints"
 
 
 def _loop_candidates(model: FlaskModel, expr: Optional[ast.AST], scope: Scope) -> Value:
@@ -561,6 +734,13 @@ def _tuple_element(model: FlaskModel, target: ast.AST, iterable: ast.AST, name: 
                 return UNKNOWN
             values.append(model.value(element.elts[position], scope))
         return ("seq", tuple(values))
+    if isinstance(source, (ast.Name, ast.Attribute)):
+        # A sequence of tuples defined in another module (``from .config
+        # import PAIRS``): element ``position`` of each of its elements,
+        # picked by RoutingProject once the index has evaluated it.
+        value = model.value(source, scope)
+        if value != UNKNOWN:
+            return ("pick", position, len(target.elts), value)
     return UNKNOWN
 
 
@@ -604,7 +784,7 @@ def _function_entries(model: FlaskModel, route_nodes: Set[int]) -> Dict[str, Any
         if decorators:
             scope = info.scope.parent or model.module_scope
             out.setdefault(info.qualname, {})["d"] = [
-                [model.value(d, scope), decorator_name(d), id(d) in route_nodes] for d in decorators
+                [model.value(d, scope), resolved_name(model, d, scope), id(d) in route_nodes] for d in decorators
             ]
         for wrapper in _returned_defs(model, info):
             out.setdefault(wrapper.qualname, {})["w"] = _wrapper_facts(model, info, wrapper)
@@ -629,17 +809,20 @@ def _wrapper_facts(model: FlaskModel, outer: FunctionInfo, wrapper: FunctionInfo
     """[uses functools.wraps, sets __name__ itself, passes (*args, **kwargs)
     through to the wrapped function untouched]."""
     name = wrapper.node.name
-    wraps = any(decorator_name(d) in ("wraps", "update_wrapper") for d in wrapper.node.decorator_list)
+    outer_scope = outer.scope
+    wraps = any(
+        resolved_name(model, d, outer_scope) in ("wraps", "update_wrapper") for d in wrapper.node.decorator_list
+    )
     renamed = False
     for node in model.walk_function(outer.node):
         if isinstance(node, ast.Call):
-            called = decorator_name(node.func)
+            called = resolved_name(model, node.func, outer_scope)
             first = node.args[0] if node.args else None
             if called == "update_wrapper" and isinstance(first, ast.Name) and first.id == name:
                 wraps = True
             elif (
                 isinstance(node.func, ast.Call)
-                and decorator_name(node.func.func) == "wraps"
+                and resolved_name(model, node.func.func, outer_scope) == "wraps"
                 and isinstance(first, ast.Name)
                 and first.id == name
             ):
@@ -755,10 +938,11 @@ class RouteFact:
     entry: Dict[str, Any]
     targets_complete: bool = True  # no object it may act on is unknown
     renamed_by: Optional[str] = None  # a decorator without functools.wraps
+    load: Tuple[int, ...] = ()  # RoutingProject.load_key: when it happens
 
     @property
-    def order(self) -> Tuple[str, int, int, int]:
-        return (self.module, self.line, self.col, self.position)
+    def order(self) -> Tuple[Any, ...]:
+        return self.load or (self.module, self.line, self.col, self.position)
 
     @property
     def path(self) -> Any:
@@ -843,7 +1027,18 @@ class RoutingProject:
         self.preprocessed: Set[Obj] = set()
         self.preprocessed_everywhere = False
         self._contexts: Dict[Any, Optional[List[Context]]] = {}
+        # Decorators and view factories of modules the index only outlines
+        # (see _light_facts): qualname -> (module, {"params", "returns"}).
+        self.light_functions: Dict[str, Tuple[str, Dict[str, Any]]] = {}
+        for module, _summary in index.iter_modules():
+            ext = self._ext(module)
+            if ext and ext.get("light"):
+                for qual, (params, returns) in (ext.get("fx") or {}).items():
+                    self.light_functions[qual] = (module, {"params": params, "returns": returns})
+        self.load_keys = self._load_order()
+        self._path_modules: Optional[Dict[Tuple[str, ...], List[str]]] = None
         self._collect()
+        self._escaped_blueprints()
 
     # ------------------------------------------------------------ building
 
@@ -883,6 +1078,83 @@ class RoutingProject:
                 self._add_bp_reg(module, position, fact, entry if isinstance(entry, dict) else {})
             for value, everywhere in (ext.get("uvp", ()) if ext else ()):
                 self._add_preprocessor(value, everywhere)
+
+    def _load_order(self) -> Dict[str, Tuple[int, ...]]:
+        """For each module, a key that orders what its module-level code does
+        as Python runs it: a module's code runs when the first module-level
+        import of it runs (``from . import views`` at the bottom of the app
+        module), so its key is its importer's key plus that import's line
+        (and a counter for modules imported by one statement).  The walk
+        starts from the modules nothing imports (entry scripts, tests), then
+        from those that create an app (import cycles), then by name."""
+        imports: Dict[str, List[Tuple[int, str]]] = {}
+        imported: Set[str] = set()
+        modules = self.index.modules
+        for module, _summary in self.index.iter_modules():
+            ext = self._ext(module)
+            found: List[Tuple[int, str]] = []
+            for item in (ext.get("imp") or ()) if ext else ():
+                name, line = item[0], int(item[1])
+                # A package runs before its submodules.
+                parts = name.split(".")
+                for depth in range(1, len(parts) + 1):
+                    prefix = ".".join(parts[:depth])
+                    if prefix in modules and prefix != module:
+                        found.append((line, prefix))
+                        imported.add(prefix)
+            imports[module] = found
+        creators = {info.module for info in self.objects.values() if info.kind == "app"}
+        roots = sorted(m for m in modules if m not in imported)
+        roots += sorted(m for m in modules if m in imported and m in creators)
+        roots += sorted(m for m in modules if m in imported and m not in creators)
+        keys: Dict[str, Tuple[int, ...]] = {}
+        counter = 0
+        for rank, root in enumerate(roots):
+            if root in keys:
+                continue
+            keys[root] = (rank,)
+            stack: List[Tuple[str, int]] = [(root, 0)]
+            # Depth first, as Python imports: a module's imports run before
+            # the rest of its importer's body.
+            while stack:
+                module, position = stack.pop()
+                pending = imports.get(module, ())
+                while position < len(pending):
+                    line, target = pending[position]
+                    position += 1
+                    if target in keys:
+                        continue
+                    counter += 1
+                    keys[target] = keys[module] + (line, counter)
+                    stack.append((module, position))
+                    stack.append((target, 0))
+                    break
+        return keys
+
+    def load_key(self, module: str, line: int, col: int = 0, position: int = 0) -> Tuple[int, ...]:
+        """The order in which module-level facts happen across modules."""
+        return self.load_keys.get(module, (len(self.load_keys),)) + (line, col, position)
+
+    def evaluate(self, value: Value) -> Obj:
+        """``index.evaluate``, plus the functions of outlined modules that
+        :func:`_light_facts` describes (a decorator's wrapper, what a
+        decorator factory or a view factory returns)."""
+        if value == UNKNOWN or not value:
+            return NOTHING
+        if self.light_functions:
+            kind = value[0]
+            if kind in ("q", "def") and value[1] in self.light_functions:
+                return ("function", value[1])
+            if kind == "new":
+                callee = self.evaluate(value[1])
+                if callee[0] == "function" and callee[1] in self.light_functions:
+                    results = {self.evaluate(r) for r in self.light_functions[callee[1]][1]["returns"]}
+                    return results.pop() if len(results) == 1 else NOTHING
+        return self.index.evaluate(value)
+
+    def function(self, qualname: str) -> Optional[Tuple[str, Dict[str, Any]]]:
+        """(module, summary facts) of a project function, outlined modules included."""
+        return self.light_functions.get(qualname) or self.index.functions.get(qualname)
 
     def targets_of(self, value: Value) -> Tuple[List[Obj], bool]:
         """The apps and blueprints a registration acts on, and whether that list is complete."""
@@ -937,7 +1209,7 @@ class RoutingProject:
         target_value, method, rule, endpoint, view_value, line, scope_name = fact[:7]
         targets, targets_complete = self.targets_of(target_value)
         direct = self.index.evaluate(target_value) if target_value != UNKNOWN else NOTHING
-        view = self.index.evaluate(view_value) if view_value != UNKNOWN else NOTHING
+        view = self.evaluate(view_value)
         methods = entry.get("m")
         route = RouteFact(
             module=module,
@@ -955,6 +1227,7 @@ class RoutingProject:
             direct_target=direct,
             entry=entry,
             targets_complete=targets_complete,
+            load=self.load_key(module, line, entry.get("c", 0), position),
         )
         route.endpoint, route.renamed_by = self._endpoint(route, endpoint, view)
         self.routes.append(route)
@@ -1023,8 +1296,15 @@ class RoutingProject:
                 name, renamed_by = effect.renames_to, decorator[1]
         return name, renamed_by
 
+    def signature(self, qualname: str) -> Optional[List[Any]]:
+        """What :func:`_signatures` recorded for a top-level def."""
+        found = self.function(qualname)
+        ext = self._ext(found[0]) if found else None
+        sig = (ext.get("sig") or {}).get(qualname) if ext else None
+        return list(sig) if sig else None
+
     def function_decorators(self, qualname: str) -> List[Any]:
-        found = self.index.functions.get(qualname)
+        found = self.function(qualname)
         if found is None:
             return []
         ext = self._ext(found[0])
@@ -1032,7 +1312,7 @@ class RoutingProject:
         return list(entry.get("d", ())) if isinstance(entry, dict) else []
 
     def wrapper_facts(self, qualname: str) -> Optional[List[bool]]:
-        found = self.index.functions.get(qualname)
+        found = self.function(qualname)
         if found is None:
             return None
         ext = self._ext(found[0])
@@ -1042,12 +1322,13 @@ class RoutingProject:
 
     def decorator_effect(self, value: Value, name: str) -> DecoratorEffect:
         """What a decorator does to a view's name and arguments."""
-        obj = self.index.evaluate(value) if value != UNKNOWN else NOTHING
-        if obj[0] == "function":
+        obj = self.evaluate(value)
+        found = self.function(obj[1]) if obj[0] == "function" else None
+        if found is not None:
             qual = obj[1]
-            info = self.index.functions[qual][1]
+            info = found[1]
             params = list(info.get("params", ()))
-            results = {self.index.evaluate(r) for r in info.get("returns", ())}
+            results = {self.evaluate(r) for r in info.get("returns", ())}
             if not results:
                 return DecoratorEffect(None, False, qual)
             if params and results == {("param", qual, params[0])}:
@@ -1076,11 +1357,21 @@ class RoutingProject:
         parents, parents_complete = self.targets_of(fact[0])
         child_value = fact[1]
         loose = child_value == UNKNOWN and "alt" in entry
-        children, complete, via_param, _external = self.index.blueprint_arg(entry["alt"] if loose else child_value)
+        _external = False
+        if loose:
+            children, complete, via_param = self._loose_children(entry["alt"])
+        else:
+            children, complete, via_param, _external = self.index.blueprint_arg(child_value)
         reg = BlueprintRegFact(
             module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
             via_param, loose,
         )
+        if _external and not loose:
+            more, unresolved = self._script_folder_children(child_value)
+            children = children + [k for k in more if k not in children]
+            if unresolved:
+                complete = False
+            reg.children = children
         if not complete:
             self.unknown_registrations = True
         self.bp_regs.append(reg)
@@ -1096,6 +1387,129 @@ class RoutingProject:
         if not parents_complete:
             for child in children:
                 self.regs_of.setdefault(child, []).append((reg, NOTHING))
+
+    def _script_folder_children(self, value: Value) -> Tuple[List[str], bool]:
+        """The blueprints behind the third-party-looking names a registration
+        passes (``from blueprints.root import root`` in ``web/server.py``,
+        run as ``cd web && python server.py``: ``blueprints`` is a folder of
+        the project without ``__init__.py``, found through the script's
+        folder on sys.path), and whether one of them looks like a project
+        import that did not resolve (its first name is a folder or module
+        of the project): that must never turn into a finding."""
+        found: List[str] = []
+        unresolved = False
+        stack = [self.index.evaluate(value)]
+        while stack:
+            obj = stack.pop()
+            if obj[0] == "seq":
+                stack.extend(obj[1])
+                continue
+            if obj[0] != "external":
+                continue
+            parts = obj[1].split(".")
+            if parts[0] not in self._project_names():
+                continue  # a third-party object
+            keys = self._by_path_suffix(parts)
+            if keys is None:
+                unresolved = True
+            else:
+                found.extend(k for k in keys if k not in found)
+        return found, unresolved
+
+    def _project_names(self) -> Set[str]:
+        self._path_index()
+        return self._names
+
+    def _path_index(self) -> Dict[Tuple[str, ...], List[str]]:
+        """Module names by the parts of their file's path (without ``.py``
+        and ``__init__``), and every folder and module name of the project."""
+        if self._path_modules is None:
+            table: Dict[Tuple[str, ...], List[str]] = {}
+            names: Set[str] = set()
+            for rel, summary in self.index.by_path.items():
+                parts = rel.replace(os.sep, "/").split("/")
+                if parts[-1].endswith(".py"):
+                    parts[-1] = parts[-1][:-3]
+                if parts[-1] == "__init__":
+                    parts.pop()
+                names.update(parts)
+                for start in range(len(parts)):
+                    table.setdefault(tuple(parts[start:]), []).append(summary["module"])
+            self._path_modules, self._names = table, names
+        return self._path_modules
+
+    def _by_path_suffix(self, parts: List[str]) -> Optional[List[str]]:
+        """The blueprints ``a.b.name`` stands for when ``a/b.py`` (or
+        ``a/b/__init__.py``) is one project file; None when it is not."""
+        table = self._path_index()
+        for cut in range(len(parts) - 1, 0, -1):
+            modules = table.get(tuple(parts[:cut]))
+            if not modules:
+                continue
+            if len(set(modules)) != 1:
+                return None
+            obj = self.index.resolve_qualname(".".join([modules[0]] + parts[cut:]))
+            flat = self._flatten(obj)
+            if flat and all(o[0] == "blueprint" for o in flat):
+                return [o[1] for o in flat]
+            return None
+        return None
+
+    def _escaped_blueprints(self) -> None:
+        """Blueprints something outside the project's own calls may register:
+        those a project function returns (an app factory's helper, a
+        ``create_blueprint(app)`` that invenio-style frameworks call) and
+        those named by the project's entry points (``module:attr`` in
+        setup.cfg, pyproject.toml or setup.py)."""
+        escaped: Set[str] = set()
+        for _module, info in self.index.functions.values():
+            for value in info.get("returns", ()):
+                if value == UNKNOWN:
+                    continue
+                for obj in self._flatten(self.index.evaluate(value)):
+                    if obj[0] == "blueprint":
+                        escaped.add(obj[1])
+        for target in entry_point_targets(self.index.root):
+            module, _, attr = target.partition(":")
+            obj = self.index.resolve_qualname(f"{module}.{attr}")
+            for item in self._flatten(obj):
+                if item[0] == "blueprint":
+                    escaped.add(item[1])
+        self.escaped_keys = escaped
+        self.registered_keys.update(escaped)
+
+    def _loose_children(self, alt: Value) -> Tuple[List[str], bool, bool]:
+        """The blueprints the loop candidates of :func:`_loop_candidates`
+        stand for (``("pick", i, n, v)``: element i of each n-tuple of v)."""
+        if alt and alt[0] == "seq":
+            keys: List[str] = []
+            complete, via_param = True, False
+            for item in alt[1]:
+                more, whole, param = self._loose_children(item)
+                keys.extend(k for k in more if k not in keys)
+                complete, via_param = complete and whole, via_param or param
+            return keys, complete, via_param
+        if alt and alt[0] == "pick" and len(alt) == 4:
+            _kind, position, width, value = alt
+            found: List[str] = []
+            whole = True
+            for element in self._flatten_one(self.index.evaluate(value)):
+                if element[0] != "seq" or len(element[1]) != width:
+                    whole = False
+                    continue
+                picked = element[1][position]
+                if picked[0] == "blueprint":
+                    if picked[1] not in found:
+                        found.append(picked[1])
+                elif picked[0] not in ("external", "instance"):
+                    whole = False
+            return found, whole, False
+        arg = self.index.blueprint_arg(alt)
+        return arg.keys, arg.complete, arg.via_param
+
+    def _flatten_one(self, obj: Obj) -> List[Obj]:
+        """The elements of an evaluated sequence (one level)."""
+        return list(obj[1]) if obj[0] == "seq" else [obj]
 
     def _add_preprocessor(self, value: Value, everywhere: bool) -> None:
         if everywhere:
@@ -1179,9 +1593,12 @@ class RoutingProject:
             if parent_contexts is None:
                 out.append((frozenset(own), False))
                 continue
+            # A registration the code surely makes (names bound once, no
+            # helper mixing the apps of several calls), or one on an app.
+            complete = complete and (reg.exact or parent[0] == "app")
             for parent_vars, parent_complete in parent_contexts:
                 out.append((frozenset(own) | parent_vars, complete and parent_complete))
-        if self.unknown_registrations or obj[1] in self.loosely_registered:
+        if self.root_is_guess:
             out = [(names, False) for names, _c in out]
         self._contexts[memo_key] = out
         return out
@@ -1189,6 +1606,28 @@ class RoutingProject:
     def blueprint_name(self, key: str) -> Optional[str]:
         info = self.objects.get(key)
         return info.name if info else None
+
+
+_ENTRY_POINT_RE = re.compile(
+    r"""(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*:\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?=\s*(?:$|["',\]\[]))""",
+    re.M,
+)
+
+
+def entry_point_targets(root: str) -> List[str]:
+    """``module:attr`` references in the project's metadata: entry points
+    (``invenio_base.blueprints = x = pkg.views:blueprint``) name objects a
+    framework loads and registers itself."""
+    found: List[str] = []
+    for name in ("setup.cfg", "pyproject.toml", "setup.py"):
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                text = handle.read(1_000_000)
+        except OSError:
+            continue
+        for match in _ENTRY_POINT_RE.finditer(text):
+            found.append(f"{match.group(1)}:{match.group(2)}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -1219,6 +1658,8 @@ __all__ = [
     "exclusive",
     "is_test_module",
     "decorator_name",
+    "entry_point_targets",
+    "resolved_name",
     "literal_str",
     "literal_keys",
     "TRANSPARENT_DECORATORS",

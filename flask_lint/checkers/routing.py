@@ -32,6 +32,8 @@ from ..routing_facts import (
     routing_project,
     rule_variables,
 )
+from ..versions import UNKNOWN as UNKNOWN_VERSION
+from ..versions import VersionRange
 
 MONOLITHIC_APP = rule(
     "FLK301",
@@ -94,7 +96,7 @@ BODY_ON_GET_ONLY_ROUTE = rule(
 BLUEPRINT_NAME_COLLISION = rule(
     "FLK309",
     "blueprint-name-collision",
-    "blueprint name {name!r} is already registered on {owner} by {other}: ValueError when the app starts; {fix}",
+    "blueprint name {name!r} is already registered on {owner} by {other}: {error} when the app starts; {fix}",
     severity="E",
     summary="two blueprint registrations with one name on one app or blueprint",
 )
@@ -258,14 +260,17 @@ class Issue:
 
 
 def _report_project_issues(ctx: FileContext) -> None:
-    issues: Dict[str, List[Issue]] = ctx.index.memoised("routing-issues", _project_issues)
+    version = ctx.flask_version
+    issues: Dict[str, List[Issue]] = ctx.index.memoised(
+        f"routing-issues:{version.low}:{version.high}", lambda index: _project_issues(index, version)
+    )
     for issue in issues.get(ctx.model.module, ()):
         regs: List[Any] = ctx.model.routes if issue.kind == "route" else ctx.model.blueprint_regs
         if issue.position < len(regs):
             ctx.report(issue.rule, regs[issue.position].node, **dict(issue.args))
 
 
-def _project_issues(index: ProjectIndex) -> Dict[str, List[Issue]]:
+def _project_issues(index: ProjectIndex, version: VersionRange = UNKNOWN_VERSION) -> Dict[str, List[Issue]]:
     project = routing_project(index)
     out: Dict[str, List[Issue]] = {}
     seen: Set[Tuple[str, str, int, str]] = set()
@@ -290,9 +295,9 @@ def _project_issues(index: ProjectIndex) -> Dict[str, List[Issue]]:
                 continue
             add(route.module, "route", route.position, DUPLICATE_ROUTE, url=route.rule, owner=owner,
                 methods=methods, other=_describe_route(earlier))
-    for reg, name, parent, other in _blueprint_name_collisions(project):
+    for reg, name, parent, other, error, fix in _blueprint_name_collisions(project, version):
         add(reg.module, "bp_reg", reg.position, BLUEPRINT_NAME_COLLISION, name=name, owner=_owner(project, parent),
-            other=other, fix="pass a distinct name= to register_blueprint() (or rename one Blueprint)")
+            other=other, error=error, fix=fix)
     return out
 
 
@@ -441,14 +446,32 @@ def _shadowed_routes(index: ProjectIndex) -> Set[Tuple[str, int]]:
     return out
 
 
-def _blueprint_name_collisions(project: RoutingProject) -> Iterator[Tuple[BlueprintRegFact, str, Obj, str]]:
+def _blueprint_name_collisions(
+    project: RoutingProject, version: VersionRange = UNKNOWN_VERSION
+) -> Iterator[Tuple[BlueprintRegFact, str, Obj, str, str, str]]:
+    """Registrations whose name is taken on the same parent.  Flask 2.1+
+    raises ValueError for both kinds; Flask 2.0 only warns when the same
+    blueprint comes again, and Flask 1.x allows it, raises AssertionError
+    for a different blueprint, and ignores name= (checked on 1.1.4, 2.0.3,
+    3.1.3)."""
+    same_raises = version.always_at_least((2, 1))
+    if version.always_below((2, 0)):
+        error, ignores_name = "AssertionError", True
+        fix = "rename one Blueprint (Flask 1.x has no register_blueprint(name=))"
+    else:
+        error = "ValueError" if version.always_at_least((2, 0)) else "ValueError (AssertionError on Flask 1.x)"
+        ignores_name = False
+        fix = "pass a distinct name= to register_blueprint() (or rename one Blueprint)"
+    expected = "AssertionError" if ignores_name else "ValueError"
     groups: Dict[Tuple[Obj, str], List[Tuple[BlueprintRegFact, str]]] = {}
-    for reg in sorted(project.bp_regs, key=lambda r: (r.module, r.line, r.col, r.position)):
+    for reg in sorted(project.bp_regs, key=lambda r: project.load_key(r.module, r.line, r.col, r.position)):
         entry = reg.entry
-        if not entry or entry.get("kw") or not reg.exact or _guarded(entry, "ValueError"):
-            continue  # not one registration we know, or one whose ValueError is caught
+        if not entry or entry.get("kw") or not reg.exact or _guarded(entry, expected):
+            continue  # not one registration we know, or one whose error is caught
+        if entry.get("bg"):
+            continue  # only runs when the name is not in app.blueprints yet
         for child in reg.children:
-            name = _registered_name(project, reg, child)
+            name = project.blueprint_name(child) if ignores_name else _registered_name(project, reg, child)
             if name is None:
                 continue
             for parent in reg.parents:
@@ -464,10 +487,12 @@ def _blueprint_name_collisions(project: RoutingProject) -> Iterator[Tuple[Bluepr
                 info = project.objects.get(earlier_child)
                 made = f", created at {info.module}:{info.line}" if info else ""
                 if earlier_child == child:
+                    if not same_raises:
+                        continue  # Flask before 2.1 registers it again (2.0 warns)
                     other = f"an earlier registration of the same blueprint at {earlier.module}:{earlier.line}"
                 else:
                     other = f"another Blueprint{made} (registered at {earlier.module}:{earlier.line})"
-                yield reg, name, parent, other
+                yield reg, name, parent, other, error, fix
                 break
 
 
@@ -489,31 +514,81 @@ def _registered_name(project: RoutingProject, reg: BlueprintRegFact, child: str)
 # --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Signature:
+    """The parameters of a view function, from its def or from the index."""
+
+    positional: Tuple[str, ...]
+    defaults: int
+    keyword_only: Tuple[Tuple[str, bool], ...]  # (name, has a default)
+    kwargs: bool
+    positional_only: bool
+
+    @classmethod
+    def of(cls, func: FunctionNode) -> Signature:
+        args = func.args
+        return cls(
+            tuple(a.arg for a in args.posonlyargs + args.args),
+            len(args.defaults),
+            tuple((a.arg, default is not None) for a, default in zip(args.kwonlyargs, args.kw_defaults)),
+            args.kwarg is not None,
+            bool(args.posonlyargs),
+        )
+
+    @classmethod
+    def from_facts(cls, facts: List[Any]) -> Optional[Signature]:
+        try:
+            positional, defaults, keyword_only, kwargs, positional_only = facts
+            return cls(
+                tuple(positional), int(defaults), tuple((n, bool(d)) for n, d in keyword_only), bool(kwargs),
+                bool(positional_only),
+            )
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def accepted(self) -> Set[str]:
+        return set(self.positional) | {name for name, _default in self.keyword_only}
+
+    @property
+    def required(self) -> List[str]:
+        names = list(self.positional[: len(self.positional) - self.defaults])
+        return names + [name for name, default in self.keyword_only if not default]
+
+
 def _check_url_variables(ctx: FileContext, project: RoutingProject) -> None:
     facts = project.routes_by_module.get(ctx.model.module, {})
     shadowed: Set[Tuple[str, int]] = ctx.index.memoised("routing-shadowed", _shadowed_routes)
     for position, route in enumerate(ctx.model.routes):
         fact = facts.get(position)
         func = route.view_node
-        if fact is None or route.rule is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if fact is None or route.rule is None or (ctx.model.module, position) in shadowed:
+            continue  # shadowed: no request reaches the view through this rule (FLK305 says so)
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info = ctx.model.function_info(func)
+            if info is None or info.class_node is not None:
+                continue
+            name, signature = func.name, Signature.of(func)
+        elif func is None and route.method == "add_url_rule" and fact.view[0] == "function":
+            # A view defined in another module: its top-level def's parameters.
+            facts_of = project.signature(fact.view[1])
+            found = Signature.from_facts(facts_of) if facts_of is not None else None
+            if found is None or (fact.entry.get("v") or ["?"])[0] != "name":
+                continue
+            name, signature = fact.view[1].rsplit(".", 1)[-1], found
+        else:
             continue
-        if (ctx.model.module, position) in shadowed:
-            continue  # no request reaches the view through this rule (FLK305 says so)
-        info = ctx.model.function_info(func)
-        if info is None or info.class_node is not None:
-            continue
-        problem = _url_variable_problem(project, route, fact, func)
+        problem = _url_variable_problem(project, route, fact, signature)
         if problem is not None:
-            ctx.report(URL_VARIABLES_MISMATCH, route.node, view=func.name, url=route.rule, problem=problem[0],
+            ctx.report(URL_VARIABLES_MISMATCH, route.node, view=name, url=route.rule, problem=problem[0],
                        fix=problem[1])
 
 
 def _url_variable_problem(
-    project: RoutingProject, route: RouteReg, fact: RouteFact, func: FunctionNode
+    project: RoutingProject, route: RouteReg, fact: RouteFact, signature: Signature
 ) -> Optional[Tuple[str, str]]:
     entry = fact.entry
-    args = func.args
-    if not entry or entry.get("kw") or entry.get("redir") or args.kwarg is not None or args.posonlyargs:
+    if not entry or entry.get("kw") or entry.get("redir") or signature.kwargs or signature.positional_only:
         return None
     if route.method not in ROUTE_METHODS and route.method != "add_url_rule":
         return None
@@ -529,7 +604,7 @@ def _url_variable_problem(
     names = rule_variables(route.rule)
     if names is None:
         return None
-    accepted = {a.arg for a in args.args + args.kwonlyargs}
+    accepted = signature.accepted
     defaults = entry.get("df")
     matching = entry.get("sub", ())
     supplied = set(names) | set(defaults or ()) | set(matching or ())
@@ -562,11 +637,15 @@ def _url_variable_problem(
                 "subdomain or url_defaults adds",
                 "add the parameter, or pop the value in a url_value_preprocessor",
             )
-    if not complete or not all(whole for _added, whole in contexts):
+    if not complete:
         return None
-    required = [a.arg for a in args.args[: len(args.args) - len(args.defaults)]]
-    required += [a.arg for a, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
-    for added, _whole in contexts:
+    required = signature.required
+    # Each registration whose URL variables are all known and that surely
+    # happens: its URLs call the view without the parameter, whatever
+    # registrations the index cannot follow add elsewhere.
+    for added, whole in contexts:
+        if not whole:
+            continue
         missing = [name for name in required if name not in supplied | added]
         if missing:
             return (
@@ -678,7 +757,11 @@ def _check_body_on_get_only(ctx: FileContext, project: RoutingProject) -> None:
             allowed |= _expanded(route.methods)
         if not known or allowed - _SAFE_METHODS:
             continue
-        found = _body_read(ctx, view.func, allowed)
+        # What a request with another method gets depends on every view
+        # registered for the same rule on the same app or blueprint: a
+        # sibling taking POST answers it, no 405.
+        on_rule = _methods_on_rules(ctx.index, routes)
+        found = _body_read(ctx, view.func, allowed, on_rule)
         if found is not None:
             node, what, consequence, fix = found
             shown = "/".join(m for m in _METHOD_ORDER if m in allowed and m != "OPTIONS")
@@ -686,9 +769,48 @@ def _check_body_on_get_only(ctx: FileContext, project: RoutingProject) -> None:
                        consequence=consequence, fix=fix)
 
 
-def _body_read(ctx: FileContext, func: FunctionNode, allowed: Set[str]) -> Optional[Tuple[ast.AST, str, str, str]]:
+def _methods_on_rules(index: ProjectIndex, routes: List[RouteFact]) -> Optional[Set[str]]:
+    """Every method some view answers on the rules of ``routes`` (the same
+    rule on the same app or blueprint, whichever view it was registered
+    for), or None when one of them is not known."""
+    table: Dict[Tuple[Obj, str], Optional[Set[str]]] = index.memoised("routing-rule-methods", _rule_methods)
+    out: Set[str] = set()
+    for route in routes:
+        if route.rule is None or not route.targets or not route.targets_complete:
+            return None
+        for target in route.targets:
+            found = table.get((target, normalise_rule(route.rule)))
+            if found is None:
+                return None
+            out |= found
+    return out
+
+
+def _rule_methods(index: ProjectIndex) -> Dict[Tuple[Obj, str], Optional[Set[str]]]:
+    project = routing_project(index)
+    table: Dict[Tuple[Obj, str], Optional[Set[str]]] = {}
+    for obj, routes in project.routes_by_object.items():
+        for route in routes:
+            if route.rule is None:
+                continue
+            key = (obj, normalise_rule(route.rule))
+            if key in table and table[key] is None:
+                continue
+            if route.methods is None:
+                table[key] = None
+            else:
+                table[key] = (table.get(key) or set()) | _expanded(route.methods)
+    return table
+
+
+def _body_read(
+    ctx: FileContext, func: FunctionNode, allowed: Set[str], on_rule: Optional[Set[str]]
+) -> Optional[Tuple[ast.AST, str, str, str]]:
     """The most telling body read of a GET-only view: a dead method test
-    first, then JSON reads, then form and file reads."""
+    first, then JSON reads, then form and file reads.  ``on_rule``: the
+    methods its rules answer for any view (None: not known); the 405 a
+    body method gets depends on them."""
+    no_body_method = on_rule is not None and not (on_rule - _SAFE_METHODS)
     model = ctx.model
     add_post = "add methods=['GET', 'POST'] to the route"
     hits: List[Tuple[Tuple[int, int, int], Tuple[ast.AST, str, str, str]]] = []
@@ -702,7 +824,7 @@ def _body_read(ctx: FileContext, func: FunctionNode, allowed: Set[str]) -> Optio
         if isinstance(node, ast.Attribute) and node.attr in ("form", "files", "json"):
             qual = model.qualname(node)
             if qual in ("flask.request.form", "flask.request.files"):
-                if id(node) in handed_over:
+                if id(node) in handed_over or not no_body_method:
                     continue
                 hits.append((_priority(2, node), (node, f"it reads {qual[6:]}",
                                                "clients send bodies with POST, which gets 405 here, so it is empty",
@@ -721,7 +843,7 @@ def _body_read(ctx: FileContext, func: FunctionNode, allowed: Set[str]) -> Optio
                                            f"{add_post}, or use request.get_json(silent=True)")))
         elif isinstance(node, ast.Compare):
             tested = _tested_methods(ctx, node)
-            if tested and not (set(tested) & allowed):
+            if tested and on_rule is not None and not (set(tested) & (allowed | on_rule)):
                 shown = " / ".join(repr(m) for m in tested)
                 hits.append((_priority(0, node), (node, f"it tests request.method against {shown}",
                                                "that branch is dead, those requests get 405 Method Not Allowed",
