@@ -288,6 +288,13 @@ class BlueprintArg(NamedTuple):
     external: bool  # a third-party object among them
 
 
+# Rule families whose findings can sit in a module that never mentions Flask
+# (a Celery task whose helper reads the session, a default argument calling a
+# helper that reads current_app): ``provider(index)`` returns such modules,
+# which are then checked like those other modules register views from.
+CHECKED_ANYWAY: List[Callable[[ProjectIndex], Set[str]]] = []
+
+
 class ProjectIndex:
     """Summaries of every module under one root, and questions about them."""
 
@@ -831,9 +838,12 @@ class ProjectIndex:
 
     def externally_registered_modules(self) -> Set[str]:
         """Modules with functions that other modules register as views,
-        error handlers or hooks (they need checking even without a Flask import)."""
+        error handlers or hooks (they need checking even without a Flask import),
+        and those a rule family asks for (:data:`CHECKED_ANYWAY`)."""
         if self._external_modules is None:
             found: Set[str] = set()
+            for provider in CHECKED_ANYWAY:
+                found |= provider(self)
             for name, summary in self.modules.items():
                 for kind, slot in (("routes", 4), ("handlers", 3), ("hooks", 2)):
                     for fact in summary.get(kind, ()):
@@ -961,6 +971,7 @@ def code_fingerprint() -> str:
     extensions registered now: a cache written by other code (an edited
     checkout, another version, another set or version of extensions) is
     never trusted."""
+    _import_checkers()  # the extensions are part of the identity, whoever asks first
     files = _code_files_fingerprint()
     identity = extensions_identity()
     key = (files, identity)
