@@ -80,6 +80,8 @@ WERKZEUG_ERROR_CODES = frozenset(
     {400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421,
      422, 423, 424, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505}
 )
+# Codes Werkzeug gained after 2.x: (code, first release that has it).
+WERKZEUG_NEWER_CODES = {421: (3, 1)}
 WERKZEUG_EXCEPTIONS = {
     "BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404,
     "MethodNotAllowed": 405, "NotAcceptable": 406, "RequestTimeout": 408, "Conflict": 409,

@@ -129,7 +129,7 @@ def literal_str(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
-def literal_keys(node: Optional[ast.AST]) -> Optional[List[str]]:
+def literal_keys(model: FlaskModel, node: Optional[ast.AST]) -> Optional[List[str]]:
     """Keys of a literal dict (``{"page": 1}`` or ``dict(page=1)``); [] for
     a literal None; None when not known."""
     if node is None:
@@ -146,8 +146,7 @@ def literal_keys(node: Optional[ast.AST]) -> Optional[List[str]]:
         return keys
     if (
         isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "dict"
+        and model.qualname(node.func) == "builtins.dict"
         and not node.args
         and all(kw.arg is not None for kw in node.keywords)
     ):
@@ -347,7 +346,7 @@ def summarise_routing(model: FlaskModel) -> Optional[Dict[str, Any]]:
         "sig": _signatures(model),
         "routes": [_route_entry(model, r, route_nodes) for r in model.routes],
         "bp_regs": [_bp_reg_entry(model, b) for b in model.blueprint_regs],
-        "objs": _creation_entries(model.creations),
+        "objs": _creation_entries(model, model.creations),
         "funcs": _function_entries(model, route_nodes),
         "uvp": _value_preprocessors(model),
     }
@@ -528,7 +527,7 @@ def _route_entry(model: FlaskModel, route: RouteReg, route_nodes: Set[int]) -> D
     }
     call = route.node if isinstance(route.node, ast.Call) else None
     if call is not None and route.method != "add_resource":
-        entry["df"] = literal_keys(route.defaults_node)
+        entry["df"] = literal_keys(model, route.defaults_node)
         extra, given = _matching_vars(call)
         if given:
             entry["sub"] = extra  # None when computed
@@ -582,7 +581,7 @@ def _bp_reg_entry(model: FlaskModel, reg: BlueprintReg) -> Dict[str, Any]:
         "name": _state(name_node, literal_str(name_node) is not None),
         "prefix": _state(prefix_node, prefix_vars is not None),
         "pv": sorted(prefix_vars or ()),
-        "dfl": literal_keys(call_arg(call, 99, "url_defaults")),
+        "dfl": literal_keys(model, call_arg(call, 99, "url_defaults")),
         "br": branch_path(reg.scope.node, call),
         "g": sorted(set(caught_around(reg.scope.node, call))),
         "x": [
@@ -722,9 +721,10 @@ def _tuple_element(model: FlaskModel, target: ast.AST, iterable: ast.AST, name: 
         func = source.func
         if isinstance(func, ast.Attribute) and func.attr == "items" and not source.args and position == 1:
             return ("elt", model.value(func.value, scope))
-        if isinstance(func, ast.Name) and func.id == "enumerate" and source.args and position == 1:
+        builtin = model.qualname(func, scope)
+        if builtin == "builtins.enumerate" and source.args and position == 1:
             return ("elt", model.value(source.args[0], scope))
-        if isinstance(func, ast.Name) and func.id == "zip" and position < len(source.args):
+        if builtin == "builtins.zip" and position < len(source.args):
             return ("elt", model.value(source.args[position], scope))
         return UNKNOWN
     if isinstance(source, (ast.List, ast.Tuple, ast.Set)):
@@ -744,7 +744,7 @@ def _tuple_element(model: FlaskModel, target: ast.AST, iterable: ast.AST, name: 
     return UNKNOWN
 
 
-def _creation_entries(creations: List[Creation]) -> Dict[str, Any]:
+def _creation_entries(model: FlaskModel, creations: List[Creation]) -> Dict[str, Any]:
     """Constructor arguments that matter to routing, for calls that have any."""
     out: Dict[str, Any] = {}
     for creation in creations:
@@ -761,7 +761,7 @@ def _creation_entries(creations: List[Creation]) -> Dict[str, Any]:
                 entry[keyword] = sorted(names) if names is not None else None
         defaults = call_arg(call, 7, "url_defaults")
         if defaults is not None:
-            entry["url_defaults"] = literal_keys(defaults)
+            entry["url_defaults"] = literal_keys(model, defaults)
         static = call_arg(call, 99, "static_folder")
         if static is not None:
             if isinstance(static, ast.Constant) and static.value is None:

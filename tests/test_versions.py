@@ -92,3 +92,43 @@ def test_broken_or_missing_metadata_is_unknown(tmp_path: Path) -> None:
     (tmp_path / "poetry.lock").write_bytes(b"\xff\xfe")
     flask, werkzeug = resolve(str(tmp_path), None)
     assert not flask.known and not werkzeug.known
+
+
+ABORT_421 = """\
+from flask import Flask, abort
+
+app = Flask(__name__)
+
+
+@app.route("/elsewhere")
+def elsewhere():
+    abort(421)
+"""
+
+
+@pytest.mark.parametrize(
+    "requirement, flagged",
+    [
+        ("", False),  # unknown: today's Werkzeug, which knows 421
+        ("werkzeug==3.1.3", False),
+        ("werkzeug>=2.3", False),  # 3.1 allowed: not every release lacks it
+        ("werkzeug==2.3.8", True),
+        ("flask==2.2.5", False),  # Flask 2.2 pins no Werkzeug ceiling: 3.1 may be installed
+    ],
+)
+def test_abort_421_depends_on_werkzeug(tmp_path: Path, requirement: str, flagged: bool) -> None:
+    """Werkzeug has MisdirectedRequest from 3.1 only (LookupError before)."""
+    from flask_lint import index
+    from flask_lint.config import Config
+    from flask_lint.engine import analyse
+
+    index.clear_indexes()
+    (tmp_path / "setup.cfg").write_text("")
+    if requirement:
+        (tmp_path / "requirements.txt").write_text(requirement + "\n")
+    path = tmp_path / "app.py"
+    path.write_text(ABORT_421)
+    found = [f for f in analyse(str(path), Config(enabled=frozenset({"FLK104"}))) if f.code == "FLK104"]
+    assert bool(found) is flagged
+    if flagged:
+        assert "LookupError" in found[0].message and "from 3.1" in found[0].message

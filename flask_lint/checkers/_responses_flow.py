@@ -349,10 +349,10 @@ def _has_continue(loop: ast.stmt) -> bool:
     return False
 
 
-def _is_len_of(call: ast.Call, wanted: str) -> bool:
+def _is_len_of(resolve: Optional[Resolver], call: ast.Call, wanted: str) -> bool:
     return (
-        isinstance(call.func, ast.Name)
-        and call.func.id == "len"
+        resolve is not None
+        and resolve(call.func) == "builtins.len"
         and len(call.args) == 1
         and not call.keywords
         and ast.dump(call.args[0]) == wanted
@@ -980,7 +980,7 @@ class Flow:
         for guard in leaving_conditions(guards):
             if isinstance(guard, ast.UnaryOp) and isinstance(guard.op, ast.Not):
                 operand = guard.operand
-                if isinstance(operand, ast.Call) and _is_len_of(operand, wanted):
+                if isinstance(operand, ast.Call) and _is_len_of(self.resolve, operand, wanted):
                     return True
                 if ast.dump(operand) == wanted:
                     return True
@@ -988,7 +988,7 @@ class Flow:
                 isinstance(guard, ast.Compare)
                 and len(guard.ops) == 1
                 and isinstance(guard.left, ast.Call)
-                and _is_len_of(guard.left, wanted)
+                and _is_len_of(self.resolve, guard.left, wanted)
                 and isinstance(guard.comparators[0], ast.Constant)
                 and (
                     (isinstance(guard.ops[0], ast.Eq) and guard.comparators[0].value == 0)
