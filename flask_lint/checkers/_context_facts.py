@@ -4,7 +4,7 @@ For every function of a module the extension records, as JSON data:
 
 ``u``   the context uses that nothing in the function covers: a list of
         ``[what, line, need, attr, write, error_path, caught, conditional]``
-        where ``what``
+        (and the parameter guards, see ``sig``) where ``what``
         is a canonical context local (``flask.request``...) or a helper call
         (``url_for()``), ``need`` is :data:`APP` or :data:`REQUEST`, ``attr``
         the attribute read or written (``""`` when unknown), ``write`` 1 for a
@@ -12,7 +12,8 @@ For every function of a module the extension records, as JSON data:
         inside a ``try`` whose handlers catch ``Exception`` (no crash, but the
         work is lost), ``conditional`` 1 when it may not run (a branch, a loop
         body, a handler, after an early ``return``);
-``c``   the calls it makes, ``[value, line, level, conditional]``: the callee
+``c``   the calls it makes, ``[value, line, level, conditional]`` (and the
+        parameter guards, see ``sig``): the callee
         as a model value (``self.method`` resolved to the enclosing class), the
         context level the call runs under inside the function (``with
         app.app_context()``) and whether it may not run;
@@ -25,12 +26,22 @@ For every function of a module the extension records, as JSON data:
 ``sa``  attributes it reads from ``self`` (only for functions that push a
         request context: the options a Celery task base class reads);
 ``im``  the imports in its body, ``[modules, level]``;
+``sig`` its signature, for functions whose uses or calls depend on a
+        parameter: ``[positional, keyword-only, {param: truth of its literal
+        default}, 1 with *args or **kwargs]``; such a use (or call) carries a
+        last item ``[[param, truth], ...]``: it runs only when each param's
+        truth value is the one given (``if notify:``, ``if not dry_run:
+        return``, ``notify and flash(...)``), so a hand-over that binds the
+        parameter to a literal of the other truth value never reaches it;
 ``ho``  the parameters it hands to another thread, process or greenlet,
-        ``[param, kind, api]``, also from a nested function (``def run_async(f):
+        ``[param, kind, api, positional, keywords]`` (the last two: what the
+        callable receives, see :func:`_passed_through`), also from a nested function (``def run_async(f):
         Thread(target=f).start()``, or a decorator whose wrapper does it).
 
 Under ``i`` the extension also keeps the module-level imports, ``[modules,
-level]`` with the context pushed around them (``with app.app_context():``).
+level]`` with the context pushed around them (``with app.app_context():``),
+also for files that never mention Flask, and under ``e`` 1 for a module that
+is run rather than imported (see :func:`is_entry_module`).
 
 Levels: 0 none, :data:`APP` an app context, :data:`REQUEST` a request context
 (which also pushes an app context).  Uses inside ``try`` blocks that catch
@@ -40,6 +51,7 @@ Levels: 0 none, :data:`APP` an app context, :data:`REQUEST` a request context
 from __future__ import annotations
 
 import ast
+import sys
 import weakref
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
@@ -218,6 +230,32 @@ def push_statement(model: FlaskModel, stmt: ast.stmt) -> int:
     return 0
 
 
+def pop_statement(model: FlaskModel, stmt: ast.stmt) -> bool:
+    """``ctx.pop()`` with ``ctx = app.app_context()`` (or a request context)."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    func = stmt.value.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "pop" and isinstance(func.value, ast.Name)):
+        return False
+    found = model.lookup(func.value.id, model.scope_of(func.value))
+    if found is None:
+        return False
+    return any(b.kind == "assign" and pushed_level(model, b.node) for b in found[1])
+
+
+def level_after(model: FlaskModel, stmt: ast.stmt, level: int, pushed: List[int]) -> int:
+    """The context level from ``stmt`` on, in a block run at ``level``:
+    raised by a push (the level before it kept on ``pushed``), restored by
+    the ``pop()`` of a context pushed in the same block."""
+    raised = push_statement(model, stmt)
+    if raised:
+        pushed.append(level)
+        return max(level, raised)
+    if pushed and pop_statement(model, stmt):
+        return pushed.pop()
+    return level
+
+
 def catches_runtime_error(model: FlaskModel, handlers: List[ast.ExceptHandler], broadly: bool = True) -> bool:
     """Whether a handler catches ``RuntimeError`` by name, or also (``broadly``)
     through ``Exception``, ``BaseException`` or a bare ``except:``."""
@@ -266,8 +304,9 @@ def module_level_imports(model: FlaskModel) -> List[List[Any]]:
     out: List[List[Any]] = []
 
     def block(stmts: List[ast.stmt], level: int) -> None:
+        pushed: List[int] = []
         for stmt in stmts:
-            level = max(level, push_statement(model, stmt))
+            level = level_after(model, stmt, level, pushed)
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 out.append([imported_modules(model, stmt), level])
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -287,12 +326,86 @@ def module_level_imports(model: FlaskModel) -> List[List[Any]]:
     return out
 
 
+def is_entry_module(model: FlaskModel) -> bool:
+    """A module that is run rather than imported by the project: a package's
+    ``__main__``, or a module with an ``if __name__ == "__main__":`` block at
+    module level (the other entry points, the app and WSGI modules and the
+    scripts outside any package, are told by the index: see
+    :meth:`~flask_lint.checkers._context_project.Project.import_level`)."""
+    if model.module == "__main__" or model.module.endswith(".__main__"):
+        return True
+    for stmt in model.tree.body:
+        test = stmt.test if isinstance(stmt, ast.If) else None
+        if isinstance(test, ast.Compare) and len(test.comparators) == 1 and isinstance(test.ops[0], ast.Eq):
+            sides = {_name_or_text(test.left), _name_or_text(test.comparators[0])}
+            if sides == {"name:__name__", "text:__main__"}:
+                return True
+    return False
+
+
+def _name_or_text(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return f"name:{node.id}"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return f"text:{node.value}"
+    return ""
+
+
 def _may_leave(node: ast.If) -> bool:
     """``if ...: return`` (or raise, break, continue) at the top of a branch."""
     for branch in (node.body, node.orelse):
         if any(isinstance(stmt, (ast.Return, ast.Raise, ast.Break, ast.Continue)) for stmt in branch):
             return True
     return False
+
+
+def _always_leaves(body: List[ast.stmt]) -> bool:
+    """A branch that never falls through: it ends with return, raise, break or continue."""
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Break, ast.Continue))
+
+
+def literal_truth(node: Optional[ast.AST]) -> Optional[int]:
+    """1 or 0 for a literal's truth value (``False``, ``None``, ``0``, ``""``, ``()``...), None otherwise."""
+    if isinstance(node, ast.Constant):
+        return 1 if node.value else 0
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return 1 if node.elts else 0
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        return 1 if node.keys else 0
+    return None
+
+
+def _literal_arguments(call: ast.Call) -> Optional[List[Any]]:
+    """``[positional truths or None, {keyword: truth}]`` of a call passing at
+    least one literal (None: it passes none); positional is None when a
+    ``*args`` or ``**kwargs`` hides which parameter gets what."""
+    hidden = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+    positional = None if hidden else [literal_truth(a) for a in call.args]
+    keywords: Dict[str, int] = {}
+    for keyword in call.keywords:
+        truth = literal_truth(keyword.value)
+        if keyword.arg is not None and truth is not None:
+            keywords[keyword.arg] = truth
+    if not keywords and not any(t is not None for t in positional or ()):
+        return None
+    return [positional, keywords]
+
+
+def signature_fact(node: ast.AST) -> List[Any]:
+    """``[positional, keyword-only, {param: truth of a literal default}, 1 with *args/**kwargs]``."""
+    args: ast.arguments = node.args  # type: ignore[attr-defined]
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    defaults: Dict[str, int] = {}
+    for arg, default in zip(reversed(args.posonlyargs + args.args), reversed(args.defaults)):
+        truth = literal_truth(default)
+        if truth is not None:
+            defaults[arg.arg] = truth
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+        truth = literal_truth(kw_default)
+        if truth is not None:
+            defaults[arg.arg] = truth
+    star = 1 if args.vararg is not None or args.kwarg is not None else 0
+    return [positional, [a.arg for a in args.kwonlyargs], defaults, star]
 
 
 def _str_const(node: Optional[ast.AST]) -> Optional[str]:
@@ -365,21 +478,29 @@ class Scanner:
         self._caught = 0  # inside a try whose handlers catch Exception (not RuntimeError by name)
         self._cond = 0  # inside a branch, a loop body or a handler: it may not run
         self.handovers: List[ast.Call] = []  # calls that may hand work to a thread
+        self.params: FrozenSet[str] = frozenset()  # parameters never rebound: their truth guards uses
+        self._guards: List[Tuple[str, int]] = []  # (param, truth) every enclosing test requires
+        self.param_guarded = False  # some use or call depends on a parameter's truth
 
     # --------------------------------------------------------- traversal
 
     def block(self, stmts: List[ast.stmt], level: int, protected: bool) -> None:
         exited = 0
+        guarded = len(self._guards)
         for stmt in stmts:
             pushed = push_statement(self.model, stmt)
             if pushed:
                 self.push = max(self.push, pushed)
                 level = max(level, pushed)
             self.visit(stmt, level, protected)
+            if isinstance(stmt, ast.If) and self.params and not stmt.orelse and _always_leaves(stmt.body):
+                # `if not notify: return`: what follows runs only when notify is true
+                self._guards.extend(self._param_tests(stmt.test, False))
             if not exited and isinstance(stmt, ast.If) and _may_leave(stmt):
                 exited = 1  # `if x: return`: what follows may not run
                 self._cond += 1
         self._cond -= exited
+        del self._guards[guarded:]
 
     def visit(self, node: ast.AST, level: int, protected: bool) -> None:
         if isinstance(node, ast.expr):
@@ -415,19 +536,29 @@ class Scanner:
             values = node.values  # type: ignore[attr-defined]
             if any(self._is_guard(v) for v in values):
                 self.guarded = True
+            guarded = len(self._guards)
+            runs_if = isinstance(node.op, ast.And)  # type: ignore[attr-defined]
             self.expr(values[0], level, protected)
             self._cond += 1
-            for value in values[1:]:
+            for before, value in zip(values, values[1:]):
+                # `notify and flash(...)`: what follows a parameter runs only on its truth
+                self._guards.extend(self._param_tests(before, runs_if, single=True))
                 self.expr(value, level, protected)
             self._cond -= 1
+            del self._guards[guarded:]
             return
         elif kind is ast.IfExp:
             if self._is_guard(node.test):  # type: ignore[attr-defined]
                 self.guarded = True
             self.expr(node.test, level, protected)  # type: ignore[attr-defined]
             self._cond += 1
+            guarded = len(self._guards)
+            self._guards.extend(self._param_tests(node.test, True))  # type: ignore[attr-defined]
             self.expr(node.body, level, protected)  # type: ignore[attr-defined]
+            del self._guards[guarded:]
+            self._guards.extend(self._param_tests(node.test, False))  # type: ignore[attr-defined]
             self.expr(node.orelse, level, protected)  # type: ignore[attr-defined]
+            del self._guards[guarded:]
             self._cond -= 1
             return
         elif kind in _COMPREHENSIONS:
@@ -519,6 +650,16 @@ class Scanner:
         if isinstance(node, (ast.If, ast.While, ast.Assert)):
             if self._is_guard(node.test):
                 self.guarded = True
+        if isinstance(node, ast.If) and self.params:
+            self.expr(node.test, level, protected)
+            self._cond += 1
+            guarded = len(self._guards)
+            for branch, truth in ((node.body, True), (node.orelse, False)):
+                self._guards.extend(self._param_tests(node.test, truth))
+                self.block(branch, level, protected)
+                del self._guards[guarded:]
+            self._cond -= 1
+            return
         branches = isinstance(node, _BRANCHES)
         for name in node._fields:  # ast.iter_fields without its generator
             value = getattr(node, name, None)
@@ -556,7 +697,39 @@ class Scanner:
                 1 if self._caught else 0,
                 1 if self._cond else 0,
             ]
+            + self._guard_fact()
         )
+
+    def _guard_fact(self) -> List[Any]:
+        """``[[[param, truth], ...]]`` when the enclosing tests require parameter truth values."""
+        if not self._guards:
+            return []
+        self.param_guarded = True
+        return [[[name, truth] for name, truth in dict(self._guards).items()]]
+
+    def _param_tests(self, test: ast.AST, truth: bool, single: bool = False) -> List[Tuple[str, int]]:
+        """The (param, truth) pairs that hold when ``test`` has truth value ``truth``:
+        ``notify``, ``not notify``, and the parameters of an ``and`` (when true) or
+        of an ``or`` (when false).  ``single``: only a lone parameter test."""
+        if not self.params:
+            return []
+        negated = False
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, not negated
+        if isinstance(test, ast.Name):
+            if test.id in self.params:
+                return [(test.id, 1 if truth != negated else 0)]
+            return []
+        if single or not isinstance(test, ast.BoolOp):
+            return []
+        value = truth != negated
+        # every operand of an `and` is true when it is; every one of an `or` false when it is
+        if (isinstance(test.op, ast.And) and value) or (isinstance(test.op, ast.Or) and not value):
+            out: List[Tuple[str, int]] = []
+            for operand in test.values:
+                out.extend(self._param_tests(operand, value, single=True))
+            return out
+        return []
 
     def _is_guard(self, test: ast.AST) -> bool:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -619,12 +792,19 @@ class Scanner:
                     self.visit(arg, level, protected)
                 return True
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if isinstance(func, ast.Name) and last not in _HANDOVER_NAMES:
+            resolved = model.qualname(func)  # `from threading import Thread as T`: T is a Thread
+            last = resolved.rpartition(".")[2] if resolved else last
         if last in _HANDOVER_NAMES:
             self.handovers.append(node)
         if qual is None or qual not in HELPER_NEED:
             value = callable_value(model, func)
             if _keep_call(value) and len(self.calls) < _MAX_CALLS:
-                self.calls.append([value, Line(node.lineno), level, 1 if self._cond else 0])
+                fact = [value, Line(node.lineno), level, 1 if self._cond else 0] + self._guard_fact()
+                literals = _literal_arguments(node)
+                if literals is not None:  # `helper(items, notify=False)`: the callee's guards on notify
+                    fact = fact + [[]] * (5 - len(fact)) + [literals]
+                self.calls.append(fact)
         return False
 
     def _membership(self, node: ast.Compare, level: int, protected: bool) -> bool:
@@ -651,6 +831,11 @@ def scan_nodes(model: FlaskModel, nodes: List[ast.AST], self_name: Optional[str]
 def scan_function(model: FlaskModel, info: FunctionInfo) -> Scanner:
     self_name = info.scope.params[0] if info.class_node is not None and info.scope.params else None
     scanner = Scanner(model, self_name)
+    scanner.params = frozenset(
+        name
+        for name, bindings in info.scope.bindings.items()
+        if len(bindings) == 1 and bindings[0].kind == "param" and name not in info.scope.global_names
+    )
     scanner.block(info.node.body, 0, False)
     return scanner
 
@@ -725,14 +910,102 @@ def handed_params(model: FlaskModel, calls: List[ast.Call]) -> List[Tuple[str, L
             continue
         where, bindings = found
         if where.kind == "function" and len(bindings) == 1 and bindings[0].kind == "param":
-            out.append((where.qualname, [target.id, api.kind, api.label]))
+            passed = _passed_through(call, api, where.node, target.id)
+            out.append((where.qualname, [target.id, api.kind, api.label] + passed))
     return out
 
 
-@summary_extension("context")
+def _passed_through(call: ast.Call, api: Api, func: ast.AST, param: str) -> List[str]:
+    """What the hand-over gives the callable, in terms of the helper's own
+    parameters: ``[positional, keywords]``, each ``""`` (nothing), ``"*"``
+    (the helper's ``*args``, or ``**kwargs``) or ``"?"`` (anything else).
+    ``def run_async(f, *args, **kwargs): Thread(target=f, args=args,
+    kwargs=kwargs)`` is ``["*", "*"]``: a call ``run_async(g, x, notify=False)``
+    binds g's parameters as ``g(x, notify=False)`` would."""
+    arguments = getattr(func, "args", None)
+    vararg = arguments.vararg.arg if arguments is not None and arguments.vararg is not None else None
+    kwarg = arguments.kwarg.arg if arguments is not None and arguments.kwarg is not None else None
+
+    def mode(node: Optional[ast.AST], star: Optional[str]) -> str:
+        if node is None or (isinstance(node, (ast.Tuple, ast.List, ast.Dict)) and not getattr(node, "elts", None)
+                            and not getattr(node, "keys", None)):
+            return ""
+        return "*" if isinstance(node, ast.Name) and star is not None and node.id == star else "?"
+
+    positional = keywords = ""
+    if api.args is not None:
+        position, keyword = api.args
+        positional = mode(call_arg(call, position if position >= 0 else 999, keyword), vararg)
+    if api.kwargs is not None:
+        position, keyword = api.kwargs
+        keywords = mode(call_arg(call, position if position >= 0 else 999, keyword), kwarg)
+    if api.extra_from is not None:
+        extra = call.args[api.extra_from :]
+        if len(extra) == 1 and isinstance(extra[0], ast.Starred):
+            positional = mode(extra[0].value, vararg)
+        elif extra:
+            positional = "?"
+        named = {api.target[1] if api.target else None, api.args[1] if api.args else None}
+        named.add(api.kwargs[1] if api.kwargs else None)
+        rest = [k for k in call.keywords if k.arg not in named and k.arg not in api.reserved]
+        if len(rest) == 1 and rest[0].arg is None:
+            keywords = mode(rest[0].value, kwarg)
+        elif rest:
+            keywords = "?"
+    if arguments is not None:
+        declared = [a.arg for a in arguments.posonlyargs + arguments.args]
+        if param not in declared or declared[-1] != param:
+            positional = "?" if positional == "*" else positional  # a caller's extra arguments may fill others
+        if arguments.kwonlyargs:
+            keywords = "?" if keywords == "*" else keywords  # a caller's keywords may be the helper's own
+    return [positional, keywords]
+
+
+# Standard-library modules through which a module that never mentions Flask
+# can still hand work over to a thread, a process or a loop.
+_HANDOVER_STDLIB = frozenset({"threading", "_thread", "concurrent", "multiprocessing", "asyncio", "sched"})
+_STDLIB: FrozenSet[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def _may_reach_context(model: FlaskModel) -> bool:
+    """Whether a module that never mentions Flask (a light model) may still
+    matter to the FLK4xx rules: its functions call project code (a helper
+    that renders a template, a Celery task calling a service) or hand work
+    over (``def run_async(f): Thread(target=f).start()``).  Only a module
+    whose every import is a standard-library module that starts no work is
+    left out (without ``sys.stdlib_module_names``, none is)."""
+    if not _STDLIB:
+        return True
+    for bindings in model.module_scope.bindings.values():
+        for binding in bindings:
+            if binding.kind != "import" or not binding.qualname:
+                continue
+            top = binding.qualname.partition(".")[0]
+            if top not in _STDLIB or top in _HANDOVER_STDLIB:
+                return True
+    return False
+
+
+@summary_extension("context", version="4", light=True)
 def context_facts(model: FlaskModel) -> Dict[str, Any]:
-    """The FLK4xx facts of every function in the module (see the module docstring)."""
+    """The FLK4xx facts of every function in the module (see the module
+    docstring).  A file that never mentions Flask has a light model, which
+    does not walk function bodies: when it may matter (see
+    :func:`_may_reach_context`) its facts come from a full model of the same
+    tree, so that moving a helper, a task or a hand-over into such a module
+    keeps what the rules know of it."""
+    light = model.light
+    if light:
+        if not model.functions or not _may_reach_context(model):
+            # Its imports still count: a `run.py` that never names Flask may
+            # import the views under `with app.app_context()`.
+            bare: Dict[str, Any] = {"f": {}, "i": module_level_imports(model)}
+            if is_entry_module(model):
+                bare["e"] = 1
+            return bare
+        model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
     facts: Dict[str, Dict[str, Any]] = {}
+    may_report = light and _may_hold_finding(model)
     deep: Dict[str, int] = {}
     handed_over: Dict[str, List[List[Any]]] = {}
     for info in model.functions.values():
@@ -759,12 +1032,125 @@ def context_facts(model: FlaskModel) -> Dict[str, Any]:
             entry["sa"] = sorted(scanner.self_attrs)
         if scanner.imports:
             entry["im"] = scanner.imports
+        if scanner.param_guarded:
+            entry["sig"] = signature_fact(info.node)
         for owner, handed in handed_params(model, scanner.handovers):
             handed_over.setdefault(owner, []).append(handed)
+        if light and scanner.handovers:
+            may_report = True
         if entry:
             facts[info.qualname] = entry
     for qual, handed_list in handed_over.items():
         facts.setdefault(qual, {})["ho"] = handed_list
     for qual, level in deep.items():
         facts.setdefault(qual, {})["dp"] = level
-    return {"f": facts, "i": module_level_imports(model)}
+    out: Dict[str, Any] = {"f": facts, "i": module_level_imports(model)}
+    if is_entry_module(model):
+        out["e"] = 1
+    methods = start_methods(model)
+    if methods:
+        out["sm"] = methods
+    if may_report:
+        out["chk"] = 1
+    return out
+
+
+def _project_callee(model: FlaskModel, expr: ast.AST) -> bool:
+    """``expr`` names something imported from outside the standard library
+    (a project helper, a task decorator), or is not a name at all."""
+    qual = model.qualname(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    if qual is None:
+        return isinstance(expr, (ast.Name, ast.Attribute))  # a local or module-level name: maybe project code
+    top = qual.partition(".")[0]
+    return top != "builtins" and (not _STDLIB or top not in _STDLIB)
+
+
+def _may_hold_finding(model: FlaskModel) -> bool:
+    """Whether a module that never mentions Flask can hold a FLK4xx finding
+    itself (not only lend facts to others): code that runs at import time
+    and calls outside the standard library (a default argument, a class
+    attribute or a module constant computed by a helper that reads
+    ``current_app``), or a function decorated by such a callable (a Celery
+    task).  Hand-overs are added by :func:`context_facts`."""
+    for call, scope, _loop in model.calls:
+        if scope.kind in ("module", "class") and _project_callee(model, call.func):
+            return True
+    for info in model.functions.values():
+        for decorator in info.node.decorator_list:
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if _project_callee(model, callee):
+                return True
+    return False
+
+
+def start_methods(model: FlaskModel) -> List[str]:
+    """The start methods ``multiprocessing.set_start_method(...)`` selects in
+    the module (``"?"`` for a value that is not a literal): the choice is
+    process-wide, so every module's child processes follow it."""
+    out: List[str] = []
+    for call, _scope, _loop in model.calls:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name != "set_start_method" or model.call_qualname(call) != "multiprocessing.set_start_method":
+            continue
+        arg = call_arg(call, 0, "method")
+        method = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else "?"
+        if method not in out:
+            out.append(method)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Module-level containers (FLK407), for the modules that import them
+# --------------------------------------------------------------------------
+
+# Container constructors: (family, the name messages use).
+CONTAINER_CALLS: Dict[str, Tuple[str, str]] = {
+    "builtins.dict": ("dict", "dict"), "builtins.list": ("list", "list"), "builtins.set": ("set", "set"),
+    "builtins.bytearray": ("list", "bytearray"), "collections.defaultdict": ("dict", "defaultdict"),
+    "collections.OrderedDict": ("dict", "OrderedDict"), "collections.Counter": ("counter", "Counter"),
+    "collections.deque": ("list", "deque"),
+}
+
+
+def container_kind(model: FlaskModel, node: Optional[ast.AST]) -> Optional[Tuple[str, str]]:
+    """(family, label) of a container literal, comprehension or constructor call."""
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "dict", "dict"
+    if isinstance(node, (ast.List, ast.ListComp)):
+        return "list", "list"
+    if isinstance(node, (ast.Set, ast.SetComp)):
+        return "set", "set"
+    if isinstance(node, ast.Call):
+        return CONTAINER_CALLS.get(model.call_qualname(node) or "")
+    return None
+
+
+def binding_container(model: FlaskModel, bindings: Sequence[Any]) -> Optional[Tuple[str, str, int]]:
+    """(family, label, line) of a module-level name every binding of which
+    assigns a container (one family, else ``?``; one label, else
+    ``container``), or None."""
+    if not bindings or not all(b.kind == "assign" for b in bindings):
+        return None
+    kinds = [container_kind(model, b.node) for b in bindings]
+    if not all(k is not None for k in kinds):
+        return None
+    families = {k[0] for k in kinds if k is not None}
+    labels = {k[1] for k in kinds if k is not None}
+    family = families.pop() if len(families) == 1 else "?"
+    label = labels.pop() if len(labels) == 1 else "container"
+    return family, label, int(getattr(bindings[0].node, "lineno", 0))
+
+
+@summary_extension("context_state", light=True)
+def state_facts(model: FlaskModel) -> Dict[str, List[str]]:
+    """``{name: [family, label]}`` for the module-level containers of a module
+    (also of a file that never mentions Flask: a ``store.py`` holding the
+    dicts views fill), so that a view in another module names their kind as
+    one in the same module would."""
+    out: Dict[str, List[str]] = {}
+    for name, bindings in model.module_scope.bindings.items():
+        found = binding_container(model, bindings)
+        if found is not None:
+            out[name] = [found[0], found[1]]
+    return out

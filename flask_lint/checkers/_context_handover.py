@@ -34,6 +34,7 @@ from ._context_facts import (
     STREAM_WRAPPER,
     Scanner,
     callable_value,
+    literal_truth,
     scan_nodes,
 )
 from ._context_project import Found, Project
@@ -124,6 +125,11 @@ class Target:
     extra_args: List[ast.expr] = field(default_factory=list)
     own_quals: Set[str] = field(default_factory=set)
     quoted: bool = True
+    # Per root, the truth values the hand-over binds its parameters to (literal arguments).
+    bindings: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    bound_method: bool = False  # a bound method: the hand-over's arguments start after self
+    partial_pos: Optional[List[ast.expr]] = field(default_factory=list)  # functools.partial's (None: unknown)
+    partial_kw: Dict[str, ast.expr] = field(default_factory=dict)
 
     @property
     def shown(self) -> str:
@@ -169,6 +175,18 @@ class Resolver:
             for value, _line, level, *_rest in scan.calls:
                 for callee in self.project.callees(value):
                     target.roots.append((callee, int(level)))
+            body = expr.body
+            if isinstance(body, ast.Call) and len(target.roots) == 1:
+                # `lambda: helper(items, notify=False)`: the literals it binds
+                positional: Optional[List[ast.expr]] = list(body.args)
+                if any(isinstance(a, ast.Starred) for a in body.args):
+                    positional = None
+                keywords = {k.arg: k.value for k in body.keywords if k.arg is not None}
+                if any(k.arg is None for k in body.keywords):
+                    positional = None
+                root = target.roots[0][0]
+                bound = self._is_bound_call(body.func, root)
+                target.bindings[root] = self.bind(root, positional, keywords, bound)
             return target
         if isinstance(expr, ast.Call):
             qual = model.call_qualname(expr)
@@ -180,6 +198,14 @@ class Resolver:
             if qual == "functools.partial" and expr.args:
                 inner = self.target(expr.args[0], depth + 1)
                 inner.extra_args = list(expr.args[1:]) + [k.value for k in expr.keywords] + inner.extra_args
+                more = list(expr.args[1:])
+                if inner.partial_pos is None or any(isinstance(a, ast.Starred) for a in more):
+                    inner.partial_pos = None
+                else:
+                    inner.partial_pos = inner.partial_pos + more
+                if any(k.arg is None for k in expr.keywords):
+                    inner.partial_pos = None
+                inner.partial_kw = {**inner.partial_kw, **{k.arg: k.value for k in expr.keywords if k.arg is not None}}
                 return inner
             if qual == STREAM_WRAPPER:
                 return Target(self.label(expr), wrap="full")
@@ -205,8 +231,89 @@ class Resolver:
         if obj[0] == "external" and obj[1] in CONTEXTVARS_RUN:
             return Target(self.label(expr), wrap="full")
         if obj[0] in ("function", "method"):
-            return self._function_target(self.label(expr), obj[1], None)
+            target = self._function_target(self.label(expr), obj[1], None)
+            target.bound_method = self._is_bound_call(expr, obj[1])
+            return target
         return Target(self.label(expr), wrap="unknown")
+
+    def _is_bound_call(self, func: ast.AST, qual: str) -> bool:
+        """Whether calling ``func`` (which runs ``qual``) passes ``self`` first:
+        a method reached through an instance, or a class (its ``__init__``)."""
+        if qual.rpartition(".")[2] == "__init__":
+            return True
+        if not isinstance(func, ast.Attribute):
+            return False
+        obj = self.project.evaluate(callable_value(self.model, func))
+        if obj[0] != "method":
+            return False
+        owner = self.project.evaluate(callable_value(self.model, func.value))
+        return owner[0] not in ("class", "module")
+
+    def bind(
+        self, qual: str, positional: Optional[List[ast.expr]], keywords: Dict[str, ast.expr], bound_method: bool
+    ) -> Dict[str, int]:
+        """The truth values of the literal arguments a call of ``qual`` passes (and of
+        the literal defaults it leaves in place, when every argument is known)."""
+        truths = [literal_truth(a) for a in positional] if positional is not None else None
+        return self.project.bind_arguments(
+            qual, truths, {name: literal_truth(value) for name, value in keywords.items()}, bound_method
+        )
+
+    def call_arguments(self, call: ast.Call, api: Api) -> Tuple[Optional[List[ast.expr]], Dict[str, ast.expr]]:
+        """The positional arguments (None: not all known) and the keyword
+        arguments a hand-over passes to its callable."""
+        positional: Optional[List[ast.expr]] = []
+        keywords: Dict[str, ast.expr] = {}
+        if api.is_map:
+            return None, {}
+        if api.args is not None:
+            position, keyword = api.args
+            node = call_arg(call, position if position != KEYWORD_ONLY else 999, keyword)
+            if isinstance(node, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+                positional = list(node.elts)
+            elif node is not None:
+                positional = None
+        if api.kwargs is not None:
+            position, keyword = api.kwargs
+            node = call_arg(call, position if position != KEYWORD_ONLY else 999, keyword)
+            if isinstance(node, ast.Dict) and all(_str_const_key(k) for k in node.keys):
+                keywords.update({_str_const_key(k) or "": v for k, v in zip(node.keys, node.values)})
+            elif isinstance(node, ast.Call) and self.model.call_qualname(node) == "builtins.dict" and not node.args:
+                if any(k.arg is None for k in node.keywords):
+                    positional = None
+                keywords.update({k.arg: k.value for k in node.keywords if k.arg is not None})
+            elif node is not None:
+                positional = None
+        if api.extra_from is not None:
+            extra = call.args[api.extra_from :]
+            if positional is not None and not any(isinstance(a, ast.Starred) for a in extra):
+                positional = positional + list(extra)
+            else:
+                positional = None
+            if "*" not in api.reserved:
+                named = {api.target[1] if api.target else None, api.args[1] if api.args else None}
+                named.add(api.kwargs[1] if api.kwargs else None)
+                for kw in call.keywords:
+                    if kw.arg is None:
+                        positional = None
+                    elif kw.arg not in named and kw.arg not in api.reserved:
+                        keywords[kw.arg] = kw.value
+        return positional, keywords
+
+    def bind_hand_over(self, target: Target, call: ast.Call, api: Api) -> None:
+        """Record in ``target`` what the hand-over binds its function's parameters to."""
+        if target.wrap or len(target.roots) != 1 or target.scan is not None:
+            return
+        qual = target.roots[0][0]
+        if qual not in target.own_quals or not self.project.get(qual).get("sig"):
+            return
+        positional, keywords = self.call_arguments(call, api)
+        if target.partial_pos is None or positional is None:
+            positional = None
+        else:
+            positional = target.partial_pos + positional
+        keywords = {**target.partial_kw, **keywords}
+        target.bindings[qual] = self.bind(qual, positional, keywords, target.bound_method)
 
     def _function_target(self, label: str, qual: str, node: Optional[ast.AST]) -> Target:
         project = self.project
@@ -222,7 +329,7 @@ class Resolver:
             if target.scan.guarded:
                 return []
             found.extend(("<lambda>", tuple(u), 0) for u in target.scan.uses)
-        found.extend(self.project.uses_from(target.roots))
+        found.extend(self.project.uses_from(target.roots, target.bindings))
         return found
 
     # --------------------------------------------------------- receivers
@@ -285,7 +392,12 @@ class Resolver:
         return self._with_names[id(scope)]
 
     def _chooses_fork(self) -> bool:
-        """``multiprocessing.set_start_method("fork")`` / ``get_context("fork")`` in this file."""
+        """``multiprocessing.set_start_method("fork")`` in any module of the
+        project (the start method is process-wide: a module that selects it
+        chooses it for every other one), when no module selects another; or
+        ``get_context("fork")`` / ``set_start_method("fork")`` in this file."""
+        if self.project.start_methods == {"fork"}:
+            return True
         for call, _scope, _loop in self.model.calls:
             if _last_name(call.func) not in ("set_start_method", "get_context") or not call.args:
                 continue
@@ -302,10 +414,12 @@ class Resolver:
         """The hand-over ``call`` makes, if it is one."""
         model = self.model
         func = call.func
-        last = _last_name(func)
+        qual = model.call_qualname(call)
+        # A bare name is filtered by what it resolves to (``from threading
+        # import Thread as T``), an attribute by the attribute it reads.
+        last = qual.rpartition(".")[2] if qual and isinstance(func, ast.Name) else _last_name(func)
         if last not in _INTERESTING:
             return self._thread_subclass(call) if last in self.project.thread_class_names() else None
-        qual = model.call_qualname(call)
         if qual in DIRECT:
             return HandOver(DIRECT[qual])
         if isinstance(func, ast.Attribute):
@@ -396,6 +510,12 @@ class Resolver:
                 if kw.arg is not None and kw.arg not in named and kw.arg not in api.reserved:
                     out.append(kw.value)
         return out
+
+
+def _str_const_key(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _last_name(func: ast.AST) -> str:
@@ -511,13 +631,45 @@ class HandOverChecker:
         if helper is None:
             return
         qual, handed, params = helper
-        for param, kind, _api in handed:
+        for param, kind, _api, *passed in handed:
             position = params.index(param) if param in params else 999
             expr = call_arg(call, position, str(param))
             if expr is None:
                 continue
             where = f"{WHERE.get(str(kind), 'another thread')} started by `{qual.rpartition('.')[2]}`"
-            yield from self._check_target(call, self.resolver.target(expr), str(kind), where)
+            target = self.resolver.target(expr)
+            self._bind_through(target, call, position, str(param), passed)
+            yield from self._check_target(call, target, str(kind), where)
+
+    def _bind_through(self, target: Target, call: ast.Call, position: int, param: str, passed: List[Any]) -> None:
+        """What ``run_async(g, x, notify=False)`` binds g's parameters to, when
+        the helper passes its own ``*args`` / ``**kwargs`` on (see
+        ``_context_facts._passed_through``)."""
+        if len(passed) != 2 or "?" in passed or position == 999:
+            return
+        if target.wrap or len(target.roots) != 1 or target.scan is not None:
+            return
+        qual = target.roots[0][0]
+        if qual not in target.own_quals or not self.project.get(qual).get("sig"):
+            return
+        extra = call.args[position + 1 :]
+        positional: Optional[List[ast.expr]] = list(extra) if passed[0] == "*" else []
+        if any(isinstance(a, ast.Starred) for a in extra) or (extra and passed[0] != "*"):
+            positional = None
+        keywords: Dict[str, ast.expr] = {}
+        for keyword in call.keywords:
+            if keyword.arg == param:
+                continue
+            if keyword.arg is None or passed[1] != "*":
+                positional = None
+                continue
+            keywords[keyword.arg] = keyword.value
+        if target.partial_pos is None or positional is None:
+            positional = None
+        else:
+            positional = target.partial_pos + positional
+        keywords = {**target.partial_kw, **keywords}
+        target.bindings[qual] = self.resolver.bind(qual, positional, keywords, target.bound_method)
 
     def _thread_decorators(self) -> Iterator[Finding]:
         """``@run_in_thread`` on a function: the decorator hands it to a thread."""
@@ -529,7 +681,7 @@ class HandOverChecker:
                 if helper is None:
                     continue
                 qual, handed, params = helper
-                for param, kind, _api in handed:
+                for param, kind, _api, *_passed in handed:
                     if params and params[0] == param:
                         target = self.resolver._function_target(info.node.name, info.qualname, info.node)
                         where = f"{WHERE.get(str(kind), 'another thread')} started by @{qual.rpartition('.')[2]}"
@@ -565,6 +717,7 @@ class HandOverChecker:
         elif api.target is not None:
             position, keyword = api.target
             target = resolver.target(call_arg(call, position, keyword))
+            resolver.bind_hand_over(target, call, api)
         else:
             target = Target("?", wrap="unknown")
         process_forked = api.kind == "process" and resolver.fork
@@ -733,14 +886,16 @@ def _single_worker(creation: Optional[ast.Call]) -> bool:
 
 def _proxy_consequence(kind: str, local: str) -> str:
     context = "request" if LOCAL_NEED.get(local) == REQUEST else "application"
-    if kind in ("process", "queue"):
+    if kind == "queue":
+        return f"it cannot be serialized for the worker (JSON or pickle), which has no {context} context to resolve it in"
+    if kind == "process":
         return f"it cannot be pickled, and the worker has no {context} context to resolve it in"
     return f"it is looked up again in {WHERE[kind]}, where there is no {context} context"
 
 
 def _proxy_fix(kind: str, local: str) -> str:
     if kind in ("process", "queue"):
-        return "pass the plain values it needs (the real object does not pickle either)"
+        return "pass the plain values it needs (the real object does not serialize either)"
     return f"pass {local.rpartition('.')[2]}._get_current_object() or the values it needs"
 
 

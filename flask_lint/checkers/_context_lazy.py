@@ -19,8 +19,8 @@ from ._context_facts import (
     callable_value,
     catches_runtime_error,
     flask_qualname,
+    level_after,
     local_of,
-    push_statement,
     pushed_level,
     scan_nodes,
 )
@@ -151,15 +151,21 @@ class ImportTimeChecker:
         if not self.findings:
             return iter(())
         # A module imported under `with app.app_context()` (or from code that
-        # runs in one) has that context at import time.
+        # runs in one) has that context at import time; one the project never
+        # imports (only by a string, in a request) may well have one too.
         level = self.project.import_level(self.model.module)
+        if level is None:
+            if self.ctx.index.module_for_path(self.ctx.path) is not None:
+                return iter(())
+            level = 0  # a file outside the index: nothing to go by but the file
         return iter(f for f, need in zip(self.findings, self.needs) if need > level)
 
     # ------------------------------------------------------- statements
 
     def block(self, stmts: List[ast.stmt], level: int, protected: bool) -> None:
+        pushed: List[int] = []
         for stmt in stmts:
-            level = max(level, push_statement(self.model, stmt))
+            level = level_after(self.model, stmt, level, pushed)  # `ctx.push()` ... `ctx.pop()`
             self.statement(stmt, level, protected)
 
     def statement(self, node: ast.stmt, level: int, protected: bool) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import weakref
 from collections import deque
-from typing import Any, Deque, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ..index import NOTHING, Obj, ProjectIndex
+from ..index import CHECKED_ANYWAY, NOTHING, Obj, ProjectIndex
 from ..model import FlaskModel, Value
 from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
 
@@ -44,6 +44,7 @@ class Project:
         if overlay:
             self.facts.update(overlay)
         self._reach: Dict[Tuple[str, int, bool], List[Found]] = {}
+        self._binding: Set[Tuple[str, int]] = set()  # bound reaches in progress (recursive helpers)
         self._decorator_push: Dict[str, int] = {}
         self._task_classes: Optional[Dict[str, Optional[Set[str]]]] = None
         self._runs_under: Optional[Dict[str, int]] = None
@@ -51,6 +52,10 @@ class Project:
         self._helpers: Optional[Set[str]] = None
         self._thread_classes: Optional[Set[str]] = None
         self._import_levels: Optional[Dict[str, int]] = None
+        self.start_methods: Set[str] = set()  # what multiprocessing.set_start_method selects, project-wide
+        for _module, data in index.extension("context"):
+            if isinstance(data, dict):
+                self.start_methods.update(str(m) for m in data.get("sm", ()))
 
     # ------------------------------------------------------------- facts
 
@@ -77,10 +82,33 @@ class Project:
         third-party base (WTForms fields, for one, return an UnboundField)."""
         if class_qual not in self._plain:
             bases = self.index.base_qualnames(class_qual)
-            self._plain[class_qual] = self.index.find_method(class_qual, "__new__") is None and all(
+            new = self.index.find_method(class_qual, "__new__")
+            self._plain[class_qual] = (new is None or self._makes_own_instance(new)) and all(
                 b.startswith("builtins.") or b in ("abc.ABC", "object") for b in bases
             )
         return self._plain[class_qual]
+
+    def _makes_own_instance(self, new: str) -> bool:
+        """A ``__new__`` whose every return is ``object.__new__(cls)`` or
+        ``super().__new__(cls)``: Python then runs ``__init__`` on it."""
+        entry = self.index.functions.get(new)
+        returns = list(entry[1].get("returns", ())) if entry else []
+        if not returns:
+            return False
+        for value in returns:
+            if not (isinstance(value, tuple) and len(value) > 1 and value[0] == "new"):
+                return False
+            callee = value[1]
+            if callee == ("q", "builtins.object.__new__"):
+                continue
+            if (
+                isinstance(callee, tuple) and len(callee) == 3 and callee[0] == "m" and callee[2] == "__new__"
+                and isinstance(callee[1], tuple) and len(callee[1]) > 1 and callee[1][0] == "new"
+                and callee[1][1] == ("q", "builtins.super")
+            ):
+                continue
+            return False
+        return True
 
     def module_of(self, qual: str) -> Optional[str]:
         entry = self.index.functions.get(qual)
@@ -165,16 +193,97 @@ class Project:
                     continue
                 for callee in self.callees(value):
                     state = (callee, max(current_level, int(call_level), self.decorator_push(callee)))
-                    if state not in seen:
+                    bound = self._call_binds(callee, call)
+                    if bound and (callee, state[1]) not in self._binding:
+                        # The literals this call passes switch some of the callee's uses off.
+                        self._binding.add((callee, state[1]))
+                        try:
+                            found.extend(self.reach_bound(callee, state[1], bound))
+                        finally:
+                            self._binding.discard((callee, state[1]))
+                    elif state not in seen:
                         seen.add(state)
                         queue.append(state)
         self._reach[key] = found
         return found
 
-    def uses_from(self, roots: Iterable[Tuple[str, int]]) -> List[Found]:
+    def _call_binds(self, callee: str, call: Sequence[Any]) -> Dict[str, int]:
+        """The truth values a recorded call's literal arguments give the
+        callee's parameters ({} when it passes none or the callee is a
+        method, whose ``self`` shifts the positions)."""
+        if len(call) <= 5 or not call[5]:
+            return {}
+        positional, keywords = call[5]
+        sig = self.get(callee).get("sig")
+        if not sig or (sig[0] and sig[0][0] in ("self", "cls")):
+            return {}
+        return self.bind_arguments(callee, positional, dict(keywords), False)
+
+    def uses_from(self, roots: Iterable[Tuple[str, int]], bindings: Optional[Dict[str, Dict[str, int]]] = None) -> List[Found]:
+        """Every use reached from ``roots``; ``bindings`` gives, per root, the
+        truth values a hand-over binds its parameters to (see :meth:`reach_bound`)."""
         out: List[Found] = []
         for qual, level in roots:
-            out.extend(self.reach(qual, level))
+            bound = bindings.get(qual) if bindings else None
+            out.extend(self.reach_bound(qual, level, bound) if bound else self.reach(qual, level))
+        return out
+
+    def reach_bound(self, qual: str, level: int, bound: Dict[str, int]) -> List[Found]:
+        """:meth:`reach` for a call that binds some of ``qual``'s parameters to
+        literals (``helper(items, notify=False)`` handed to a thread): the uses
+        and calls of ``qual`` guarded by a parameter test the literal fails
+        (``if notify:``, ``if not notify: return``, ``notify and ...``) never run."""
+        facts = self.get(qual)
+        if not facts.get("sig"):
+            return self.reach(qual, level)
+        if facts.get("gd"):
+            return []
+        start = max(level, self.decorator_push(qual))
+
+        def live(item: Sequence[Any], slot: int) -> bool:
+            if len(item) <= slot:
+                return True
+            return all(bound.get(str(name), truth) == truth for name, truth in item[slot])
+
+        found: List[Found] = [(qual, tuple(use), start) for use in facts.get("u", ()) if live(use, 8)]
+        seen: Set[Tuple[str, int]] = set()
+        for call in facts.get("c", ()):
+            if not live(call, 4):
+                continue
+            for callee in self.callees(call[0]):
+                state = (callee, max(start, int(call[2])))
+                if callee != qual and state not in seen:
+                    seen.add(state)
+                    found.extend(self.reach(*state))
+        return found
+
+    def bind_arguments(
+        self, qual: str, positional: Optional[List[Optional[int]]], keywords: Dict[str, Optional[int]], bound_method: bool
+    ) -> Dict[str, int]:
+        """The truth values a call binds ``qual``'s parameters to: literal
+        arguments, and literal defaults of the parameters it leaves out when
+        every argument is known (``positional`` None: some are not)."""
+        sig = self.get(qual).get("sig")
+        if not sig:
+            return {}
+        names = list(sig[0])[1:] if bound_method else list(sig[0])
+        out: Dict[str, int] = {}
+        passed: Set[str] = set()
+        if positional is not None:
+            if len(positional) > len(names) and not sig[3]:
+                return {}  # a call Python would refuse
+            for name, truth in zip(names, positional):
+                passed.add(name)
+                if truth is not None:
+                    out[name] = truth
+        for name, truth in keywords.items():
+            passed.add(name)
+            if truth is not None:
+                out[name] = truth
+        if positional is not None:
+            for name, truth in dict(sig[2]).items():
+                if name not in passed:
+                    out[str(name)] = int(truth)
         return out
 
     # ---------------------------------------------------- import time
@@ -213,8 +322,9 @@ class Project:
             self._runs_under = levels
         return self._runs_under
 
-    def import_level(self, module: str) -> int:
-        """The context a module may be imported under (0: none known).
+    def import_level(self, module: str) -> Optional[int]:
+        """The context a module is imported under: 0 for none, None when
+        nothing in the project says how it is imported.
 
         The highest over its import sites: a module-level import runs under
         the importing module's own level (and any ``with app.app_context()``
@@ -222,12 +332,22 @@ class Project:
         function runs in.  Alembic's ``env.py`` runs inside ``flask db``,
         with an app context.  When a module is imported in several ways the
         highest wins: flask-lint cannot know which import comes first.
+
+        Without a context around any of its imports, a module is known to be
+        imported without one (0) when it is an entry point (see
+        :meth:`entry_modules`) or is imported by a module that is known, at
+        its module level or in a function (and so are the packages above
+        it, which Python imports first).  A module that only code outside
+        the project imports, or the project only by a string
+        (``import_string(current_app.config["CLIENT"])``,
+        ``importlib.import_module(name)``, often in a request), gives None.
         """
         if self._import_levels is None:
             modules = self.index.modules
             runs = self.runs_under()
             levels: Dict[str, int] = {}
             edges: Dict[str, List[str]] = {}
+            known_edges: Dict[str, List[str]] = {}  # importer -> modules it imports, where the context is known
             for name, data in self.index.extension("context"):
                 if not isinstance(data, dict):
                     continue
@@ -239,12 +359,14 @@ class Project:
                         if imported in modules and imported != name:
                             levels[imported] = max(levels.get(imported, 0), int(level))
                             edges.setdefault(name, []).append(imported)
+                            known_edges.setdefault(name, []).append(imported)
                 for qual, facts in (data.get("f") or {}).items():
                     for names, level in facts.get("im", ()):
                         site = max(int(level), runs.get(qual, 0))
                         for imported in names:
                             if imported in modules and imported != name:
                                 levels[imported] = max(levels.get(imported, 0), site)
+                                known_edges.setdefault(name, []).append(imported)
             queue: Deque[str] = deque(m for m, level in levels.items() if level > 0)
             while queue:
                 current = queue.popleft()
@@ -252,8 +374,54 @@ class Project:
                     if levels[current] > levels.get(child, 0):
                         levels[child] = levels[current]
                         queue.append(child)
-            self._import_levels = levels
-        return self._import_levels.get(module, 0)
+            known: Set[str] = set()
+
+            def spread(seeds: Iterable[str]) -> None:
+                pending = list(seeds)
+                while pending:
+                    current = pending.pop()
+                    if current in known:
+                        continue
+                    known.add(current)
+                    pending.extend(known_edges.get(current, ()))
+                    parent = current.rpartition(".")[0]
+                    if parent in modules:
+                        pending.append(parent)
+
+            spread([m for m, level in levels.items() if level > 0] + sorted(self.entry_modules()))
+            # What is still unknown may be a `wsgi.py` building the app at module level.
+            spread(sorted(m for m in modules if m not in known and self._builds_app(m)))
+            self._import_levels = {m: levels.get(m, 0) for m in known}
+        return self._import_levels.get(module)
+
+    def entry_modules(self) -> Set[str]:
+        """Modules that are run rather than imported by the project, so
+        without a context: scripts (a module outside any package, a
+        ``__main__`` or one with an ``if __name__ == "__main__":`` block),
+        test modules (pytest imports them), and the modules that create an
+        app (``app = Flask(__name__)``, an app factory: what ``flask --app``
+        and WSGI servers import).  :meth:`_builds_app` adds the modules that
+        build one at module level."""
+        found: Set[str] = {module for _key, module, _line in self.index.objects("app")}
+        for name, summary in self.index.iter_modules():
+            data = summary.get("x:context")
+            last = name.rpartition(".")[2]
+            if isinstance(data, dict) and data.get("e"):
+                found.add(name)
+            elif "." not in name and not summary.get("package"):
+                found.add(name)
+            elif last == "conftest" or last.startswith("test_") or last.endswith("_test"):
+                found.add(name)
+        return found
+
+    def _builds_app(self, module: str) -> bool:
+        """A module-level name bound to a call that returns an app (a
+        ``wsgi.py`` doing ``app = create_app()``)."""
+        summary = self.index.modules.get(module) or {}
+        for value in (summary.get("exports") or {}).values():
+            if isinstance(value, tuple) and value[:1] == ("new",) and self.evaluate(value)[0] == "app":
+                return True
+        return False
 
     # ------------------------------------------------------------- tasks
 
@@ -318,7 +486,10 @@ def project_for(index: ProjectIndex, model: FlaskModel, path: str) -> Project:
     here = index.module_for_path(path)
     if here is None or "x:context" not in here or index.modules.get(model.module) is not here:
         # The file is outside the index, or shadowed by a namesake: its own facts on top.
-        return Project(index, context_facts(model)["f"])
+        own = context_facts(model)
+        alone = Project(index, own["f"])
+        alone.start_methods.update(own.get("sm", ()))
+        return alone
     memoised = getattr(index, "memoised", None)
     if memoised is not None:
         project: Project = memoised("context", Project)
@@ -329,3 +500,17 @@ def project_for(index: ProjectIndex, model: FlaskModel, path: str) -> Project:
     fresh = Project(index)
     _PROJECTS[index] = (index.modules, fresh)
     return fresh
+
+
+def modules_to_check(index: ProjectIndex) -> Set[str]:
+    """Modules that never mention Flask but may hold a FLK4xx finding (the
+    ``chk`` mark of the ``context`` extension): checked all the same."""
+    found: Set[str] = set()
+    for module, data in index.extension("context"):
+        if isinstance(data, dict) and data.get("chk"):
+            found.add(module)
+    return found
+
+
+if modules_to_check not in CHECKED_ANYWAY:
+    CHECKED_ANYWAY.append(modules_to_check)

@@ -14,7 +14,8 @@ patching).  The measured behaviour behind each rule is in
 - ``_context_handover``: hand-over APIs and task frameworks (FLK401, 402, 404,
   409, 410);
 - ``_context_lazy``: generators and import time (FLK403, 405);
-- ``_context_process``: FLK406, 407, 408.
+- ``_context_process``: FLK406, 408;
+- ``_context_state``: FLK407.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from ..registry import Rule, rule
 from . import _context_facts  # noqa: F401  (registers the "context" summary extension)
 from ._context_handover import HandOverChecker, Resolver, check_tasks
 from ._context_lazy import ImportTimeChecker, StreamChecker
-from ._context_process import StateChecker, check_async_tasks, check_monkey_patch
+from ._context_process import check_async_tasks, check_monkey_patch
 from ._context_project import project_for
+from ._context_state import StateChecker
 
 CONTEXT_LOCAL_IN_THREAD = rule(
     "FLK401",
