@@ -351,6 +351,8 @@ class Project:
             for name, data in self.index.extension("context"):
                 if not isinstance(data, dict):
                     continue
+                if _alembic_revision(modules.get(name) or {}):
+                    levels[name] = max(levels.get(name, 0), APP)  # loaded by Alembic, see below
                 for names, level in data.get("i", ()):
                     if any(n == "alembic" or n.startswith("alembic.") for n in names):
                         # env.py and revision files run inside `flask db`, in an app context.
@@ -360,13 +362,17 @@ class Project:
                             levels[imported] = max(levels.get(imported, 0), int(level))
                             edges.setdefault(name, []).append(imported)
                             known_edges.setdefault(name, []).append(imported)
+                # A test function's imports run under whatever its fixtures or
+                # setUp pushed, which the index does not see: they tell nothing.
+                in_test = _is_test_module(name)
                 for qual, facts in (data.get("f") or {}).items():
                     for names, level in facts.get("im", ()):
                         site = max(int(level), runs.get(qual, 0))
                         for imported in names:
                             if imported in modules and imported != name:
                                 levels[imported] = max(levels.get(imported, 0), site)
-                                known_edges.setdefault(name, []).append(imported)
+                                if not in_test:
+                                    known_edges.setdefault(name, []).append(imported)
             queue: Deque[str] = deque(m for m, level in levels.items() if level > 0)
             while queue:
                 current = queue.popleft()
@@ -405,12 +411,13 @@ class Project:
         found: Set[str] = {module for _key, module, _line in self.index.objects("app")}
         for name, summary in self.index.iter_modules():
             data = summary.get("x:context")
-            last = name.rpartition(".")[2]
+            if _alembic_revision(summary):
+                continue  # Alembic loads it, from env.py: not a script of its own
             if isinstance(data, dict) and data.get("e"):
                 found.add(name)
             elif "." not in name and not summary.get("package"):
                 found.add(name)
-            elif last == "conftest" or last.startswith("test_") or last.endswith("_test"):
+            elif _is_test_module(name):
                 found.add(name)
         return found
 
@@ -514,3 +521,17 @@ def modules_to_check(index: ProjectIndex) -> Set[str]:
 
 if modules_to_check not in CHECKED_ANYWAY:
     CHECKED_ANYWAY.append(modules_to_check)
+
+
+def _is_test_module(name: str) -> bool:
+    last = name.rpartition(".")[2]
+    return last == "conftest" or last.startswith("test_") or last.endswith("_test")
+
+
+def _alembic_revision(summary: Dict[str, Any]) -> bool:
+    """An Alembic revision script (``revision``, ``down_revision`` and
+    ``upgrade()`` at module level, in a ``versions/`` folder with no
+    ``__init__.py``): Alembic loads it from ``env.py``, which Flask-Migrate's
+    ``flask db`` runs inside an application context."""
+    exports = summary.get("exports") or {}
+    return "revision" in exports and "down_revision" in exports and "upgrade" in exports
