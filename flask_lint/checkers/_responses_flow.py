@@ -22,8 +22,9 @@ through the index.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode
 from ..summary import summary_extension
@@ -245,6 +246,52 @@ def condition_key(test: ast.expr, normalise: Optional[Normaliser] = None) -> Tup
     return _condition_key(test)
 
 
+def _membership(test: ast.expr) -> Optional[Tuple[str, ast.expr, Tuple[Any, ...], bool]]:
+    """``(subject key, subject, values, positive)`` for ``E == c``, ``c ==
+    E``, ``E in (c1, c2)``, ``E is None`` and their negations (``!=``, ``not in``, ``not``):
+    the test holds exactly when ``E`` is one of ``values`` (``positive``) or
+    none of them (not ``positive``); None for any other test."""
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+        positive = not positive
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.Is, ast.IsNot)):
+        # ``E is None``: E is the one None there is.
+        if not (isinstance(right, ast.Constant) and right.value is None) or isinstance(left, ast.Constant):
+            return None
+        return ast.dump(left), left, (None,), positive == isinstance(op, ast.Is)
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        if isinstance(left, ast.Constant) and not isinstance(right, ast.Constant):
+            left, right = right, left
+        if not isinstance(right, ast.Constant) or isinstance(left, ast.Constant):
+            return None
+        return ast.dump(left), left, (right.value,), positive == isinstance(op, ast.Eq)
+    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        if isinstance(left, ast.Constant) or not all(isinstance(e, ast.Constant) for e in right.elts):
+            return None
+        values = tuple(e.value for e in right.elts if isinstance(e, ast.Constant))
+        return ast.dump(left), left, values, positive == isinstance(op, ast.In)
+    return None
+
+
+def _binder(bound: Dict[str, Any]) -> NameValue:
+    """The values of a function's parameters, for :func:`evaluate`."""
+
+    def value(name: ast.Name) -> Any:
+        return bound.get(name.id, UNKNOWN)
+
+    return value
+
+
+def _one_of(subject: ast.expr, values: Sequence[Any]) -> ast.expr:
+    """The test ``subject in (values...)``."""
+    items: List[ast.expr] = [ast.Constant(value=v) for v in values]
+    return ast.Compare(left=subject, ops=[ast.In()], comparators=[ast.Tuple(elts=items, ctx=ast.Load())])
+
+
 def leaving_conditions(tests: List[ast.expr]) -> List[ast.expr]:
     """The tests under which a chain leaves, with each operand of an ``or``:
     leaving whenever ``a or b`` holds is leaving whenever ``a`` holds."""
@@ -457,9 +504,20 @@ def _mentions_name(node: ast.AST, name: str) -> bool:
 # What :func:`evaluate` gives when it cannot tell.
 UNKNOWN: Any = object()
 _MAX_ITEMS = 64
+# Builders of Response objects, which are always truthy (render_template's
+# str may be empty).
+_RESPONSE_OBJECTS = RESPONSE_BUILDERS - {
+    "flask.render_template", "flask.render_template_string", "flask.stream_template", "flask.stream_template_string",
+}
+# Reads of the request that give a str, or None when the key is absent.
+_TEXT_GETTERS = frozenset(
+    f"flask.request.{table}.get" for table in ("args", "form", "values", "cookies", "headers")
+)
 _PURE_CALLS = frozenset({"builtins.len", "builtins.isinstance", "builtins.bool", "builtins.str", "builtins.int"})
 _COLLECTORS: Dict[str, Callable[..., Any]] = {"builtins.list": list, "builtins.tuple": tuple, "builtins.sorted": sorted}
 NameValue = Callable[[ast.Name], Any]
+# (parameters, expression) of a pure one-expression function.
+Predicate = Tuple[List[str], ast.expr]
 Resolver = Callable[[ast.expr], Optional[str]]
 
 
@@ -727,6 +785,7 @@ class Flow:
         constants: Optional[NameValue] = None,
         resolve: Optional[Resolver] = None,
         checked: Optional[Callable[[ast.Call], List[ast.expr]]] = None,
+        predicate: Optional[Callable[[ast.Call], Optional[Predicate]]] = None,
     ) -> None:
         self.oracle = oracle
         self.method_tests = method_tests
@@ -743,8 +802,22 @@ class Flow:
         self.constants = constants
         self.resolve = resolve
         self.checked = checked  # the arguments a call returns only when they are truthy
+        # (parameters, expression) of a call of a pure predicate (see predicate_expression)
+        self.predicate = predicate
         self.env: Dict[str, Any] = {}
         self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
+        # A test of each key of ``truths`` (equivalent tests share a key):
+        # what the key is about, for the facts one settled test implies on
+        # another (see _implied_membership).
+        self.settled_tests: Dict[str, ast.expr] = {}
+        # What an if/elif chain judged last leaves known (see _if): the
+        # branch its known conditions take, the condition one-sided
+        # branches settle.
+        self.chain_after: Dict[int, Tuple[Optional[List[ast.stmt]], List[Tuple[ast.expr, bool]]]] = {}
+        # What is known at the end of the block judged last, and at the end
+        # of the only branch of an if/else that completes.
+        self.exit_state: Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]] = ({}, {})
+        self.branch_exit: Dict[int, Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]] = {}
         # ids of the statements some judgement found no path to (a branch
         # whose condition is known false, the rest of a block after a
         # statement that never completes).
@@ -773,7 +846,7 @@ class Flow:
                 return False
             if isinstance(node, ast.Call):
                 qual = self.resolve(node.func) or ""
-                if not (qual.startswith("flask.request.") or qual in _PURE_CALLS):
+                if not (qual.startswith("flask.request.") or qual in _PURE_CALLS or self._predicate(node) is not None):
                     return False
         return True
 
@@ -784,6 +857,7 @@ class Flow:
             return
         key, polarity = condition_key(test, self.normalise)
         self.truths[key] = (truth == polarity, _names_in(test))
+        self.settled_tests.setdefault(key, test)
 
     def _truth(self, test: ast.expr) -> Optional[bool]:
         truth = _truthy_constant(test)
@@ -794,11 +868,219 @@ class Flow:
             settled = self.truths.get(key)
             if settled is not None:
                 truth = settled[0] == polarity
+        if truth is None and self.truths:
+            truth = self._implied_membership(test)
+        if truth is None and self.predicate is not None:
+            truth = self._predicate_truth(test)
+        if truth is None and self.truths:
+            truth = self._implied_truthiness(test)
+        if truth is None and isinstance(test, ast.BoolOp):
+            # ``a or b`` is false when each operand is, true when one is
+            # (and the other way round for ``and``).
+            parts = [self._truth(part) for part in test.values]
+            decisive = isinstance(test.op, ast.Or)
+            if decisive in parts:
+                truth = decisive
+            elif all(part is (not decisive) for part in parts):
+                truth = not decisive
         if truth is None:
             value = self._value(test)
             if value is not UNKNOWN:
                 truth = bool(value)
         return truth
+
+    def _predicate(self, call: ast.Call) -> Optional[Predicate]:
+        """The predicate a call runs, when its arguments bind its parameters
+        one to one."""
+        if self.predicate is None or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        predicate = self.predicate(call)
+        if predicate is None or len(predicate[0]) != len(call.args):
+            return None
+        return predicate
+
+    def _predicate_truth(self, test: ast.expr) -> Optional[bool]:
+        """``is_even(x)`` where every value ``x`` can hold here is known
+        (``if x == '0':``, or ``x`` is a request argument known falsy: None
+        or ''), and the predicate answers the same for each of them."""
+        negated = False
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, not negated
+        if not isinstance(test, ast.Call) or self.resolve is None:
+            return None
+        predicate = self._predicate(test)
+        if predicate is None:
+            return None
+        params, expr = predicate
+        choices: List[List[Any]] = []
+        for argument in test.args:
+            values = self._possible(argument)
+            if values is None:
+                return None
+            choices.append(values)
+        answers: Set[bool] = set()
+        for combination in itertools.product(*choices):
+            value = evaluate(expr, _binder(dict(zip(params, combination))), self.resolve)
+            if value is UNKNOWN:
+                return None
+            answers.add(bool(value))
+        if len(answers) != 1:
+            return None
+        return answers.pop() != negated
+
+    def _possible(self, argument: ast.expr) -> Optional[List[Any]]:
+        """Every value ``argument`` can hold here, when a few are known."""
+        value = self._value(argument)
+        if value is not UNKNOWN:
+            return [value]
+        if not self._stable(argument):
+            return None
+        subject = ast.dump(argument)
+        for key, (truth, _names) in self.truths.items():
+            other = self.settled_tests.get(key)
+            known = _membership(other) if other is not None else None
+            if truth and known is not None and known[0] == subject:
+                return list(known[2])
+        key, polarity = condition_key(argument, self.normalise)
+        settled = self.truths.get(key)
+        if settled is not None and settled[0] != polarity and self._text_or_none(argument):
+            return [None, ""]
+        return None
+
+    def _lookup_key(self, node: Optional[ast.expr]) -> Optional[Tuple[ast.expr, Tuple[Any, ...]]]:
+        """(the key, as a stable expression, None when absent; the keys of the
+        table) of ``TABLE[key]`` on a dict whose keys are known, where ``key``
+        is a stable expression or ``request.args['k']`` (read as
+        ``request.args.get('k')``: a missing argument raises a KeyError too,
+        werkzeug's BadRequestKeyError)."""
+        if not isinstance(node, ast.Subscript) or not isinstance(node.ctx, ast.Load):
+            return None
+        table = self._value(node.value)
+        if not isinstance(table, dict) or None in table:
+            return None
+        key = node.slice
+        if isinstance(key, ast.Subscript) and isinstance(key.slice, ast.Constant) and isinstance(key.slice.value, str):
+            getter = ast.Call(
+                func=ast.Attribute(value=key.value, attr="get", ctx=ast.Load()), args=[key.slice], keywords=[]
+            )
+            if not self._text_or_none(getter):
+                return None
+            key = getter
+        if not self._stable(key):
+            return None
+        return key, tuple(table)
+
+    def _lookup_fails(self, node: Optional[ast.expr]) -> bool:
+        """``DATA[key]`` where ``key`` is known to be none of the table's
+        keys: it always raises KeyError."""
+        lookup = self._lookup_key(node)
+        if lookup is None:
+            return False
+        key, keys = lookup
+        truth = self._implied_membership(_one_of(key, keys)) if keys else False
+        if truth is None and self.predicate is not None:
+            values = self._possible(key)
+            truth = None if values is None else any(v in keys for v in values if isinstance(v, Hashable))
+        return truth is False
+
+    def _text_or_none(self, expr: ast.expr) -> bool:
+        """``request.args.get('a')`` (a str, or None when absent)."""
+        if not (isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords and self.resolve is not None):
+            return False
+        return self.resolve(expr.func) in _TEXT_GETTERS
+
+    def _implied_truthiness(self, test: ast.expr) -> Optional[bool]:
+        """The truth of ``E`` (or ``not E``) when the values ``E`` can hold
+        here are known and agree (``if a == '0':`` then ``if not a:``), or
+        when ``E`` is a request argument and a settled predicate rules out
+        its falsy values (``if is_even(b):`` then ``if not b:``)."""
+        negated = False
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, not negated
+        if isinstance(test, (ast.Compare, ast.BoolOp, ast.Constant)) or not self._stable(test):
+            return None
+        values = self._possible(test)
+        if values is not None and len({bool(v) for v in values}) == 1:
+            return bool(values[0]) != negated
+        if values is None and self._text_or_none(test) and self._excluded(test, [None, ""]):
+            return not negated
+        return None
+
+    def _excluded(self, subject: ast.expr, values: Sequence[Any]) -> bool:
+        """Whether a settled predicate (``is_even(b)`` known true or false)
+        answers otherwise for each of ``values`` of ``subject``."""
+        if self.predicate is None or self.resolve is None or not values:
+            return False
+        wanted = ast.dump(subject)
+        for key, (truth, _names) in self.truths.items():
+            other = self.settled_tests.get(key)
+            if other is None:
+                continue
+            call = other
+            while isinstance(call, ast.UnaryOp) and isinstance(call.op, ast.Not):
+                call = call.operand
+            if not isinstance(call, ast.Call):
+                continue
+            predicate = self._predicate(call)
+            if predicate is None or not any(ast.dump(a) == wanted for a in call.args):
+                continue
+            params, expr = predicate
+            # truths hold the truth of the canonical form: the call itself.
+            holds = truth
+            choices: List[List[Any]] = []
+            for argument in call.args:
+                if ast.dump(argument) == wanted:
+                    choices.append(list(values))
+                    continue
+                possible = self._possible(argument)
+                if possible is None:
+                    choices = []
+                    break
+                choices.append(possible)
+            if not choices:
+                continue
+            contradicts = True
+            for combination in itertools.product(*choices):
+                answer = evaluate(expr, _binder(dict(zip(params, combination))), self.resolve)
+                if answer is UNKNOWN or bool(answer) == holds:
+                    contradicts = False
+                    break
+            if contradicts:
+                return True
+        return False
+
+    def _implied_membership(self, test: ast.expr) -> Optional[bool]:
+        """``E == c``, ``E in (c1, c2)`` (or their negations) decided by what
+        is settled about the stable expression ``E``: it is one of some
+        values (``if a == '0':`` then ``if a == '1':``), none of some values
+        (after ``for item in ('0', '1'): if item == a: return ...``), or its
+        truth differs from that of every value (``if a: return ...`` then
+        ``if a == '1':``)."""
+        membership = _membership(test)
+        if membership is None:
+            return None
+        subject, operand, values, positive = membership
+        wanted = set(values)
+        for key, (truth, _names) in self.truths.items():
+            other = self.settled_tests.get(key)
+            known = _membership(other) if other is not None else None
+            if known is None or known[0] != subject:
+                continue
+            # A key's truth is that of its canonical form: ``E == c`` or ``E in (...)``.
+            among = set(known[2])
+            if truth and not among & wanted:
+                return not positive
+            if truth and among <= wanted:
+                return positive
+            if not truth and wanted <= among:
+                return not positive
+        key, polarity = condition_key(operand, self.normalise)
+        settled = self.truths.get(key)
+        if settled is not None and all(bool(v) != (settled[0] == polarity) for v in values):
+            return not positive
+        if self._excluded(operand, values):
+            return not positive
+        return None
 
     def _forget(self, names: Set[str]) -> None:
         if not names:
@@ -821,12 +1103,98 @@ class Flow:
         self._forget(assigned_names(stmt) | (self._escaping(stmt) & set(self.env)))
         if target is not None and value is not UNKNOWN:
             self.env[target] = value
+        elif target is not None and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and self._truthy_value(stmt.value):
+            self._settle(ast.Name(id=target, ctx=ast.Load()), True)
         for test in leaving_conditions(tests or []):
             self._settle(test, False)
+        for fact, truth in self._ruled_out(stmt):
+            self._settle(fact, truth)
         call = statement_call(stmt)
         if call is not None and self.checked is not None:
             for argument in self.checked(call):
                 self._settle(argument, True)
+
+    def _truthy_value(self, value: Optional[ast.expr]) -> bool:
+        """A value that is truthy whatever it holds: a non-empty display
+        (``('made', 201)``), a Response object (``jsonify(ok=1)``) or what a
+        helper that returns True or raises returns."""
+        if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            return bool(value.elts)
+        if isinstance(value, ast.Dict):
+            return bool(value.keys)
+        if isinstance(value, ast.Call) and self.known is not None and self.known(value) is True:
+            return True  # ``check_access()``: returns True or raises
+        if isinstance(value, ast.Call) and self.resolve is not None:
+            return self.resolve(value.func) in _RESPONSE_OBJECTS
+        return False
+
+    def _ruled_out(self, stmt: ast.stmt) -> List[Tuple[ast.expr, bool]]:
+        """Tests ``E in (values)`` known true or false once ``stmt`` completed:
+
+        * ``try: x = DATA[key]; return ...`` ``except KeyError: ...``: the
+          lookup raised, the key is none of the table's;
+        * ``try: x = DATA[key]`` ``except KeyError: return ...``: the lookup
+          succeeded, the key is one of the table's;
+        * ``for item in ('0', '1'): if item == key: return ...``: the loop
+          ran out, the key is none of the items.
+        """
+        if isinstance(stmt, ast.Try) and stmt.body and not stmt.orelse and not stmt.finalbody:
+            first, rest = stmt.body[0], stmt.body[1:]
+            if (
+                isinstance(first, (ast.Assign, ast.Expr))
+                and not rest
+                and stmt.handlers
+                and all(self._catches_key_error(h) and self.block(h.body) == NO for h in stmt.handlers)
+            ):
+                lookup = self._lookup_key(first.value)
+                if lookup is not None and lookup[1]:
+                    return [(_one_of(*lookup), True)]
+            if (
+                isinstance(first, (ast.Assign, ast.Expr))
+                and rest
+                and all(isinstance(r, ast.Return) for r in rest)
+                and all(self._catches_key_error(h) for h in stmt.handlers)
+            ):
+                lookup = self._lookup_key(first.value)
+                if lookup is not None and lookup[1]:
+                    return [(_one_of(*lookup), False)]
+        if (
+            isinstance(stmt, ast.For)
+            and isinstance(stmt.target, ast.Name)
+            and not stmt.orelse
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.If)
+            and not stmt.body[0].orelse
+        ):
+            items = self._value(stmt.iter)
+            test = stmt.body[0].test
+            if (
+                isinstance(items, (list, tuple))
+                and items
+                and all(isinstance(i, Hashable) for i in items)
+                and isinstance(test, ast.Compare)
+                and len(test.ops) == 1
+                and isinstance(test.ops[0], ast.Eq)
+            ):
+                sides = [test.left, test.comparators[0]]
+                loop_var = [s for s in sides if isinstance(s, ast.Name) and s.id == stmt.target.id]
+                others = [s for s in sides if s not in loop_var]
+                if (
+                    len(loop_var) == 1
+                    and len(others) == 1
+                    and not _mentions_name(others[0], stmt.target.id)
+                    and self._stable(others[0])
+                    and not _has_break(stmt)
+                    and not _has_continue(stmt)
+                    and self.block(stmt.body[0].body) == NO
+                ):
+                    return [(_one_of(others[0], items), False)]
+        return []
+
+    def _catches_key_error(self, handler: ast.ExceptHandler) -> bool:
+        if handler.type is None or self.resolve is None:
+            return False
+        return self.resolve(handler.type) in ("builtins.KeyError", "builtins.LookupError")
 
     def _escaping(self, stmt: ast.stmt) -> Set[str]:
         """Names whose object a statement may change in place or hand to
@@ -867,6 +1235,8 @@ class Flow:
         try:
             return self._block(stmts)
         finally:
+            # What is known where the block ends (see _if).
+            self.exit_state = self.env, self.truths
             self.env, self.truths = saved
 
     def _block(self, stmts: List[ast.stmt]) -> str:
@@ -892,7 +1262,26 @@ class Flow:
                 return NO
             if result == MAYBE:
                 state = MAYBE
+            after = self.chain_after.pop(id(stmt), None) if isinstance(stmt, ast.If) else None
+            if after is not None and after[0] == []:
+                continue  # no branch runs: only (known, pure) tests were evaluated
+            exit_state = self.branch_exit.pop(id(stmt), None) if isinstance(stmt, ast.If) else None
+            if exit_state is not None:
+                # Only one branch completes: what is known after the if/else
+                # is what is known where that branch ends.
+                self.env, self.truths = dict(exit_state[0]), dict(exit_state[1])
+                continue
             self._learn(stmt, tests)
+            if after is not None:
+                taken, holds = after
+                # The only branch taken, when it is straight-line code: what
+                # it binds is known after the chain as it is inside.
+                if taken is not None and all(isinstance(t, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)) for t in taken):
+                    for sub in taken:
+                        self._learn(sub, None)
+                for test, truth in holds:
+                    if not _names_in(test) & assigned_names(stmt):
+                        self._settle(test, truth)
         return state
 
     def _kill(self, stmts: List[ast.stmt]) -> None:
@@ -964,8 +1353,14 @@ class Flow:
             return self._match(stmt)
         if isinstance(stmt, ast.Assert):
             return NO if _truthy_constant(stmt.test) is False else YES
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and self._lookup_fails(stmt.value):
+            return NO
         call = statement_call(stmt)
         if call is not None:
+            # ``ensure(x)`` (returns only when ``x`` is truthy) where ``x`` is
+            # known falsy, as after ``if x: return ...``: it always raises.
+            if self.checked is not None and any(self._truth(arg) is False for arg in self.checked(call)):
+                return NO
             verdict = self.oracle(call)
             if verdict is True:
                 return NO
@@ -1039,6 +1434,7 @@ class Flow:
         branches: List[str] = []
         tests: List[ast.expr] = []
         failed: List[Tuple[ast.expr, bool]] = []  # the tests of the branches before, false in this one
+        exits: List[Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]] = []  # what each branch leaves known
         node: ast.stmt = stmt
         while True:
             assert isinstance(node, ast.If)
@@ -1046,11 +1442,14 @@ class Flow:
             if truth is True:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
+                if not branches[:-1]:
+                    self.chain_after[id(stmt)] = (node.body, [])
                 return _combine(branches), None
             if truth is False:
                 self._kill(node.body)
             if truth is None:
                 branches.append(self._under(failed + [(node.test, True)], node.body))
+                exits.append(self.exit_state)
                 tests.append(node.test)
             failed.append((node.test, False))
             if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
@@ -1058,7 +1457,17 @@ class Flow:
                 continue
             if node.orelse:
                 branches.append(self._under(failed, node.orelse))
+                exits.append(self.exit_state)
+                if len(branches) == 1:
+                    self.chain_after[id(stmt)] = (node.orelse, [])
+                elif len(branches) == 2 and len(failed) == 1 and (NO in branches) and branches[0] != branches[1]:
+                    # if/else with one side that always leaves: after it,
+                    # the other side's condition holds.
+                    self.chain_after[id(stmt)] = (None, [(stmt.test, branches[1] == NO)])
+                    self.branch_exit[id(stmt)] = exits[0 if branches[1] == NO else 1]
                 return _combine(branches), None
+            if not branches:
+                self.chain_after[id(stmt)] = ([], [])
             break
         # No else: the implicit path falls through unless the conditions
         # (with earlier guards in the same block) cover every case.
@@ -1430,7 +1839,38 @@ def _mentions(node: ast.AST, names: Set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
-@summary_extension(EXTENSION, version="4", light=True)
+def predicate_expression(info: FunctionInfo) -> Optional[Tuple[List[str], str]]:
+    """(parameters, expression) of a function whose body is one ``return``
+    of an expression over its parameters and literals only (comparisons,
+    ``and``/``or``/``not``, ``in`` a literal tuple): ``return value is not
+    None and value in ('0', '2')``.  Its value for known arguments is known,
+    and it is the same whenever its arguments are."""
+    node = info.node
+    if info.class_node is not None or info.is_generator or isinstance(node, ast.AsyncFunctionDef):
+        return None
+    args = node.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults or node.decorator_list:
+        return None
+    params = [a.arg for a in args.args]
+    body = [stmt for stmt in node.body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    expr = body[0].value
+    allowed = (
+        ast.Name, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Tuple, ast.List,
+        ast.Load, ast.cmpop, ast.boolop, ast.Not,
+    )
+    for sub in ast.walk(expr):
+        if not isinstance(sub, allowed) or (isinstance(sub, ast.UnaryOp) and not isinstance(sub.op, ast.Not)):
+            return None
+        if isinstance(sub, ast.Name) and sub.id not in params:
+            return None
+        if isinstance(sub, ast.Compare) and len(sub.ops) != 1:
+            return None
+    return params, ast.unparse(expr)
+
+
+@summary_extension(EXTENSION, version="5", light=True)
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     """Also for the modules that never mention Flask (held as light
     models): a helper that raises, returns True or raises, or wraps a view
@@ -1461,6 +1901,9 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         guarded = facts.guarded_params(info)
         if guarded:
             row["guards"] = guarded
+        predicate = predicate_expression(info)
+        if predicate is not None:
+            row["pred"] = [predicate[0], predicate[1]]
         if row:
             out[info.qualname] = row
     constants = _exported_constants(model)

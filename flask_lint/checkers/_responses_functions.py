@@ -45,6 +45,7 @@ class ProjectFacts:
         self._nr: Dict[str, bool] = {}
         self._resp: Dict[str, bool] = {}
         self._hooks: Optional[Dict[str, List[Tuple[str, str]]]] = None
+        self._predicates: Dict[str, ast.expr] = {}
 
     def hook_registrations(self) -> Dict[str, List[Tuple[str, str]]]:
         """function qualname -> (registering module, hook kind) for every
@@ -107,6 +108,23 @@ class ProjectFacts:
             else:
                 out.extend(k.value for k in call.keywords if k.arg == name)
         return out
+
+    def predicate(self, qual: Optional[str]) -> Optional[Tuple[List[str], ast.expr]]:
+        """(parameters, expression) of a project function that only returns
+        an expression over its parameters (``is_even(value)``)."""
+        func = self.function(qual)
+        row = self.row(func) if func is not None else None
+        pred = row.get("pred") if row is not None else None
+        if not (isinstance(pred, (list, tuple)) and len(pred) == 2 and isinstance(pred[1], str)):
+            return None
+        parsed = self._predicates.get(pred[1])
+        if parsed is None:
+            try:
+                parsed = ast.parse(pred[1], mode="eval").body
+            except SyntaxError:
+                return None
+            self._predicates[pred[1]] = parsed
+        return [str(p) for p in pred[0]], parsed
 
     def never_returns(self, qual: Optional[str]) -> Optional[bool]:
         """True / False for a project function with facts, None otherwise."""

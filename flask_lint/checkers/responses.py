@@ -562,6 +562,7 @@ def _flow(
         oracle, method_tests, methods, suppressor, _finite_domains(model, responder.info), known=known,
         normalise=normalise, constants=module_constants(model, facts.constant), resolve=model.qualname,
         checked=lambda call: facts.checked_arguments(model.qualname(call.func), call),
+        predicate=lambda call: facts.predicate(model.qualname(call.func)),
     )
 
 

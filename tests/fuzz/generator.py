@@ -15,16 +15,19 @@ for every path, not a sample.
 
 from __future__ import annotations
 
+import ast
 import random
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence, Set, TypeVar
+from typing import Callable, List, Optional, Sequence, Set, Tuple, TypeVar
 
 T = TypeVar("T")
 
-# absent, falsy-looking, truthy, and one no project table knows (``DATA[a]``
-# raises KeyError only for that one: without it, a path Flask really takes
-# for ``?a=x`` would go unprobed and a true finding would look false).
-ARG_VALUES = (None, "0", "1", "x")
+# absent, and one value nothing in the app knows (``DATA[a]`` raises KeyError
+# only for such a value: without it, a path Flask really takes for ``?a=x``
+# would go unprobed and a true finding would look false).  Every literal the
+# helpers and the view compare an argument with is added per view (see
+# :func:`literals`): ``is_even(a)`` is true for ``'2'`` and nothing else sends it.
+ARG_VALUES: Tuple[Optional[str], ...] = (None, "x")
 
 
 class Chooser:
@@ -236,11 +239,50 @@ class Flow:
         return []
 
 
-def _hints(path: str, methods: Sequence[str]) -> List[str]:
+def _is_method(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "method"
+
+
+def _strings(node: ast.expr) -> Set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return set()
+
+
+def literals(code: Sequence[str]) -> Set[str]:
+    """Every string an argument can be compared with, directly or not, in
+    ``code`` (module-level lines): operands of comparisons (``== '1'``,
+    ``in ('0', '2')``), the items of literal lists a loop matches an argument
+    against, and the keys of dict literals (``DATA[a]``).  Comparisons of
+    ``request.method`` are left out: the methods are probed one by one."""
+    out: Set[str] = set()
+    for node in ast.walk(ast.parse("\n".join(code))):
+        if isinstance(node, ast.Compare):
+            operands = [node.left] + list(node.comparators)
+            if not any(_is_method(o) for o in operands):
+                for operand in operands:
+                    out |= _strings(operand)
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            out |= _strings(node.iter)
+        elif isinstance(node, ast.Dict):
+            out |= {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Tuple)):
+            out |= _strings(node.value)  # ``items = ['0', '1']`` iterated later
+    return out
+
+
+def _hints(path: str, methods: Sequence[str], code: Sequence[str]) -> List[str]:
+    """Every combination of the values that matter for ``a`` and ``b``, with
+    every method the route answers: HEAD too when it takes GET, since Flask
+    dispatches HEAD to the view with ``request.method == 'HEAD'`` (a test
+    ``request.method != 'GET'`` is true for it)."""
+    values = list(ARG_VALUES) + sorted(literals(list(HELPERS) + list(code)) - {"x"})
     out = []
-    for method in methods:
-        for a in ARG_VALUES:
-            for b in ARG_VALUES:
+    for method in list(methods) + (["HEAD"] if "GET" in methods and "HEAD" not in methods else []):
+        for a in values:
+            for b in values:
                 query = "&".join(f"{k}={v}" for k, v in (("a", a), ("b", b)) if v is not None)
                 out.append(f"# oracle: {method} {path}{'?' + query if query else ''}")
     return out
@@ -256,7 +298,8 @@ def flow_view(choose: Chooser, number: int, req: str) -> Feature:
         body = ["    print('empty')"]
     path = f"/f{number}"
     decorator = f"@app.route({path!r}, methods={methods!r})" if methods != ["GET"] else f"@app.route({path!r})"
-    code = _hints(path, methods) + [decorator, f"def view{number}():"] + body
+    view = [decorator, f"def view{number}():"] + body
+    code = _hints(path, methods, view) + view
     imports = {f"from flask import request as {req}" if req != "request" else "from flask import request",
                "from flask import jsonify", "from flask import make_response"} | flow.imports
     return Feature("flow", code, {"FLK107"}, imports)
