@@ -13,6 +13,7 @@ from typing import Any, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tu
 
 from ..index import CHECKED_ANYWAY, NOTHING, Obj, ProjectIndex
 from ..model import FlaskModel, Value
+from ..routing_facts import is_test_module
 from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
 
 KNOWN_WRAPPERS = frozenset({COPY_WRAPPER, STREAM_WRAPPER, WITH_APPCONTEXT})
@@ -364,7 +365,7 @@ class Project:
                             known_edges.setdefault(name, []).append(imported)
                 # A test function's imports run under whatever its fixtures or
                 # setUp pushed, which the index does not see: they tell nothing.
-                in_test = _is_test_module(name)
+                in_test = is_test_module(name)
                 for qual, facts in (data.get("f") or {}).items():
                     for names, level in facts.get("im", ()):
                         site = max(int(level), runs.get(qual, 0))
@@ -417,7 +418,7 @@ class Project:
                 found.add(name)
             elif "." not in name and not summary.get("package"):
                 found.add(name)
-            elif _is_test_module(name):
+            elif is_test_module(name):
                 found.add(name)
         return found
 
@@ -521,11 +522,6 @@ def modules_to_check(index: ProjectIndex) -> Set[str]:
 
 if modules_to_check not in CHECKED_ANYWAY:
     CHECKED_ANYWAY.append(modules_to_check)
-
-
-def _is_test_module(name: str) -> bool:
-    last = name.rpartition(".")[2]
-    return last == "conftest" or last.startswith("test_") or last.endswith("_test")
 
 
 def _alembic_revision(summary: Dict[str, Any]) -> bool:
