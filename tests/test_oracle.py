@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -123,3 +124,60 @@ def test_every_rule_is_claimed_or_structural() -> None:
 
 
 assert os.path.isdir(FIXTURES) and os.path.isdir(PROJECTS)
+
+
+def _declared_distributions() -> Set[str]:
+    """The test extras of pyproject.toml and everything they require: what a
+    fresh ``make test`` installs."""
+    from importlib import metadata
+
+    def canonical(name: str) -> str:
+        return name.lower().replace("_", "-").replace(".", "-")
+
+    def requirement_name(spec: str) -> str:
+        match = re.match(r"[A-Za-z0-9._-]+", spec.strip())  # the name before any version, extra or marker
+        return canonical(match.group(0) if match else spec)
+
+    pending = [requirement_name(spec) for spec in metadata.requires("flake8-flask-lint") or []]
+    seen: Set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            pending.extend(requirement_name(spec) for spec in metadata.requires(name) or [])
+        except metadata.PackageNotFoundError:
+            continue
+    return seen
+
+
+def test_fixtures_import_only_declared_packages() -> None:
+    """A package the oracle finds installed here but a fresh ``make test``
+    does not install turns into a do-nothing stub on CI, and Flask's verdict
+    changes (webargs' ``use_kwargs`` passing no arguments, say)."""
+    import ast
+    from importlib import metadata
+
+    declared = _declared_distributions()
+    providers = metadata.packages_distributions()
+    undeclared: Set[str] = set()
+    for case in CASES:
+        paths = [case.source] if case.source.endswith(".py") else [
+            os.path.join(folder, name) for folder, _, names in os.walk(case.source) for name in names if name.endswith(".py")
+        ]
+        for path in paths:
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    tops = [alias.name.partition(".")[0] for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    tops = [node.module.partition(".")[0]]
+                else:
+                    continue
+                for top in tops:
+                    dists = {d.lower().replace("_", "-") for d in providers.get(top, ())}
+                    if dists and not dists & declared:
+                        undeclared.add(f"{top} ({', '.join(sorted(dists))}) in {os.path.relpath(path, HERE)}")
+    assert not undeclared, "installed here but not in the test extras:\n" + "\n".join(sorted(undeclared))
