@@ -1002,18 +1002,17 @@ def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
 
 
 def _all_statements(ctx: FileContext) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:
-    """Every statement of the file once, except those of test functions.
-    In a test module, only the views, error handlers and hooks it defines
-    answer requests: its other helpers call response builders for the
-    test's sake (under ``mock.patch``, to hand the mock back)."""
+    """Every statement of the file's functions once, except those of test
+    functions.  Module and class bodies run at import time, where no client
+    waits for a response (a builder there needs a context: FLK405).  In a
+    test module, only the views, error handlers and hooks it defines answer
+    requests: its other helpers call response builders for the test's sake
+    (under ``mock.patch``, to hand the mock back)."""
     model = ctx.model
     if is_test_file(ctx):
         for responder in responders(ctx):
             yield from iter_statements(responder.func.body)
         return
-    yield from iter_statements(model.tree.body)
-    for class_node, _scope in model.classes.values():
-        yield from iter_statements(class_node.body)
     for info in model.functions.values():
         if not in_test_function(ctx, info.scope):
             yield from iter_statements(info.node.body)
