@@ -319,17 +319,6 @@ def exclusive(path_a: Iterable[Iterable[Any]], path_b: Iterable[Iterable[Any]]) 
     return False
 
 
-def is_test_module(module: str) -> bool:
-    """Test code (``tests/``, ``test_x.py``, ``x_test.py``, ``conftest.py``)."""
-    parts = module.split(".")
-    last = parts[-1]
-    return (
-        any(p in ("tests", "test", "testing") for p in parts)
-        or last.startswith("test_")
-        or last.endswith("_test")
-        or last == "conftest"
-    )
-
 
 # --------------------------------------------------------------------------
 # The summary extension
@@ -1656,7 +1645,6 @@ __all__ = [
     "branch_path",
     "caught_around",
     "exclusive",
-    "is_test_module",
     "decorator_name",
     "entry_point_targets",
     "resolved_name",

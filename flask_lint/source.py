@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import tokenize
 import warnings
@@ -104,3 +105,25 @@ def read_source(path: str, data: Optional[Union[bytes, str]] = None) -> Source:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+# Folder or module names that mark test code, whatever the layout: tests/,
+# test/, testing/, conftest.py, test_*.py, *_test.py, and Django-style
+# tests.py or *_tests packages.
+TEST_MODULE_PARTS = frozenset({"test", "tests", "testing", "conftest"})
+
+
+def is_test_module(module: str) -> bool:
+    """A dotted module name of test code (any part named like a test)."""
+    return any(
+        part in TEST_MODULE_PARTS or part.startswith("test_") or part.endswith("_test") or part.endswith("_tests")
+        for part in module.split(".")
+    )
+
+
+def is_test_path(path: str, root: str) -> bool:
+    """A file of test code under ``root``, whatever its module name."""
+    rel = os.path.relpath(os.path.abspath(path), root)
+    parts = rel.replace("\\", "/").split("/")
+    stem = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+    return is_test_module(".".join(p.replace("-", "_") for p in parts[:-1] + [stem]))

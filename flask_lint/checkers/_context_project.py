@@ -13,7 +13,7 @@ from typing import Any, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tu
 
 from ..index import CHECKED_ANYWAY, NOTHING, Obj, ProjectIndex
 from ..model import FlaskModel, Value
-from ..routing_facts import is_test_module
+from ..source import is_test_module
 from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
 
 KNOWN_WRAPPERS = frozenset({COPY_WRAPPER, STREAM_WRAPPER, WITH_APPCONTEXT})

@@ -12,7 +12,6 @@ its cross-module dependencies.
 from __future__ import annotations
 
 import ast
-import os
 import weakref
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
@@ -20,6 +19,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from ..engine import VIEW_OWNERS, FileContext
 from ..index import NOTHING, ProjectIndex
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Scope, Value, View
+from ..source import is_test_path
 from ._responses_flow import CONSTANTS_KEY, EXTENSION, passthrough_name
 from ._responses_flow import UNKNOWN as NOT_KNOWN
 
@@ -288,19 +288,10 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
 
 
 def is_test_file(ctx: FileContext) -> bool:
-    """A file of a test suite: under a ``tests``/``test`` folder, or named
-    ``test_*.py``, ``*_test.py`` or ``conftest.py``."""
+    """A file of a test suite (:func:`flask_lint.source.is_test_path`)."""
     key = "flk1-test-file"
     if key not in ctx._cache:
-        rel = os.path.relpath(os.path.abspath(ctx.path), ctx.index.root).replace(os.sep, "/")
-        parts = rel.split("/")
-        stem = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
-        ctx._cache[key] = (
-            any(p in ("tests", "test", "testing") for p in parts[:-1])
-            or stem.startswith("test_")
-            or stem.endswith("_test")
-            or stem == "conftest"
-        )
+        ctx._cache[key] = is_test_path(ctx.path, ctx.index.root)
     return bool(ctx._cache[key])
 
 

@@ -26,12 +26,12 @@ from ..routing_facts import (
     RoutingProject,
     decorator_name,
     exclusive,
-    is_test_module,
     literal_str,
     normalise_rule,
     routing_project,
     rule_variables,
 )
+from ..source import is_test_module
 from ..versions import UNKNOWN as UNKNOWN_VERSION
 from ..versions import VersionRange
 
