@@ -8,9 +8,9 @@ import ast
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Value, call_arg, child_nodes
-from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES
+from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, werkzeug_exception_code
 from ..source import RELEVANT_TEXT_RE
-from ._errors_keys import JSONIFY, NON_SUCCESS_CALLS, RENDER_FUNCTIONS, ROUTE_ATTRS
+from ._errors_keys import HTTP_EXCEPTION, JSONIFY, NON_SUCCESS_CALLS, RENDER_FUNCTIONS, ROUTE_ATTRS
 
 # --------------------------------------------------------------------------
 # What one function does (from its AST)
@@ -473,11 +473,109 @@ def cannot_raise(model: FlaskModel, func: FunctionNode, param: Optional[str] = N
         if value == UNKNOWN:
             return False
         decorators.append(value)
-    if guarded_body(model, func.body):
+    if guarded_body(model, func.body) or _sets_headers_only(model, func):
         return ["all"] + decorators
     if param is not None and guarded_body(model, func.body, param):
         return ["http"] + decorators
     return False
+
+
+# What an after-request function may read to fill a header without raising.
+_SAFE_REQUEST_READS = frozenset(
+    {"flask.request.environ.get", "flask.request.headers.get", "flask.request.args.get", "flask.request.cookies.get"}
+)
+_SAFE_REQUEST_ATTRS = frozenset(
+    {"flask.request.method", "flask.request.path", "flask.request.url", "flask.request.host", "flask.request.scheme",
+     "flask.request.remote_addr", "flask.request.origin", "flask.request.endpoint"}
+)
+_HEADER_METHODS = frozenset({"set", "add", "setdefault"})
+
+
+def _sets_headers_only(model: FlaskModel, func: FunctionNode) -> bool:
+    """``def f(response)``: sets headers of its response from literals and
+    request fields, maybe under a test of those, and returns it (the
+    after-request functions that add CORS or cache headers)."""
+    args = func.args
+    if args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg or len(args.args) != 1:
+        return False
+    param = args.args[0].arg
+    body = _without_docstring(func.body)
+    last = body[-1] if body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name) and last.value.id == param):
+        return False
+    return _header_statements(model, body[:-1], param)
+
+
+def _header_statements(model: FlaskModel, body: List[ast.stmt], param: str) -> bool:
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            if not (_safe_read(model, stmt.test) and _header_statements(model, stmt.body, param)):
+                return False
+            if not _header_statements(model, stmt.orelse, param):
+                return False
+        elif isinstance(stmt, ast.Assign):
+            target = stmt.targets[0]
+            if not (
+                len(stmt.targets) == 1
+                and isinstance(target, ast.Subscript)
+                and _is_headers_of(target.value, param)
+                and isinstance(target.slice, ast.Constant)
+                and _safe_read(model, stmt.value)
+            ):
+                return False
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            if not (
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr in _HEADER_METHODS
+                and _is_headers_of(call.func.value, param)
+                and not call.keywords
+                and all(_safe_read(model, arg) for arg in call.args)
+            ):
+                return False
+        else:
+            return False
+    return True
+
+
+def _is_headers_of(node: ast.expr, param: str) -> bool:
+    if not (isinstance(node, ast.Attribute) and node.attr == "headers"):
+        return False
+    return isinstance(node.value, ast.Name) and node.value.id == param
+
+
+def _safe_read(model: FlaskModel, expr: ast.expr) -> bool:
+    """Literals, request fields and ``.get()`` lookups, and tests of them."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.JoinedStr):
+        return all(_safe_read(model, value) for value in expr.values)
+    if isinstance(expr, ast.FormattedValue):
+        return expr.format_spec is None and _safe_read(model, expr.value)
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return all(_safe_read(model, item) for item in expr.elts)
+    if isinstance(expr, ast.BoolOp):
+        return all(_safe_read(model, value) for value in expr.values)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        return _safe_read(model, expr.operand)
+    if isinstance(expr, ast.Compare):
+        return all(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in expr.ops) and all(
+            _safe_read(model, item) for item in [expr.left, *expr.comparators]
+        )
+    if isinstance(expr, ast.Attribute):
+        return model.qualname(expr) in _SAFE_REQUEST_ATTRS or _is_enum_value(expr)
+    if isinstance(expr, ast.Call):
+        return (
+            model.call_qualname(expr) in _SAFE_REQUEST_READS
+            and not expr.keywords
+            and all(isinstance(arg, ast.Constant) for arg in expr.args)
+        )
+    return False
+
+
+def _is_enum_value(expr: ast.Attribute) -> bool:
+    """``HTTPMethod.GET.value``: a member's value (an enum of constants)."""
+    return expr.attr == "value" and isinstance(expr.value, ast.Attribute) and isinstance(expr.value.value, ast.Name)
 
 
 def pure_decorator(model: FlaskModel, func: FunctionNode) -> bool:
@@ -560,6 +658,73 @@ def guarded_body(model: FlaskModel, body: List[ast.stmt], param: Optional[str] =
     clauses = [stmt.body] + [h.body for h in stmt.handlers]
     return all(c and isinstance(c[-1], ast.Return) for c in clauses) and not any(
         _raises_within(h.body) for h in stmt.handlers
+    )
+
+
+def guarded_dispatch(model: FlaskModel, body: List[ast.stmt]) -> bool:
+    """A ``dispatch_request`` that answers every crash of the view it runs:
+    after set-up that only calls the class's own methods (``headers =
+    self.get_headers()``), one ``try`` whose body returns, with a catch-all
+    handler, every handler returning on all its paths or re-raising an
+    HTTPException (which Flask answers with its own status, not a crash)."""
+    if guarded_body(model, body):
+        return True
+    body = _without_docstring(body)
+    while body and (_parsing_only(model, body[0]) or _own_setup(body[0])):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Try):
+        return False
+    stmt = body[0]
+    if stmt.orelse or stmt.finalbody or not _always_returns(stmt.body):
+        return False
+    for handler in stmt.handlers:
+        if _reraises_http_error(model, handler):
+            continue
+        if _raises_within(handler.body) or not _always_returns(handler.body):
+            return False
+        if _catches_all(handler):
+            return True
+    return False
+
+
+_SETUP_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.BoolOp, ast.IfExp, ast.expr_context, ast.boolop, ast.keyword)
+
+
+def _own_setup(stmt: ast.stmt) -> bool:
+    """``name = ...`` built from constants, names and calls of ``self``'s
+    own methods: the class's hooks, not the work that may crash."""
+    if not isinstance(stmt, ast.Assign) or not all(isinstance(t, ast.Name) for t in stmt.targets):
+        return False
+    for node in ast.walk(stmt.value):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
+                return False
+        elif not isinstance(node, _SETUP_NODES):
+            return False
+    return True
+
+
+def _always_returns(body: List[ast.stmt]) -> bool:
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Return):
+        return last.value is not None
+    if isinstance(last, ast.If):
+        return _always_returns(last.body) and _always_returns(last.orelse)
+    return False
+
+
+def _reraises_http_error(model: FlaskModel, handler: ast.ExceptHandler) -> bool:
+    """``except HTTPException: raise``: Flask answers those with their status."""
+    if len(handler.body) != 1 or not isinstance(handler.body[0], ast.Raise) or handler.body[0].exc is not None:
+        return False
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all(
+        kind is not None
+        and (model.qualname(kind) == HTTP_EXCEPTION or werkzeug_exception_code(model.qualname(kind) or "") is not None)
+        for kind in kinds
     )
 
 

@@ -742,7 +742,16 @@ class ProjectErrors:
     def _add_hooks(self, result: ScopeErrors, facts: Iterable[Tuple[str, tuple]]) -> None:
         # An exception in a before/after hook goes to the error handlers (one
         # in a teardown function does not), so such a hook can crash a request.
-        result.crash_paths += sum(1 for _module, fact in facts if not str(fact[1]).startswith("teardown"))
+        # An after-request function that only sets headers cannot raise.
+        for _module, fact in facts:
+            kind = str(fact[1])
+            if kind.startswith("teardown"):
+                continue
+            if kind.startswith("after"):
+                func = self.index.evaluate(fact[2]) if fact[2] != UNKNOWN else NOTHING
+                if func[0] == "function" and self.cannot_raise(func[1]):
+                    continue
+            result.crash_paths += 1
 
     def _resolve_blueprints(self, child: Obj) -> Tuple[Set[str], bool]:
         keys: Set[str] = set()

@@ -13,7 +13,7 @@ from ._errors_functions import (
     cannot_raise,
     error_param,
     fixed_status,
-    guarded_body,
+    guarded_dispatch,
     pure_decorator,
     visible_to_index,
 )
@@ -26,7 +26,7 @@ from ._errors_keys import CUSTOM_HANDLING_ATTRS
 EXTENSION = "errors"
 
 
-@summary_extension(EXTENSION, version="5", light=True)
+@summary_extension(EXTENSION, version="6", light=True)
 def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     """Per module: ``funcs`` {qualname: [all returns bare?, http passage,
     answers, what :func:`cannot_raise` says]} for functions with something
@@ -76,7 +76,7 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
         and item.name == "dispatch_request"
         and not item.decorator_list
-        and guarded_body(model, item.body)
+        and guarded_dispatch(model, item.body)
     ]
     if guarded:
         out["guarded_dispatch"] = guarded
