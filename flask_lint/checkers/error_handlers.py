@@ -573,12 +573,19 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
                 )
 
 
-_CATCH_ALL_RULE = re.compile(r"^/?<path:[A-Za-z_]\w*>/?$")
+_ONE_VARIABLE_RULE = re.compile(r"^/?<(?:(?P<converter>[A-Za-z_]\w*)(?:\([^)]*\))?:)?[A-Za-z_]\w*>/?$")
+# Werkzeug's converters that never match a slash; any other one (path, or a
+# project's own, often a PathConverter subclass) may match every URL.
+_ONE_SEGMENT_CONVERTERS = frozenset({"default", "string", "int", "float", "uuid", "any"})
 
 
 def _has_catch_all_route(project: ProjectErrors, obj: Obj) -> bool:
     routes = project.index.registrations_on(obj).get("routes", ())
-    return any(isinstance(fact[2], str) and _CATCH_ALL_RULE.match(fact[2]) for _module, fact in routes)
+    for _module, fact in routes:
+        match = _ONE_VARIABLE_RULE.match(fact[2]) if isinstance(fact[2], str) else None
+        if match and (match.group("converter") or "default") not in _ONE_SEGMENT_CONVERTERS:
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ FLK207
