@@ -343,6 +343,61 @@ def covers_domain(tests: List[ast.expr], domains: Mapping[str, FrozenSet[object]
     return any(name in domains and domains[name] <= values for name, values in seen.items())
 
 
+def guarded_domains(
+    leaving: List[ast.expr], integers: FrozenSet[str], once: FrozenSet[str]
+) -> Dict[str, FrozenSet[object]]:
+    """The values names bound only once (``once``) can hold when every test
+    in ``leaving`` is known false (guards that left): ``x not in (1, 2)``
+    leaves 1 and 2; for a name that holds an int, ``not (1 <= x <= 4)`` or
+    ``x < 1`` / ``x > 4`` leave 1 to 4."""
+    out: Dict[str, FrozenSet[object]] = {}
+    low: Dict[str, int] = {}
+    high: Dict[str, int] = {}
+
+    def bound(name: str, op: ast.cmpop, value: int) -> None:
+        # ``name op value`` holds
+        if isinstance(op, (ast.Gt, ast.GtE)):
+            low[name] = max(low.get(name, value), value + (1 if isinstance(op, ast.Gt) else 0))
+        elif isinstance(op, (ast.Lt, ast.LtE)):
+            high[name] = min(high.get(name, value), value - (1 if isinstance(op, ast.Lt) else 0))
+
+    for test in leaving:
+        holds = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else None
+        if holds is not None and isinstance(holds, ast.Compare):
+            operands = [holds.left, *holds.comparators]
+            for left, op, right in zip(operands, holds.ops, operands[1:]):
+                _bound_pair(left, op, right, integers, bound)
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, op, right = test.left, test.ops[0], test.comparators[0]
+            if isinstance(op, ast.NotIn) and isinstance(left, ast.Name) and left.id in once and isinstance(right, _DISPLAYS):
+                if right.elts and all(isinstance(e, ast.Constant) for e in right.elts):
+                    out[left.id] = frozenset(e.value for e in right.elts if isinstance(e, ast.Constant))
+            elif type(op) in _NEGATED:
+                _bound_pair(left, _NEGATED[type(op)](), right, integers, bound)
+    for name in set(low) & set(high):
+        if 0 < high[name] - low[name] + 1 <= 64:
+            out.setdefault(name, frozenset(range(low[name], high[name] + 1)))
+    return out
+
+
+_DISPLAYS = (ast.Tuple, ast.List, ast.Set)
+_NEGATED: Dict[type, Callable[[], ast.cmpop]] = {ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt}
+_FLIPPED: Dict[type, Callable[[], ast.cmpop]] = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+
+
+def _bound_pair(
+    left: ast.expr, op: ast.cmpop, right: ast.expr, integers: FrozenSet[str], bound: Callable[[str, ast.cmpop, int], None]
+) -> None:
+    """``left op right`` holds: a bound when one side is an int name and the
+    other an int literal."""
+    if type(op) not in _FLIPPED:
+        return
+    if isinstance(left, ast.Name) and left.id in integers and isinstance(right, ast.Constant) and type(right.value) is int:
+        bound(left.id, op, right.value)
+    elif isinstance(right, ast.Name) and right.id in integers and isinstance(left, ast.Constant) and type(left.value) is int:
+        bound(right.id, _FLIPPED[type(op)](), left.value)
+
+
 # --------------------------------------------------------------------------
 # Control flow
 # --------------------------------------------------------------------------
@@ -786,12 +841,16 @@ class Flow:
         resolve: Optional[Resolver] = None,
         checked: Optional[Callable[[ast.Call], List[ast.expr]]] = None,
         predicate: Optional[Callable[[ast.Call], Optional[Predicate]]] = None,
+        integers: FrozenSet[str] = frozenset(),
+        once: FrozenSet[str] = frozenset(),
     ) -> None:
         self.oracle = oracle
         self.method_tests = method_tests
         self.route_methods = route_methods
         self.suppressors = suppressors
         self.domains = domains
+        self.integers = integers  # locals that can only hold an int (see guarded_domains)
+        self.once = once  # locals bound once: an earlier guard still speaks of their value
         self.known = known  # the truth of a test, when the caller knows it
         self.normalise = normalise
         # Values and truths known at the statement being judged (see block):
@@ -1486,6 +1545,9 @@ class Flow:
             if any(case <= keys for case in cases):
                 return NO
         if self.domains and covers_domain(tests, self.domains):
+            return NO
+        narrowed = guarded_domains(tests, self.integers, self.once)
+        if narrowed and covers_domain(tests, {**(self.domains or {}), **narrowed}):
             return NO
         if self.method_tests is not None:
             # Only pure request.method tests can cover every request; the

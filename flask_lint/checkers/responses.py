@@ -563,6 +563,11 @@ def _flow(
         normalise=normalise, constants=module_constants(model, facts.constant), resolve=model.qualname,
         checked=lambda call: facts.checked_arguments(model.qualname(call.func), call),
         predicate=lambda call: facts.predicate(model.qualname(call.func)),
+        integers=_integer_locals(model, responder.info),
+        once=frozenset(
+            name for name, bound in responder.info.scope.bindings.items()
+            if len(bound) == 1 and name not in responder.info.scope.global_names
+        ),
     )
 
 
@@ -603,6 +608,42 @@ def _finite_domains(model: FlaskModel, info: FunctionInfo) -> Dict[str, FrozenSe
         if span is not None and 0 < len(span) <= _MAX_DOMAIN:
             out[name] = frozenset(span)
     return out
+
+
+# request.args.get("n", type=int) and the like: an int, or the default.
+_TYPED_GETS = frozenset(
+    f"flask.request.{part}.get" for part in ("args", "values", "form", "headers", "cookies")
+)
+
+
+def _integer_locals(model: FlaskModel, info: FunctionInfo) -> FrozenSet[str]:
+    """Local names bound once, to what can only be an int: ``int(...)``,
+    ``len(...)``, or ``request.args.get("n", 0, type=int)`` with an int
+    default or none (a None fails any range test with a TypeError)."""
+    # (an int() of a float string raises, and a bool is an int: both fine)
+    scope = info.scope
+    out: Set[str] = set()
+    for name, bindings in scope.bindings.items():
+        if len(bindings) != 1 or bindings[0].kind != "assign" or name in scope.global_names:
+            continue
+        call = bindings[0].node
+        if not isinstance(call, ast.Call) or any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        qual = model.call_qualname(call)
+        if qual in ("builtins.int", "builtins.len") and not call.keywords and call.args:
+            out.add(name)
+        elif qual in _TYPED_GETS and len(call.args) <= 2:
+            keywords = {k.arg: k.value for k in call.keywords}
+            default = call.args[1] if len(call.args) == 2 else keywords.get("default")
+            typed = keywords.get("type")
+            if (
+                set(keywords) <= {"type", "default"}
+                and typed is not None
+                and model.qualname(typed) == "builtins.int"
+                and (default is None or (isinstance(default, ast.Constant) and type(default.value) in (int, type(None))))
+            ):
+                out.add(name)
+    return frozenset(out)
 
 
 def _method_tests(model: FlaskModel, test: ast.expr) -> Optional[FrozenSet[str]]:
