@@ -26,7 +26,7 @@ import itertools
 import re
 from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from ..model import FlaskModel, FunctionInfo, FunctionNode
+from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
 from ..summary import summary_extension
 
 YES, NO, MAYBE = "yes", "no", "maybe"
@@ -1932,7 +1932,7 @@ def predicate_expression(info: FunctionInfo) -> Optional[Tuple[List[str], str]]:
     return params, ast.unparse(expr)
 
 
-@summary_extension(EXTENSION, version="5", light=True)
+@summary_extension(EXTENSION, version="6", light=True)
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     """Also for the modules that never mention Flask (held as light
     models): a helper that raises, returns True or raises, or wraps a view
@@ -1966,12 +1966,39 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         predicate = predicate_expression(info)
         if predicate is not None:
             row["pred"] = [predicate[0], predicate[1]]
+        if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(info.node):
+            row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:
             out[info.qualname] = row
     constants = _exported_constants(model)
     if constants:
         out[CONSTANTS_KEY] = constants
     return out
+
+
+def _hands_result_back(func: FunctionNode) -> bool:
+    """A ``dispatch_request`` override whose every ``return`` outside its
+    ``except`` clauses is ``return super().dispatch_request(...)``: a method
+    that returns None still gives Flask None (a crash answered by the
+    override's handler is another matter: FLK201's)."""
+    stack: List[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ExceptHandler)):
+            continue
+        if isinstance(node, ast.Return):
+            call = node.value
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "dispatch_request"
+                and isinstance(call.func.value, ast.Call)
+                and isinstance(call.func.value.func, ast.Name)
+                and call.func.value.func.id == "super"
+            ):
+                return False
+        stack.extend(child_nodes(node))
+    return True
 
 
 # The key of a module's constants in its ``responses`` facts (no qualname

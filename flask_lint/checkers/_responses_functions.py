@@ -81,6 +81,18 @@ class ProjectFacts:
             return None
         return data.get(func, {})
 
+    def dispatch_changes(self, class_qual: str) -> bool:
+        """Whether the ``dispatch_request`` a project class-based view runs
+        is the project's own and does something with what the view's method
+        returns (``if result is None: return jsonify(None)``): that method's
+        fall-off is no longer Flask's TypeError.  One the index cannot read
+        counts as changing it."""
+        found = self.index.find_method(class_qual, "dispatch_request")
+        if found is None:
+            return False
+        row = self.row(found)
+        return row is None or bool(row.get("changes"))
+
     def constant(self, qual: str) -> Any:
         """The value of another module's constant (``pkg.config.SIZES``), or
         NOT_KNOWN; a JSON copy, so lists stand for tuples too."""
@@ -259,8 +271,11 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
         responder.transparent = _transparent(ctx, func, registrations, view)
         found[id(func)] = responder
 
+    facts = project_facts(ctx.index)
     for view in ctx.views:
-        if view.class_node is None or view.func.name == "dispatch_request" or _dispatches_methods(ctx, view.class_node):
+        if view.class_node is None or view.func.name == "dispatch_request":
+            add(view.func, "view", view)
+        elif _dispatches_methods(ctx, view.class_node) and not _own_dispatch_changes(ctx, facts, view.class_node):
             add(view.func, "view", view)
     for func, reg in ctx.error_handlers:
         if reg is None or _flask_owner(ctx, reg.target):
@@ -369,6 +384,11 @@ def _plain_view_class(ctx: FileContext, class_node: ast.ClassDef) -> bool:
     return bool(routes) and all(
         r.method != "add_resource" and ctx.owner_kind(r.target) in ("app", "blueprint") for r in routes
     )
+
+
+def _own_dispatch_changes(ctx: FileContext, facts: ProjectFacts, class_node: ast.ClassDef) -> bool:
+    entry = ctx.model.classes.get(id(class_node))
+    return entry is not None and facts.dispatch_changes(entry[1].qualname)
 
 
 def _dispatches_methods(ctx: FileContext, class_node: ast.ClassDef) -> bool:
