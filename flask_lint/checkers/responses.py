@@ -961,7 +961,10 @@ def _check_redirect(ctx: FileContext, call: ast.Call) -> None:
     elif 300 <= number <= 399:
         consequence = f"browsers do not reliably follow a {number}"
     elif 400 <= number <= 599:
-        consequence = f"the client gets a {number} error and the Location header is ignored"
+        consequence = (
+            f"the client gets a {number} error page saying 'Redirecting...' and the Location header is ignored"
+            f" (to fail the request, use abort({number}))"
+        )
     else:
         consequence = "that is not a redirect status, so the browser does not follow it"
     ctx.report(REDIRECT_NON_3XX, call, code=number, consequence=consequence)
