@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..engine import FileContext
 from ..model import FunctionInfo, call_arg, child_nodes
+from ..names import RESPONSE_CLASSES
 from ._context_facts import (
     APP,
     COPY_WRAPPER,
@@ -29,7 +30,8 @@ from ._context_project import Found, Project
 
 Finding = Tuple[str, ast.AST, Dict[str, Any]]
 
-RESPONSE_CLASSES = frozenset({"flask.Response", "werkzeug.Response", "flask.make_response"})
+# What builds a response from a generator it streams.
+STREAMING_BUILDERS = RESPONSE_CLASSES | {"flask.make_response"}
 STREAM_TEMPLATES = frozenset({"flask.stream_template", "flask.stream_template_string"})
 
 
@@ -70,7 +72,7 @@ class StreamChecker:
 
     def _is_response(self, call: ast.Call) -> bool:
         qual = self.ctx.model.call_qualname(call)
-        if qual in RESPONSE_CLASSES:
+        if qual in STREAMING_BUILDERS:
             return True
         return isinstance(call.func, ast.Attribute) and call.func.attr == "response_class"
 

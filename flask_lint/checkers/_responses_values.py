@@ -20,7 +20,6 @@ JSONIFY = "flask.jsonify"
 RENDERERS = frozenset(
     {"flask.render_template", "flask.render_template_string", "flask.stream_template", "flask.stream_template_string"}
 )
-RESPONSE_CLASSES = frozenset({"flask.Response", "werkzeug.Response"})
 
 
 def source(node: Optional[ast.AST], limit: int = 50) -> str:

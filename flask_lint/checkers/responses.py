@@ -27,7 +27,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
 from ..model import FlaskModel, FunctionInfo, RouteReg, View, call_arg, child_nodes
-from ..names import WERKZEUG_ERROR_CODES, WERKZEUG_NEWER_CODES
+from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, WERKZEUG_NEWER_CODES
 from ..registry import rule
 from ._responses_flow import (
     NORETURN_CALLS,
@@ -55,7 +55,6 @@ from ._responses_functions import (
 from ._responses_values import (
     JSONIFY,
     MIMETYPE,
-    RESPONSE_CLASSES,
     bodiless_status,
     body_kind,
     body_problem,
