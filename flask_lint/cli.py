@@ -181,8 +181,8 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
         if os.path.isfile(path):
             # Named files (pre-commit passes every changed file) honour
             # `exclude` too, through their own name or any folder above.
-            if path not in seen and not _excluded_file(path, exclude):
-                seen.add(path)
+            if os.path.abspath(path) not in seen and not _excluded_file(path, exclude):
+                seen.add(os.path.abspath(path))
                 yield path
             continue
         if not os.path.isdir(path):
@@ -198,10 +198,10 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
             )
             for name in sorted(files):
                 full = os.path.join(folder, name)
-                if name.endswith(".py") and not _excluded(full, exclude) and full not in seen:
+                if name.endswith(".py") and not _excluded(full, exclude) and os.path.abspath(full) not in seen:
                     if os.path.islink(full) and not os.path.isfile(full):
                         continue
-                    seen.add(full)
+                    seen.add(os.path.abspath(full))  # `flask-lint src .` lints src/ once
                     yield full
 
 
@@ -348,6 +348,13 @@ def _lint_stdin(
 def _write_baseline(path: str, reported: List[Tuple[str, Finding, str]], linted: Sequence[str]) -> int:
     from .baseline import Baseline, keys_of, write_baseline
 
+    if path.endswith(".py") or os.path.isdir(path) or (os.path.exists(path) and not _is_baseline(path)):
+        print(
+            f"flask-lint: error: --write-baseline {path}: not a baseline file; not overwritten"
+            " (give the baseline's name right after --write-baseline, or the paths first)",
+            file=sys.stderr,
+        )
+        return 2
     target = Baseline(path)
     keys: List[Key] = []
     messages: Dict[Key, str] = {}
@@ -362,6 +369,16 @@ def _write_baseline(path: str, reported: List[Tuple[str, Finding, str]], linted:
         return 2
     print(f"flask-lint: wrote {_count(findings, 'finding')} ({_count(entries, 'entry', 'entries')}) to {path}", file=sys.stderr)
     return 0
+
+
+def _is_baseline(path: str) -> bool:
+    from .baseline import Baseline, BaselineError
+
+    try:
+        Baseline.load(path)
+    except BaselineError:
+        return False
+    return True
 
 
 def _without_baselined(
