@@ -22,9 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .baseline import Baseline, Key
 
 # flake8's noqa syntax: the bare comment, or one followed by a colon and
-# comma-separated codes or prefixes (FLK101,FLK2).
+# comma-separated codes or prefixes (FLK101,FLK2; letters then digits, as
+# flake8's NOQA_INLINE_REGEXP has them).
 NOQA_RE = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+)?(?:[A-Z][0-9]+(?:[,\s]+)?)*))?",
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+)?(?:[A-Z]+[0-9]+(?:[,\s]+)?)*))?",
     re.IGNORECASE,
 )
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
