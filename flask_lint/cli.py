@@ -301,11 +301,15 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
     else:
         linted = list(_lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs))
         names = files
+    # The enclosing function or class of each finding: what baselines and
+    # GitLab fingerprints key on (the files with findings are parsed again).
+    with_scopes = args.write_baseline is not None or baseline is not None or args.format == "gitlab"
     reported: List[Tuple[str, Finding, str]] = []  # path, finding, scope
     for path, findings, text in linted:
         lines = text.splitlines()
         kept = [f for f in findings if not _suppressed(f, lines)]
-        reported += [(path, f, scope) for f, scope in zip(kept, scopes_of(kept, text))]
+        scopes = scopes_of(kept, text) if with_scopes else [""] * len(kept)
+        reported += [(path, f, scope) for f, scope in zip(kept, scopes)]
     if args.write_baseline is not None:
         return _write_baseline(args.write_baseline or config.baseline or DEFAULT_BASELINE, reported, names)
     if baseline is not None:
@@ -315,7 +319,7 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         from .noqa import add_noqa
 
         return add_noqa(results, out)
-    _print(results, args.format, out, scopes=[scope for _path, _f, scope in reported])
+    _print(results, args.format, out, scopes=[scope for _path, _f, scope in reported] if with_scopes else None)
     if args.statistics:
         _print_statistics(results, out if args.format == "text" else sys.stderr)
     return 1 if results and not args.exit_zero else 0
@@ -394,9 +398,10 @@ def _without_baselined(
     new = baseline.new_findings(keys, used)
     stale = baseline.stale(used, {baseline.rel(name) for name in linted})
     if stale:
+        shown = os.path.relpath(baseline.path)
         print(
             f"flask-lint: {_count(stale, 'baselined finding')} no longer found (fixed?): "
-            f"'flask-lint --write-baseline {baseline.path}' drops them",
+            f"'flask-lint --write-baseline {shown if not shown.startswith(os.pardir) else baseline.path}' drops them",
             file=sys.stderr,
         )
     return [reported[position] for position in new]
