@@ -135,6 +135,19 @@ def test_every_format_includes_it(project: Path) -> None:
     github = _cli(project, "--format", "github", "web/broken.py").stdout
     assert github.startswith("::error file=web/broken.py,line=4,col=12,title=FLK001 file-not-analysed::file not analysed")
 
+    (issue,) = json.loads(_cli(project, "--format", "gitlab", "web/broken.py").stdout)
+    assert (issue["check_name"], issue["severity"], issue["location"]["path"]) == ("FLK001", "critical", "web/broken.py")
+
+    junit = _cli(project, "--format", "junit", "web/broken.py")
+    assert junit.returncode == 1
+    assert '<failure message="file not analysed: syntax error (line 4): invalid syntax" type="FLK001">' in junit.stdout
+
+
+def test_rules_and_explain_list_it(project: Path) -> None:
+    rules = _cli(project, "rules").stdout.splitlines()
+    assert rules[0].split() == ["FLK001", "E9001", "file-not-analysed", "files"]
+    assert _cli(project, "explain", "file-not-analysed").stdout.startswith("# FLK001 file-not-analysed\n")
+
 
 def test_flake8_does_not_duplicate_e999(project: Path) -> None:
     proc = subprocess.run(
