@@ -373,3 +373,36 @@ def test_stdin_options_and_exclusion(shop: Path) -> None:
     for args in (["-", "shop"], ["--stdin-filename", "x.py", "shop"]):
         proc = _cli(shop, *args)
         assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, proc.stderr
+
+
+# -------------------------------------------------------------------- README
+
+
+def test_readme_gitlab_job_writes_the_reports_it_declares(shop: Path) -> None:
+    """The documented .gitlab-ci.yml job, its script run as the runner would."""
+    import yaml
+
+    readme = open(os.path.join(HERE, "..", "README.md"), encoding="utf-8").read()
+    blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)]
+    (job,) = [b["flask-lint"] for b in blocks if isinstance(b, dict) and "artifacts" in b.get("flask-lint", {})]
+    reports = job["artifacts"]["reports"]
+    env = dict(_env(), PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    statuses = []
+    for command in job["script"]:
+        if command.startswith("pip install"):
+            continue
+        proc = subprocess.run(command, shell=True, cwd=shop, capture_output=True, text=True, env=env)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        statuses.append(proc.returncode)
+    assert statuses == [0, 1]  # the report is always written; the second run fails the job on findings
+    with open(GITLAB_SCHEMA, encoding="utf-8") as handle:
+        jsonschema.validate(json.loads((shop / reports["codequality"]).read_text()), json.load(handle))
+    xml = JUnitXml.fromfile(str(shop / reports["junit"]))
+    assert xml.failures == 8
+
+
+def test_readme_shows_the_baseline_workflow() -> None:
+    readme = open(os.path.join(HERE, "..", "README.md"), encoding="utf-8").read()
+    for text in ("--write-baseline", "--baseline .flask-lint-baseline.json", 'baseline = ".flask-lint-baseline.json"',
+                 "--flask-baseline", "--statistics", "--format gitlab", "--format junit", "--add-noqa"):  # fmt: skip
+        assert text in readme, text
