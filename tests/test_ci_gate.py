@@ -406,3 +406,31 @@ def test_readme_shows_the_baseline_workflow() -> None:
     for text in ("--write-baseline", "--baseline .flask-lint-baseline.json", 'baseline = ".flask-lint-baseline.json"',
                  "--flask-baseline", "--statistics", "--format gitlab", "--format junit", "--add-noqa"):  # fmt: skip
         assert text in readme, text
+
+
+def test_scopes_and_masked_line_numbers() -> None:
+    from flask_lint.baseline import normal_message, scopes_of
+    from flask_lint.registry import Finding
+
+    source = (
+        "import flask\n"                  # 1
+        "\n"                              # 2
+        "@decorate\n"                     # 3
+        "def view():\n"                   # 4
+        "    def inner():\n"              # 5
+        "        return 1\n"              # 6
+        "    return inner\n"              # 7
+        "\n"                              # 8
+        "class Api:\n"                    # 9
+        "    @staticmethod\n"             # 10
+        "    async def get():\n"          # 11
+        "        pass\n"                  # 12
+        "    x = 1\n"                     # 13
+        "y = 2\n"                         # 14
+    )  # fmt: skip
+    findings = [Finding(line, 0, "FLK101", "m") for line in (1, 3, 4, 6, 7, 10, 12, 13, 14)]
+    assert scopes_of(findings, source) == ["", "view", "view", "view.inner", "view", "Api.get", "Api.get", "Api", ""]
+    assert scopes_of(findings, "def broken(:\n") == [""] * len(findings)
+    assert normal_message("registered in pkg.views:12 and at pkg/app.py line 40 (line 3)") == (
+        "registered in pkg.views:N and at pkg/app.py line N (line N)"
+    )
