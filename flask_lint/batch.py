@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from .config import Config
+from .config import REPORTING_OPTIONS, Config
 from .engine import AnalysisError, analyse, check_model, recursion_error
 from .index import (
     _INDEXES,
@@ -284,7 +284,8 @@ class FindingsCache:
 
     def __init__(self, root: str, config: Config) -> None:
         self.root = root
-        options = json.dumps(dataclasses.asdict(config), sort_keys=True, default=_canonical)
+        analysis = {k: v for k, v in dataclasses.asdict(config).items() if k not in REPORTING_OPTIONS}
+        options = json.dumps(analysis, sort_keys=True, default=_canonical)
         # The versions read from the project's metadata change answers as options do.
         versions = repr(resolve_versions(root, config.flask_version))
         # So do the entry points it declares (FLK303: blueprints a framework registers).

@@ -12,18 +12,23 @@ import fnmatch
 import os
 import re
 import sys
-from typing import Dict, Iterator, List, NoReturn, Optional, Sequence, Set, TextIO, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, NoReturn, Optional, Sequence, Set, TextIO, Tuple
 
 from . import __version__
-from .config import OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
-from .registry import Finding, all_rules
+from .config import DEFAULT_BASELINE, OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
+from .registry import NOT_ANALYSED, Finding, all_rules, not_analysed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .baseline import Baseline, Key
 
 # flake8's noqa syntax: the bare comment, or one followed by a colon and
-# comma-separated codes or prefixes (FLK101,FLK2).
+# comma-separated codes or prefixes (FLK101,FLK2; letters then digits, as
+# flake8's NOQA_INLINE_REGEXP has them).
 NOQA_RE = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+)?(?:[A-Z][0-9]+(?:[,\s]+)?)*))?",
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+)?(?:[A-Z]+[0-9]+(?:[,\s]+)?)*))?",
     re.IGNORECASE,
 )
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 CODE_PREFIX_RE = re.compile(r"^FLK[0-9]{0,3}$")
 SKIP_DIRS = {
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -96,11 +101,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", type=_codes_list, help="codes or prefixes not to report")
     parser.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github"),
+        choices=FORMATS,
         default="text",
-        help="output format: text, json, sarif (SARIF 2.1.0) or github (Actions annotations); default: text",
+        help="output format: text, json, sarif (SARIF 2.1.0), github (Actions annotations), "
+        "gitlab (Code Quality report) or junit (JUnit XML); default: text",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="after the findings, the count of each code (on stderr for the machine-read formats)",
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument(
+        "--write-baseline",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="record today's findings in FILE, to be hidden by --baseline, and exit 0 "
+        f"(default: the configured baseline, else {DEFAULT_BASELINE})",
+    )
+    parser.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="append '# noqa: FLKnnn' to each line with findings (merged into a noqa comment already there)",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with the path '-': lint standard input as this file of its project (for editors)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the project index cache")
     parser.add_argument(
         "-j",
@@ -112,21 +141,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"flask-lint {__version__}")
     for spec in OPTIONS:
-        parser.add_argument(spec.flag, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.shown_default})")
+        # --baseline is the command's own spelling; --flask-baseline is flake8's and pylint's.
+        flags = ["--baseline", spec.flag] if spec.name == "baseline" else [spec.flag]
+        parser.add_argument(*flags, dest=spec.attr, metavar=spec.metavar, help=f"{spec.help} (default: {spec.shown_default})")
     return parser
 
 
 def resolve_selection(select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> Set[str]:
     """flake8's semantics: the longest matching prefix decides; default-off
-    rules need an explicit selection."""
+    rules need an explicit selection.  FLK001 (a file not analysed) is on
+    whatever ``select`` says, unless ignored: a narrow selection must not
+    turn a file that could not be checked into a clean one."""
+    rules = all_rules()
     for prefix in list(select or []) + list(extend) + list(ignore):
         if not CODE_PREFIX_RE.match(prefix):
             raise UsageError(f"unknown rule code or prefix {prefix!r} (expected FLK, FLK1, FLK101...)")
+        if not any(r.code.startswith(prefix) for r in rules):
+            what = "rule code" if len(prefix) == 6 else "prefix: no rule code starts with"
+            raise UsageError(f"unknown {what} {prefix!r}; 'flask-lint rules' lists them")
     enabled: Set[str] = set()
     explicit = list(select) if select is not None else []
     for r in all_rules():
         chosen = [p for p in explicit + list(extend) if r.code.startswith(p)]
-        if select is None and not chosen and r.default_enabled:
+        if (select is None or r.code == NOT_ANALYSED.code) and not chosen and r.default_enabled:
             chosen = ["FLK"]
         if not chosen:
             continue
@@ -145,8 +182,8 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
         if os.path.isfile(path):
             # Named files (pre-commit passes every changed file) honour
             # `exclude` too, through their own name or any folder above.
-            if path not in seen and not _excluded_file(path, exclude):
-                seen.add(path)
+            if os.path.abspath(path) not in seen and not _excluded_file(path, exclude):
+                seen.add(os.path.abspath(path))
                 yield path
             continue
         if not os.path.isdir(path):
@@ -162,10 +199,10 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
             )
             for name in sorted(files):
                 full = os.path.join(folder, name)
-                if name.endswith(".py") and not _excluded(full, exclude) and full not in seen:
+                if name.endswith(".py") and not _excluded(full, exclude) and os.path.abspath(full) not in seen:
                     if os.path.islink(full) and not os.path.isfile(full):
                         continue
-                    seen.add(full)
+                    seen.add(os.path.abspath(full))  # `flask-lint src .` lints src/ once
                     yield full
 
 
@@ -211,11 +248,15 @@ def _suppressed(finding: Finding, lines: List[str]) -> bool:
 
 def load_config(args: argparse.Namespace) -> Tuple[Config, Dict[str, List[str]]]:
     start = args.paths[0] if args.paths else "."
+    if start == "-":
+        start = args.stdin_filename or "."
     pyproject = find_pyproject(start)
     options: Dict[str, object] = {}
     selection: Dict[str, List[str]] = {}
     if pyproject:
         options, selection = split_section(read_pyproject_section(pyproject), pyproject)
+        if isinstance(options.get("baseline"), str):  # relative to the pyproject.toml that names it
+            options["baseline"] = os.path.join(os.path.dirname(pyproject), str(options["baseline"]))
     for spec in OPTIONS:
         raw = getattr(args, spec.attr)
         if raw is not None:
@@ -226,6 +267,16 @@ def load_config(args: argparse.Namespace) -> Tuple[Config, Dict[str, List[str]]]
 def lint(argv: Sequence[str], out: TextIO) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from_stdin = "-" in args.paths
+    if from_stdin and args.paths != ["-"]:
+        parser.error("'-' (standard input) cannot be linted with other paths")
+    if args.stdin_filename is not None and not from_stdin:
+        parser.error("--stdin-filename needs the path '-' (standard input)")
+    if args.add_noqa and (from_stdin or args.write_baseline is not None):
+        parser.error("--add-noqa edits files: it takes neither '-' nor --write-baseline")
+    from .baseline import Baseline, BaselineError, scopes_of
+
+    baseline = None
     try:
         config, selection = load_config(args)
         select = args.select if args.select is not None else selection.get("select")
@@ -236,58 +287,180 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
             [s.upper() for s in extend],
             [s.upper() for s in ignore],
         )
-        files = list(iter_files(args.paths, selection.get("exclude", [])))
-    except (ConfigError, UsageError) as exc:
+        exclude = selection.get("exclude", [])
+        files = [] if from_stdin else list(iter_files(args.paths, exclude))
+        if config.baseline is not None and args.write_baseline is None:
+            baseline = Baseline.load(config.baseline)
+    except (ConfigError, UsageError, BaselineError) as exc:
         print(f"flask-lint: error: {exc}", file=sys.stderr)
         return 2
     config = dataclasses.replace(config, enabled=frozenset(enabled))
-    results: List[Tuple[str, Finding]] = []
-    for path, findings, lines in _lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs):
-        for finding in findings:
-            if not _suppressed(finding, lines):
-                results.append((path, finding))
-    _print(results, args.format, out)
+    if from_stdin:
+        linted = _lint_stdin(args.stdin_filename, exclude, config, use_cache=not args.no_cache)
+        names = [args.stdin_filename] if args.stdin_filename else []
+    else:
+        linted = list(_lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs))
+        names = files
+    # The enclosing function or class of each finding: what baselines and
+    # GitLab fingerprints key on (the files with findings are parsed again).
+    with_scopes = args.write_baseline is not None or baseline is not None or args.format == "gitlab"
+    reported: List[Tuple[str, Finding, str]] = []  # path, finding, scope
+    for path, findings, text in linted:
+        lines = text.splitlines()
+        kept = [f for f in findings if not _suppressed(f, lines)]
+        scopes = scopes_of(kept, text) if with_scopes else [""] * len(kept)
+        reported += [(path, f, scope) for f, scope in zip(kept, scopes)]
+    if args.write_baseline is not None:
+        return _write_baseline(args.write_baseline or config.baseline or DEFAULT_BASELINE, reported, names)
+    if baseline is not None:
+        reported = _without_baselined(baseline, reported, names)
+    results = [(path, f) for path, f, _scope in reported]
+    if args.add_noqa:
+        from .noqa import add_noqa
+
+        return add_noqa(results, out)
+    _print(results, args.format, out, scopes=[scope for _path, _f, scope in reported] if with_scopes else None)
+    if args.statistics:
+        _print_statistics(results, out if args.format == "text" else sys.stderr)
     return 1 if results and not args.exit_zero else 0
 
 
-def _lint_files(
-    files: List[str], config: Config, use_cache: bool, jobs: int
-) -> Iterator[Tuple[str, List[Finding], List[str]]]:
-    """(path, findings, source lines) of each file with findings, in order;
-    a file that cannot be analysed gets one line on stderr (see batch.py)."""
+def _lint_stdin(
+    filename: Optional[str], exclude: Sequence[str], config: Config, use_cache: bool
+) -> List[Tuple[str, List[Finding], str]]:
+    """Standard input, linted as ``filename`` (a file of its project, whose
+    copy on disk it replaces), or as ``stdin`` in the current folder."""
+    from .engine import analyse
+    from .source import SourceError, decode
+
+    if filename is not None and _excluded_file(filename, exclude):
+        return []
+    data = sys.stdin.buffer.read()
+    shown = filename or "stdin"
+    text = ""
+    try:
+        text = decode(data)
+        findings = analyse(filename or "stdin.py", config, text=text, use_cache=use_cache)
+    except Exception as exc:  # noqa: B902 - FLK001, as for a file (see _describe)
+        if isinstance(exc, SourceError):
+            text = ""
+        if config.enabled is not None and NOT_ANALYSED.code not in config.enabled:
+            return []
+        findings = [not_analysed(_describe(exc))]
+    return [(shown, findings, text)] if findings else []
+
+
+def _write_baseline(path: str, reported: List[Tuple[str, Finding, str]], linted: Sequence[str]) -> int:
+    from .baseline import Baseline, keys_of, write_baseline
+
+    if path.endswith(".py") or os.path.isdir(path) or (os.path.exists(path) and not _is_baseline(path)):
+        print(
+            f"flask-lint: error: --write-baseline {path}: not a baseline file; not overwritten"
+            " (give the baseline's name right after --write-baseline, or the paths first)",
+            file=sys.stderr,
+        )
+        return 2
+    target = Baseline(path)
+    keys: List[Key] = []
+    messages: Dict[Key, str] = {}
+    for name, finding, scope in reported:
+        (key,) = keys_of(target.rel(name), [finding], [scope])
+        keys.append(key)
+        messages.setdefault(key, finding.message)
+    try:
+        findings, entries = write_baseline(path, keys, messages, {target.rel(name) for name in linted})
+    except OSError as exc:
+        print(f"flask-lint: error: {path}: cannot write the baseline: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"flask-lint: wrote {_count(findings, 'finding')} ({_count(entries, 'entry', 'entries')}) to {path}", file=sys.stderr)
+    return 0
+
+
+def _is_baseline(path: str) -> bool:
+    from .baseline import Baseline, BaselineError
+
+    try:
+        Baseline.load(path)
+    except BaselineError:
+        return False
+    return True
+
+
+def _without_baselined(
+    baseline: Baseline, reported: List[Tuple[str, Finding, str]], linted: Sequence[str]
+) -> List[Tuple[str, Finding, str]]:
+    """The findings the baseline does not account for; its entries for the
+    linted files that no longer match are counted in one line on stderr."""
+    from .baseline import keys_of
+
+    keys = [keys_of(baseline.rel(path), [f], [scope])[0] for path, f, scope in reported]
+    used: Dict[Key, int] = {}
+    new = baseline.new_findings(keys, used)
+    stale = baseline.stale(used, {baseline.rel(name) for name in linted})
+    if stale:
+        shown = os.path.relpath(baseline.path)
+        print(
+            f"flask-lint: {_count(stale, 'baselined finding')} no longer found (fixed?): "
+            f"'flask-lint --write-baseline {shown if not shown.startswith(os.pardir) else baseline.path}' drops them",
+            file=sys.stderr,
+        )
+    return [reported[position] for position in new]
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _print_statistics(results: List[Tuple[str, Finding]], out: TextIO) -> None:
+    """--statistics: the count of each code with its name, then the total."""
+    counts: Dict[str, int] = {}
+    for _path, f in results:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    names = {r.code: r.name for r in all_rules()}
+    for code in sorted(counts):
+        out.write(f"{counts[code]:<5} {code} {names.get(code, '')}\n")
+    files = len({path for path, _f in results})
+    out.write(f"{_count(len(results), 'finding')} in {_count(files, 'file')}\n")
+
+
+def _lint_files(files: List[str], config: Config, use_cache: bool, jobs: int) -> Iterator[Tuple[str, List[Finding], str]]:
+    """(path, findings, source text) of each file with findings, in order;
+    a file that cannot be analysed has one finding, FLK001 (see batch.py)."""
     from .batch import lint_files, read_text
-    from .engine import AnalysisError
     from .source import SourceError
     from .workers import default_jobs
 
     for result in lint_files(files, config, use_cache=use_cache, jobs=jobs or default_jobs()):
+        findings = result.findings
         if result.error is not None:
-            exc = result.error
-            message = str(exc) if isinstance(exc, AnalysisError) else _describe(exc)
-            print(f"{result.path}: flask-lint: {message}", file=sys.stderr)
-            continue
-        if result.findings:
+            findings = [not_analysed(_describe(result.error))]
+            if config.enabled is not None and NOT_ANALYSED.code not in config.enabled:
+                continue
+        if findings:
             try:
                 text = result.text if result.text is not None else read_text(result.path)
             except SourceError:
-                text = ""  # gone since: no noqa comments to honour
-            yield result.path, result.findings, text.splitlines()
+                text = ""  # gone since, or not text: no noqa comments to honour
+            yield result.path, findings, text
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> BaseException:
+    """The exception as the user should read it: SourceError and
+    AnalysisError say what is wrong with the file, anything else is ours."""
+    from .engine import AnalysisError
     from .source import SourceError
 
-    if isinstance(exc, SourceError):
-        return str(exc)
-    return f"internal error ({type(exc).__name__}: {exc}); please report it"
+    if isinstance(exc, (SourceError, AnalysisError)):
+        return exc
+    return AnalysisError(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO) -> None:
+def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO, scopes: Optional[List[str]] = None) -> None:
     if not results and fmt in ("text", "github"):
         return  # nothing to write: a clean run need not import formats (pathlib, urllib)
     from .formats import write_results
 
-    write_results(results, fmt, out)
+    write_results(results, fmt, out, scopes=scopes)
 
 
 def list_rules(out: TextIO) -> int:

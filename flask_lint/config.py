@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
+DEFAULT_BASELINE = ".flask-lint-baseline.json"
+
 
 class ConfigError(Exception):
     """A bad option value or an unknown option: reported in one line, exit 2."""
@@ -79,6 +81,14 @@ def _flask_version(raw: object) -> Optional[tuple]:
     return (parts[0], parts[1] if len(parts) > 1 else 0)
 
 
+def _path(raw: object) -> Optional[str]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        raise ValueError(f"expected a file name, got {raw!r}")
+    return raw.strip()
+
+
 OPTIONS: List[OptionSpec] = [
     OptionSpec(
         "max-app-routes",
@@ -95,9 +105,20 @@ OPTIONS: List[OptionSpec] = [
         metavar="X.Y",
         default_text="from the project's metadata",
     ),
+    OptionSpec(
+        "baseline",
+        _path,
+        None,
+        "report only the findings not recorded in this baseline file (written by flask-lint --write-baseline)",
+        metavar="FILE",
+        default_text="none",
+    ),
 ]
 
 OPTIONS_BY_NAME = {spec.name: spec for spec in OPTIONS}
+# Options that choose what is reported rather than what is found: they are
+# not part of the findings cache's key.
+REPORTING_OPTIONS = frozenset({"baseline"})
 
 # Keys of [tool.flask-lint] that are about rule selection rather than analysis.
 SELECTION_KEYS = ("select", "ignore", "extend-select", "exclude")
@@ -107,6 +128,7 @@ SELECTION_KEYS = ("select", "ignore", "extend-select", "exclude")
 class Config:
     max_app_routes: int = 10
     flask_version: Optional[Tuple[int, int]] = None
+    baseline: Optional[str] = None
     # Codes the CLI reports; flake8 and pylint filter with their own machinery.
     enabled: Optional[FrozenSet[str]] = None
     exclude: Sequence[str] = field(default_factory=tuple)

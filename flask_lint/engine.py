@@ -25,7 +25,13 @@ VIEW_OWNERS = frozenset({"app", "blueprint", "param", "namespace", "api"})
 
 
 class AnalysisError(Exception):
-    """The file could not be analysed; the message is one line."""
+    """The file could not be analysed; the message is one line, ``line`` and
+    ``col`` where the problem is (FLK001 reports it there)."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.line = max(line, 1)
+        self.col = max(col, 0)
 
 
 @dataclass
@@ -213,7 +219,7 @@ def analyse(
         try:
             source = read_source(path, text)
         except SourceError as exc:
-            raise AnalysisError(str(exc)) from None
+            raise AnalysisError(str(exc), exc.line, exc.col) from None
         tree, text = source.tree, source.text
     try:
         index = index or get_index(path, use_cache=use_cache)

@@ -11,10 +11,14 @@ import argparse
 import ast
 import logging
 import sys
-from typing import Any, Dict, Iterator, List, Sequence, Set, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from . import __version__
 from .config import OPTIONS, Config, ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .baseline import Baseline
+    from .registry import Finding
 
 
 class _IgnoredOptions(logging.Filter):
@@ -69,8 +73,8 @@ class Plugin:
     name = "flask-lint"
     version = __version__
     config: Config = Config()
-    _warned: Set[str] = set()
     _precomputed: Dict[str, Any] = {}  # see _precompute()
+    _baseline: Optional[Baseline] = None  # --flask-baseline
 
     def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -105,33 +109,44 @@ class Plugin:
                 known = ", ".join(spec.flag[2:] for spec in OPTIONS)
                 raise ConfigError(f"unknown option {name!r} in the [flake8] configuration; known options: {known}")
             cls.config = Config().with_options(values, prefix="flask-")
+            from .baseline import load_baseline
+
+            cls._baseline = load_baseline(cls.config.baseline)
         except ConfigError as exc:
             print(f"flake8: flask-lint: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
         cls._precomputed = _precompute(options, cls.config)
 
     def run(self) -> Iterator[Tuple[int, int, str, Type[Plugin]]]:
-        from .engine import AnalysisError, analyse
-
         path = self.filename
         text = "".join(self.lines)
         if path in ("stdin", "-"):
             path = "stdin.py"
-        elif self._precomputed:
+        findings = self._findings(path, text)
+        if self._baseline is not None:
+            from .baseline import not_in_baseline
+
+            findings = not_in_baseline(self._baseline, path, findings, tree=self.tree)
+        for finding in findings:
+            yield finding.line, finding.col, finding.text, type(self)
+
+    def _findings(self, path: str, text: str) -> List[Finding]:
+        from .engine import AnalysisError, analyse
+
+        if self._precomputed and path != "stdin.py":
             from .batch import precomputed_findings
 
             found = precomputed_findings(self._precomputed, path, text)
             if found is not None:
-                for finding in found:
-                    yield finding.line, finding.col, finding.text, type(self)
-                return
+                return found
         try:
             findings = analyse(path, self.config, tree=self.tree, text=text)
         except AnalysisError as exc:
-            if path not in self._warned:
-                self._warned.add(path)
-                print(f"{path}: flask-lint: {exc}", file=sys.stderr)
-            return
-        for finding in findings:
-            yield finding.line, finding.col, finding.text, type(self)
+            # flake8 reports a file it cannot parse itself (E999) and never
+            # calls a tree plugin for it: what is left is a file too large or
+            # too deeply nested for flask-lint, which is FLK001, not a skip.
+            from .registry import not_analysed
+
+            findings = [not_analysed(exc)]
+        return findings
 

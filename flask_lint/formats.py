@@ -5,7 +5,11 @@
 * ``sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers,
   with the metadata of every rule and precise regions;
 * ``github``: GitHub Actions workflow commands, shown as annotations on the
-  pull request.
+  pull request;
+* ``gitlab``: a GitLab Code Quality report (the subset of the Code Climate
+  issue format that GitLab reads), with fingerprints that survive moving code;
+* ``junit``: JUnit XML, one test case per finding and one test suite per
+  file, for CI test report views.
 
 Columns in ``text`` and ``json`` are flake8's (1-based, counted in the line's
 UTF-8 bytes); ``sarif`` and ``github`` count UTF-16 code units, as SARIF's
@@ -23,7 +27,7 @@ from . import __version__
 from .docs import DOCS_URL, rule_doc
 from .registry import Finding, Rule, all_rules
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/flask-lint/flask-lint"
 SRCROOT = "%SRCROOT%"
@@ -33,9 +37,12 @@ Results = Sequence[Tuple[str, Finding]]
 # pylint category -> SARIF level / GitHub annotation command.
 SARIF_LEVELS = {"E": "error", "W": "warning", "C": "note", "R": "note", "I": "note"}
 GITHUB_COMMANDS = {"E": "error", "W": "warning", "C": "notice", "R": "notice", "I": "notice"}
+GITLAB_SEVERITIES = {"E": "critical", "W": "major", "C": "minor", "R": "minor", "I": "info"}
 
 
-def write_results(results: Results, fmt: str, out: TextIO) -> None:
+def write_results(results: Results, fmt: str, out: TextIO, scopes: Optional[Sequence[str]] = None) -> None:
+    """``scopes``: the enclosing function or class of each finding (see
+    baseline.py), for the GitLab fingerprints; read from the files when not given."""
     if fmt == "json":
         json.dump(json_payload(results), out, indent=2)
         out.write("\n")
@@ -45,6 +52,11 @@ def write_results(results: Results, fmt: str, out: TextIO) -> None:
     elif fmt == "github":
         for line in github_annotations(results):
             out.write(line + "\n")
+    elif fmt == "gitlab":
+        json.dump(gitlab_report(results, scopes), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "junit":
+        out.write(junit_xml(results))
     else:
         for path, f in results:
             out.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
@@ -91,14 +103,19 @@ class _Lines:
 
     def _lines(self, path: str) -> Optional[List[str]]:
         if path not in self._files:
-            from .source import SourceError, decode
-
-            try:
-                with open(path, "rb") as handle:
-                    self._files[path] = decode(handle.read()).splitlines()
-            except (OSError, SourceError):
-                self._files[path] = None
+            text = self.text(path)
+            self._files[path] = text.splitlines() if text is not None else None
         return self._files[path]
+
+    @staticmethod
+    def text(path: str) -> Optional[str]:
+        from .source import SourceError, decode
+
+        try:
+            with open(path, "rb") as handle:
+                return decode(handle.read())
+        except (OSError, SourceError):
+            return None
 
 
 def _region(lines: _Lines, path: str, f: Finding) -> Dict[str, int]:
@@ -245,4 +262,104 @@ def github_annotations(results: Results) -> List[str]:
     return out
 
 
-__all__ = ["FORMATS", "write_results", "json_payload", "sarif_log", "github_annotations"]
+# ----------------------------------------------------------------- gitlab
+
+
+def _relative_uri(path: str, cwd: Optional[str] = None) -> str:
+    """``path`` relative to the folder flask-lint ran in (the repository root
+    in CI), with ``/``; absolute when it is outside."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, os.path.abspath(cwd or os.getcwd()))
+    return (absolute if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def _scopes(results: Results, scopes: Optional[Sequence[str]]) -> Sequence[str]:
+    if scopes is not None and len(scopes) == len(results):
+        return scopes
+    from .baseline import scopes_of
+
+    out: List[str] = []
+    texts: Dict[str, Optional[str]] = {}
+    for path, f in results:
+        if path not in texts:
+            texts[path] = _Lines.text(path)
+        out += scopes_of([f], texts[path] or "")
+    return out
+
+
+def gitlab_report(results: Results, scopes: Optional[Sequence[str]] = None, cwd: Optional[str] = None) -> List[Dict[str, Any]]:
+    """GitLab Code Quality issues.  A fingerprint hashes what a baseline
+    matches on (file, code, enclosing function or class, message without the
+    line numbers it cites) and the finding's rank among equal ones, so that
+    GitLab sees a finding whose code moved as the same finding."""
+    import hashlib
+
+    from .baseline import normal_message
+
+    by_code = {r.code: r for r in all_rules()}
+    seen: Dict[Tuple[str, ...], int] = {}
+    issues = []
+    for (path, f), scope in zip(results, _scopes(results, scopes)):
+        r = by_code[f.code]
+        uri = _relative_uri(path, cwd)
+        key = (uri, f.code, scope, normal_message(f.message))
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.md5("\0".join(key + (str(seen[key]),)).encode("utf-8"), usedforsecurity=False).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f.code,
+                "description": f"{f.code} {r.name}: {f.message}",
+                "categories": ["Bug Risk"] if r.severity in "EW" else ["Style"],
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITIES.get(r.severity, "minor"),
+                "location": {"path": uri, "lines": {"begin": max(f.line, 1), "end": max(f.end_line or f.line, f.line, 1)}},
+            }
+        )
+    return issues
+
+
+# ------------------------------------------------------------------ junit
+
+
+# Characters XML 1.0 cannot hold even escaped (a message may quote source text).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def junit_xml(results: Results) -> str:
+    """JUnit XML: a test suite per file with findings, a failed test case per
+    finding; a clean run is one suite with one passing case."""
+    from xml.etree import ElementTree as ET
+
+    names = {r.code: r.name for r in all_rules()}
+    by_file: Dict[str, List[Finding]] = {}
+    for path, f in results:
+        by_file.setdefault(os.path.normpath(path).replace(os.sep, "/"), []).append(f)
+    root = ET.Element("testsuites", name="flask-lint", tests=str(max(len(results), 1)), failures=str(len(results)), errors="0")
+    for path, findings in by_file.items():
+        suite = ET.SubElement(
+            root, "testsuite", name=path, tests=str(len(findings)), failures=str(len(findings)), errors="0", skipped="0"
+        )
+        for f in findings:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{f.code} {names[f.code]} at line {f.line}, column {f.col + 1}",
+                classname=path,
+                file=path,
+                line=str(f.line),
+            )
+            failure = ET.SubElement(case, "failure", message=_xml_text(f.message), type=f.code)
+            failure.text = _xml_text(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}")
+    if not results:
+        suite = ET.SubElement(root, "testsuite", name="flask-lint", tests="1", failures="0", errors="0", skipped="0")
+        ET.SubElement(suite, "testcase", name="no findings", classname="flask-lint")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+__all__ = ["FORMATS", "write_results", "json_payload", "sarif_log", "github_annotations", "gitlab_report", "junit_xml"]

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from pylint.checkers import BaseRawFileChecker
 
 from .config import OPTIONS, OPTIONS_BY_NAME, Config, ConfigError
-from .registry import FAMILIES, Finding, all_rules
+from .registry import FAMILIES, Finding, all_rules, not_analysed
 
 if TYPE_CHECKING:  # pragma: no cover
     from astroid import nodes
     from pylint.lint import PyLinter
+
+    from .baseline import Baseline
 
 _last: Dict[str, Any] = {"path": None, "findings": []}
 
@@ -38,8 +40,9 @@ def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
     )
 
 
-def _analyse_once(path: str, data: bytes, config: Config) -> Optional[List[Finding]]:
-    """Run the engine for ``path`` unless the previous checker just did."""
+def _analyse_once(path: str, data: bytes, config: Config, baseline: Optional[Baseline] = None) -> Optional[List[Finding]]:
+    """Run the engine for ``path`` unless the previous checker just did;
+    without the findings ``baseline`` records."""
     key = (path, hash(data))
     if _last["path"] == key:
         return _last["findings"]
@@ -47,11 +50,18 @@ def _analyse_once(path: str, data: bytes, config: Config) -> Optional[List[Findi
     from .source import SourceError, decode
 
     _last["path"], _last["findings"] = key, None
+    text = None
     try:
-        findings: Optional[List[Finding]] = analyse(path, config, text=decode(data))
+        text = decode(data)
+        findings: List[Finding] = analyse(path, config, text=text)
     except (AnalysisError, SourceError) as exc:
-        print(f"{path}: flask-lint: {exc}", file=sys.stderr)
-        findings = None
+        # pylint reports a file it cannot parse itself (syntax-error) and
+        # never gets here with it: what is left is FLK001, not a skip.
+        findings = [not_analysed(exc)]
+    if baseline is not None:
+        from .baseline import not_in_baseline
+
+        findings = not_in_baseline(baseline, path, findings, text=text)
     _last["findings"] = findings
     return findings
 
@@ -66,6 +76,9 @@ class _FamilyChecker(BaseRawFileChecker):
                 values[name] = None
         try:
             self._config = Config().with_options(values, prefix="flask-")
+            from .baseline import load_baseline
+
+            self._baseline = load_baseline(self._config.baseline)
         except ConfigError as exc:
             # One line, and pylint's own exit status for a usage error (the
             # status it gives for an unknown option too).
@@ -81,7 +94,7 @@ class _FamilyChecker(BaseRawFileChecker):
                 data = stream.read()
         except OSError:
             return
-        findings = _analyse_once(path, data, getattr(self, "_config", Config()))
+        findings = _analyse_once(path, data, getattr(self, "_config", Config()), getattr(self, "_baseline", None))
         symbols = {r.code: r.name for r in all_rules()}
         for finding in findings or ():
             if finding.code[3] != self.family:

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List
 
-CODE_RE = re.compile(r"^FLK[1-9][0-9]{2}$")
+CODE_RE = re.compile(r"^FLK[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 FAMILIES = {
+    "0": "files",
     "1": "responses and status codes",
     "2": "error handlers",
     "3": "routing and blueprints",
@@ -87,6 +88,25 @@ def rule(
     declared = Rule(code, name, message, severity, default_enabled, summary)
     _RULES[code] = declared
     return declared
+
+
+# Not a checker's: the frontends report it for a file that could not be read,
+# decoded or parsed (see not_analysed()).
+NOT_ANALYSED = rule(
+    "FLK001",
+    "file-not-analysed",
+    "file not analysed: {reason}",
+    severity="E",
+    summary="a file flask-lint could not read, decode or parse, so none of its code was checked",
+)
+
+
+def not_analysed(exc: BaseException) -> Finding:
+    """The FLK001 finding for a file whose analysis raised ``exc`` (a
+    SourceError or AnalysisError: their message is one line for the user)."""
+    line = getattr(exc, "line", 1)
+    col = getattr(exc, "col", 0)
+    return Finding(line, col, NOT_ANALYSED.code, NOT_ANALYSED.format(reason=str(exc) or type(exc).__name__))
 
 
 def all_rules() -> List[Rule]:

@@ -6,10 +6,11 @@ import ast
 import io
 import os
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import List, Optional, Tuple, Union
 
 # Files that match none of these cannot define or touch a Flask object, so
 # neither the index nor the checkers parse them.  Anything registered on an
@@ -36,7 +37,39 @@ _GUARDED_TEXT = tuple((word, re.compile(pattern)) for word, pattern in _GUARDED)
 
 
 class SourceError(Exception):
-    """A file that cannot be analysed; the message is one line for the user."""
+    """A file that cannot be analysed; the message is one line for the user,
+    ``line`` and ``col`` (1-based, 0-based) where the problem is."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.line = max(line, 1)
+        self.col = max(col, 0)
+
+
+# Syntax that older Pythons reject, as it shows on the line of the error:
+# (first Python that accepts it, what it is, pattern).
+NEWER_SYNTAX: List[Tuple[Tuple[int, int], str, re.Pattern[str]]] = [
+    ((3, 14), "template strings", re.compile(r"(?<![\w.'\"])[tT][rR]?['\"]|(?<![\w.'\"])[rR][tT]['\"]")),
+    ((3, 14), "except without parentheses", re.compile(r"^\s*except\s+[\w.]+\s*,\s*[\w.]+(?:\s*,\s*[\w.]+)*\s*:")),
+    ((3, 13), "type parameter defaults", re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[[^\]]*=")),
+    ((3, 12), "type parameter lists", re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[")),
+    ((3, 12), "type statements", re.compile(r"^\s*type\s+\w+\s*(?:\[.*\])?\s*=")),
+    ((3, 12), "nested quotes in f-strings", re.compile(r"(?<![\w.])[fF][rR]?['\"]|(?<![\w.])[rR][fF]['\"]")),
+    ((3, 11), "except*", re.compile(r"^\s*except\s*\*")),
+    ((3, 10), "match statements", re.compile(r"^\s*(?:match|case)\b.*:\s*(?:#.*)?$")),
+]
+
+
+def newer_syntax(line_text: str, message: str = "") -> Optional[Tuple[Tuple[int, int], str]]:
+    """The Python release whose syntax the line of a syntax error uses, when
+    it is newer than the running Python (None otherwise)."""
+    for version, what, pattern in NEWER_SYNTAX:
+        if version <= sys.version_info[:2] or not pattern.search(line_text):
+            continue
+        if what == "nested quotes in f-strings" and "f-string" not in message:
+            continue
+        return version, what
+    return None
 
 
 @dataclass
@@ -84,7 +117,18 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
             return ast.parse(text, filename=filename)
     except SyntaxError as exc:
         where = f" (line {exc.lineno})" if exc.lineno else ""
-        raise SourceError(f"syntax error{where}: {exc.msg}") from None
+        message = f"syntax error{where}: {exc.msg}"
+        lines = text.splitlines()
+        line_text = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else (exc.text or "")
+        newer = newer_syntax(line_text, str(exc.msg))
+        if newer is not None:
+            (major, minor), what = newer
+            running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            message += (
+                f"; this looks like Python {major}.{minor} syntax ({what}) and flask-lint runs on"
+                f" Python {running}: run flask-lint with Python {major}.{minor} or newer"
+            )
+        raise SourceError(message, exc.lineno or 1, (exc.offset or 1) - 1) from None
     except ValueError as exc:  # NUL bytes on older Pythons
         raise SourceError(f"cannot parse: {_first_line(exc)}") from None
     except (RecursionError, MemoryError):

@@ -78,7 +78,8 @@ def test_every_option_has_one_name_and_default_everywhere(spec, project: Path) -
     assert _help_entry(_cli(project, "--help").stdout, spec.flag).endswith(default)
     assert _help_entry(_flake8(project, "--help").stdout, spec.flag).endswith(default)
     assert _help_entry(_pylint(project, "--help").stdout, spec.flag).endswith(default)
-    value = str(spec.default) if spec.default is not None else "2.3"
+    value = str(spec.default) if spec.default is not None else {"flask-version": "2.3", "baseline": "baseline.json"}[spec.name]
+    (project / "baseline.json").write_text('{"flask-lint-baseline": 1, "findings": []}\n')
     (project / "pyproject.toml").write_text(f'[tool.flask-lint]\n{spec.name} = "{value}"\n')
     assert _cli(project, ".").returncode in (0, 1)
     assert _cli(project, f"{spec.flag}={value}", ".").returncode in (0, 1)
