@@ -34,6 +34,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
 from flask_lint import batch, index
 from flask_lint.config import Config
 from flask_lint.registry import Finding, all_rules
+from flask_lint.source import is_test_module
 
 ALL_CODES: FrozenSet[str] = frozenset(r.code for r in all_rules())
 ROOT_MARKERS = ("setup.cfg", "pyproject.toml", "setup.py", "tox.ini", ".flake8")
@@ -881,6 +882,8 @@ def move_functions(registered: bool) -> Callable[[Project, List[Located]], Optio
             package, stem = _module_of(project, rel)
             if not stem.isidentifier():
                 continue  # nothing can import it by name
+            if is_test_module(rel[:-3].replace("/", ".")):
+                continue  # a test moved out of its test module is no longer a test
             scopes = Scopes(tree)
             module = scopes.module
             declared_global = set().union(*(s.globals for s in scopes.by_node.values()))

@@ -1966,7 +1966,7 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         predicate = predicate_expression(info)
         if predicate is not None:
             row["pred"] = [predicate[0], predicate[1]]
-        if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(info.node):
+        if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(model, info.node):
             row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:
             out[info.qualname] = row
@@ -1976,7 +1976,7 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     return out
 
 
-def _hands_result_back(func: FunctionNode) -> bool:
+def _hands_result_back(model: FlaskModel, func: FunctionNode) -> bool:
     """A ``dispatch_request`` override whose every ``return`` outside its
     ``except`` clauses is ``return super().dispatch_request(...)``: a method
     that returns None still gives Flask None (a crash answered by the
@@ -1993,8 +1993,7 @@ def _hands_result_back(func: FunctionNode) -> bool:
                 and isinstance(call.func, ast.Attribute)
                 and call.func.attr == "dispatch_request"
                 and isinstance(call.func.value, ast.Call)
-                and isinstance(call.func.value.func, ast.Name)
-                and call.func.value.func.id == "super"
+                and model.qualname(call.func.value.func) == "builtins.super"
             ):
                 return False
         stack.extend(child_nodes(node))
