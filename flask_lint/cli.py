@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, NoReturn, Optional, Sequ
 from . import __version__
 from .config import DEFAULT_BASELINE, OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
 from .registry import NOT_ANALYSED, Finding, all_rules, not_analysed
+from .source import skipped_path_part
 
 if TYPE_CHECKING:  # pragma: no cover
     from .baseline import Baseline, Key
@@ -30,12 +31,6 @@ NOQA_RE = re.compile(
 )
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 CODE_PREFIX_RE = re.compile(r"^FLK[0-9]{0,3}$")
-SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-    "build", "dist", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".flask-lint-cache",
-}
-
-
 class UsageError(Exception):
     pass
 
@@ -192,14 +187,15 @@ def iter_files(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
             dirs[:] = sorted(
                 d
                 for d in dirs
-                if d not in SKIP_DIRS
-                and not d.endswith(".egg-info")
+                if not skipped_path_part(d)
                 and not os.path.islink(os.path.join(folder, d))
                 and not _excluded(os.path.join(folder, d), exclude)
             )
             for name in sorted(files):
                 full = os.path.join(folder, name)
-                if name.endswith(".py") and not _excluded(full, exclude) and os.path.abspath(full) not in seen:
+                if name.endswith(".py") and not skipped_path_part(name) and not _excluded(full, exclude) and (
+                    os.path.abspath(full) not in seen
+                ):
                     if os.path.islink(full) and not os.path.isfile(full):
                         continue
                     seen.add(os.path.abspath(full))  # `flask-lint src .` lints src/ once

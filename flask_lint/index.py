@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Nam
 from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
-from .source import SourceError, is_relevant, read_source
+from .source import SourceError, is_relevant, read_source, skipped_path_part
 from .summary import (
     FORMAT_VERSION,
     SUMMARY_EXTENSIONS,
@@ -34,13 +34,6 @@ from .summary import (
 )
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
-SKIP_DIRS = frozenset(
-    {
-        ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
-        "__pycache__", "build", "dist", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        "site-packages", ".flask-lint-cache", ".idea", ".vscode", "htmlcov",
-    }
-)
 CACHE_DIR = ".flask-lint-cache"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # generated monsters are linted, not indexed
 
@@ -170,9 +163,9 @@ def iter_python_files(root: str) -> Iterator[str]:
             dirs[:] = []
             continue  # a virtualenv, or a project of its own
         top = False
-        dirs[:] = sorted(name for name in dirs if name not in SKIP_DIRS and not name.endswith(".egg-info"))
+        dirs[:] = sorted(name for name in dirs if not skipped_path_part(name))
         for name in sorted(files):
-            if not name.endswith(".py"):
+            if not name.endswith(".py") or skipped_path_part(name):
                 continue
             path = os.path.join(folder, name)
             if os.path.islink(path):

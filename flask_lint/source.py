@@ -171,3 +171,21 @@ def is_test_path(path: str, root: str) -> bool:
     parts = rel.replace("\\", "/").split("/")
     stem = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
     return is_test_module(".".join(p.replace("-", "_") for p in parts[:-1] + [stem]))
+
+
+# Folders that hold no project code: version control, virtualenvs, caches
+# and build output.
+SKIP_FOLDERS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
+        "__pycache__", "build", "dist", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+        "site-packages", ".flask-lint-cache", ".idea", ".vscode", "htmlcov",
+    }
+)
+
+
+def skipped_path_part(name: str) -> bool:
+    """A folder (or file) name the walk leaves out: one of SKIP_FOLDERS, an
+    egg-info, or a project template's (``{{cookiecutter.project}}``), whose
+    ``.py`` files are Jinja that only becomes Python once rendered."""
+    return name in SKIP_FOLDERS or name.endswith(".egg-info") or ("{{" in name and "}}" in name) or "{%" in name

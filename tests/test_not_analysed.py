@@ -186,3 +186,17 @@ def test_plugins_report_what_they_parsed_but_could_not_analyse(tmp_path: Path, m
     found = list(Plugin(ast.parse(APP), str(path), lines).run())
     assert [(line, text.split()[0]) for line, _col, text, _type in found] == [(1, "FLK001")]
     assert "over the 0 MB analysis limit" in found[0][2]
+
+
+def test_project_templates_are_not_python(tmp_path: Path) -> None:
+    """A cookiecutter template's ``.py`` files are Jinja until rendered:
+    neither the command nor the index reads them, so no FLK001 for them."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app.py").write_text(APP)
+    template = tmp_path / "contrib" / "{{cookiecutter.project}}" / "{{cookiecutter.package}}"
+    template.mkdir(parents=True)
+    (template / "views.py").write_text("{% if cookiecutter.views %}\nfrom flask import Blueprint\n{% endif %}\n")
+    (tmp_path / "contrib" / "{{cookiecutter.module}}.py").write_text("import {{cookiecutter.package}}\n")
+    result = _cli(tmp_path, "--format", "json", ".")
+    codes = [(f["path"], f["code"]) for f in json.loads(result.stdout)]
+    assert codes == [("./app.py", "FLK101")], result.stderr
