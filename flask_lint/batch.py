@@ -36,11 +36,11 @@ import dataclasses
 import json
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import REPORTING_OPTIONS, Config
-from .engine import AnalysisError, analyse, check_model, recursion_error
+from .engine import AnalysisError
+from .filecheck import MODEL_BUDGET, Result, analyse_file, check_file, finding_row, read_bytes
 from .index import (
     _INDEXES,
     CACHE_DIR,
@@ -50,7 +50,6 @@ from .index import (
     code_fingerprint,
     fewer_collections,
     file_digest,
-    import_aliases,
     module_name,
     read_cache_file,
     relative_to,
@@ -60,27 +59,10 @@ from .index import (
 from .model import FlaskModel
 from .registry import Finding
 from .routing_facts import entry_point_targets
-from .source import SourceError, decode, read_source
+from .source import decode
 from .versions import resolve as resolve_versions
 
-# Source bytes whose models are kept between building the index and running
-# the checkers, all processes together (about 80 bytes of memory per byte of
-# source): beyond it, files are parsed a second time rather than held in
-# memory.  The modules that involve Flask in a project of redash's or CTFd's
-# size fit.
-MODEL_BUDGET = 768 * 1024
 FINDINGS_CACHES_KEPT = 4  # findings-*.json files per root (one per set of options)
-
-
-@dataclass
-class Result:
-    """One file's answer: findings, or the exception that stopped it."""
-
-    path: str
-    findings: Optional[List[Finding]] = None
-    error: Optional[BaseException] = None
-    text: Optional[str] = None  # the decoded source, when it was read
-    digest: Optional[str] = None  # hash of the bytes the findings are about
 
 
 def lint_files(files: Sequence[str], config: Config, use_cache: bool = True, jobs: int = 1) -> List[Result]:
@@ -145,7 +127,7 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
     def check_here(job: Tuple[int, str, str, str]) -> Result:
         _position, path, rel, digest = job
         try:
-            return _check(path, rel, digest, index, config, kept.pop(rel, None))
+            return check_file(path, rel, digest, index, config, kept.pop(rel, None))
         except Exception as exc:  # noqa: B902 - one bad file never stops the run
             return Result(path, error=exc)
 
@@ -174,31 +156,21 @@ def _answer_unchecked(
     path: str, rel: str, index: ProjectIndex, config: Config, cache: Optional[FindingsCache]
 ) -> Optional[Result]:
     """The answer for a file when it needs no checkers run over a model the
-    index summarised (None when it does: see :func:`_check`)."""
+    index summarised (None when it does: see :func:`filecheck.check_file`)."""
     facts = index.files.get(rel)
     if facts is None or facts[1] is None:
-        return _analyse(path, index, config)
+        return analyse_file(path, index, config)
     digest, relevant = facts
     if not relevant:
         external = _externally_registered(index, cache)
         if external and module_name(path, index.root)[0] in external:
-            return _analyse(path, index, config)
+            return analyse_file(path, index, config)
         return Result(path, findings=[], digest=digest)
     if cache is not None:
         hit = cache.get(rel, digest, index.fingerprint(), index)
         if hit is not None:
             return Result(path, findings=hit, digest=digest)
     return None
-
-
-def _check(
-    path: str, rel: str, digest: str, index: ProjectIndex, config: Config, held: Optional[Tuple[str, FlaskModel]]
-) -> Result:
-    """The checkers over a module the index summarised from ``digest``: its
-    kept model, or the file parsed again."""
-    if held is not None and held[0] == digest:
-        return Result(path, findings=check_model(path, held[1], index, config), digest=digest)
-    return _recheck(path, rel, digest, index, config)
 
 
 # "pkg.views:12" or "pkg.views line 12": a message citing a line of another
@@ -231,47 +203,9 @@ def _externally_registered(index: ProjectIndex, cache: Optional[FindingsCache]) 
     return found
 
 
-def _analyse(path: str, index: ProjectIndex, config: Config) -> Result:
-    """What a single-file run does: read, parse, analyse (raising as it does)."""
-    data = _read(path)
-    source = read_source(path, data)
-    findings = analyse(path, config, tree=source.tree, text=source.text, index=index)
-    return Result(path, findings=findings, text=source.text, digest=file_digest(data))
-
-
-def _recheck(path: str, rel: str, digest: str, index: ProjectIndex, config: Config) -> Result:
-    """A module the index summarised from these very bytes, its model not
-    kept: parse it again, but do not summarise it again (``analyse`` would,
-    only to find the summary the index holds) unless something differs."""
-    data = _read(path)
-    summary = index.summary_for(rel)
-    module, is_package = module_name(path, index.root)
-    if (
-        file_digest(data) != digest
-        or summary is None
-        or summary.get("module") != module
-        or bool(summary.get("package")) != is_package
-    ):
-        return _analyse(path, index, config)
-    source = read_source(path, data)
-    try:
-        model = FlaskModel(source.tree, module, is_package, aliases=import_aliases(path, index.root))
-    except RecursionError:
-        raise recursion_error(source.tree) from None
-    return Result(path, findings=check_model(path, model, index, config), text=source.text, digest=digest)
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
-
-
 def read_text(path: str) -> str:
     """A file's decoded text (for its ``# noqa`` comments: no parsing)."""
-    return decode(_read(path))
+    return decode(read_bytes(path))
 
 
 # ------------------------------------------------------------------ cache
@@ -345,11 +279,6 @@ class FindingsCache:
                 os.unlink(entry.path)
         except OSError:
             pass
-
-
-def finding_row(finding: Finding) -> Tuple[Any, ...]:
-    """A finding as plain data (``Finding(*row)`` gives it back)."""
-    return (finding.line, finding.col, finding.code, finding.message, finding.end_line, finding.end_col)
 
 
 def _canonical(value: object) -> object:

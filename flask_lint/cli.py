@@ -12,10 +12,19 @@ import fnmatch
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Dict, Iterator, List, NoReturn, Optional, Sequence, Set, TextIO, Tuple
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, TextIO, Tuple
 
 from . import __version__
-from .config import DEFAULT_BASELINE, OPTIONS, Config, ConfigError, find_pyproject, read_pyproject_section, split_section
+from .config import (
+    DEFAULT_BASELINE,
+    OPTIONS,
+    Config,
+    ConfigError,
+    OneLineParser,
+    find_pyproject,
+    read_pyproject_section,
+    split_section,
+)
 from .registry import NOT_ANALYSED, Finding, all_rules, not_analysed
 from .source import skipped_path_part
 
@@ -33,13 +42,6 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 CODE_PREFIX_RE = re.compile(r"^FLK[0-9]{0,3}$")
 class UsageError(Exception):
     pass
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, with its usage errors in one line (exit status 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _codes_list(raw: str) -> List[str]:

@@ -13,11 +13,12 @@ same everywhere.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Sequence, Tuple
 
 DEFAULT_BASELINE = ".flask-lint-baseline.json"
 
@@ -36,6 +37,14 @@ def _positive_int(raw: object) -> int:
     if value < 1:
         raise ValueError(f"expected a positive integer, got {raw!r}")
     return value
+
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with its usage errors in one line (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 @dataclass(frozen=True)

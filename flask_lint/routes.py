@@ -31,6 +31,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, TextIO, Tuple
 
+from .config import OneLineParser
 from .index import NOTHING, Obj, ProjectIndex, get_index
 from .names import APP_CLASSES, ROUTE_SHORTCUTS
 
@@ -440,8 +441,6 @@ def _table(routes: List[Route], out: TextIO) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .cli import OneLineParser
-
     parser = OneLineParser(
         prog="flask-lint routes",
         description="Print the application's URL map, read from the code: the app is never imported.",

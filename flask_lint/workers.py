@@ -30,8 +30,8 @@ import os
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
 
-from .batch import MODEL_BUDGET, Result, _check, finding_row
 from .config import Config
+from .filecheck import MODEL_BUDGET, Result, check_file, finding_row
 from .index import Pending, ProjectIndex, fewer_collections, summarise_entry
 from .model import FlaskModel
 from .registry import Finding
@@ -310,7 +310,7 @@ def _check_share(
     answers: List[Tuple[int, Optional[List[Tuple[Any, ...]]]]] = []
     for position, path, rel, digest in share:
         try:
-            result = _check(path, rel, digest, index, config, held.pop(rel, None))
+            result = check_file(path, rel, digest, index, config, held.pop(rel, None))
         except Exception:  # noqa: B902 - the parent checks it again and reports what it raises
             answers.append((position, None))
             continue

@@ -13,7 +13,7 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 from harness import PROJECTS
 
-from flask_lint import batch, engine, index
+from flask_lint import batch, engine, filecheck, index
 from flask_lint.cli import iter_files
 from flask_lint.config import Config
 from flask_lint.registry import all_rules
@@ -101,7 +101,7 @@ def _project(tmp_path: Path) -> Path:
 def _counting(monkeypatch: pytest.MonkeyPatch) -> List[str]:
     """Paths the checkers run on (kept model or full analysis)."""
     checked: List[str] = []
-    real_check, real_analyse = batch.check_model, batch.analyse
+    real_check, real_analyse = filecheck.check_model, filecheck.analyse
 
     def check_model(path: str, *args: object, **kwargs: object) -> List[object]:
         checked.append(os.path.basename(path))
@@ -111,8 +111,8 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> List[str]:
         checked.append(os.path.basename(path))
         return real_analyse(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "check_model", check_model)
-    monkeypatch.setattr(batch, "analyse", analyse)
+    monkeypatch.setattr(filecheck, "check_model", check_model)
+    monkeypatch.setattr(filecheck, "analyse", analyse)
     return checked
 
 

@@ -90,8 +90,8 @@ def test_two_jobs_answer_as_one(name: str, tmp_path: Path, forks: List[int], mon
 
 def _dies_on(monkeypatch: pytest.MonkeyPatch, name: str, stage: str) -> None:
     """A worker exits abruptly when it meets ``name`` at ``stage``."""
-    target = workers.summarise_entry if stage == "summarise" else workers._check
-    attr = "summarise_entry" if stage == "summarise" else "_check"
+    target = workers.summarise_entry if stage == "summarise" else workers.check_file
+    attr = "summarise_entry" if stage == "summarise" else "check_file"
     parent = os.getpid()
 
     def dying(path: str, *args: object, **kwargs: object) -> object:
