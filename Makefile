@@ -30,7 +30,7 @@ demo: $(VENV)/.demo-installed
 	@echo
 	@echo "== pylint --load-plugins=flask_lint.pylint_plugin examples/"
 	@cd examples && FLASK_LINT_NO_CACHE=1 ../$(BIN)/pylint --rcfile=/dev/null --load-plugins=flask_lint.pylint_plugin \
-		--disable=all --enable=$$(../$(BIN)/python -c "from flask_lint.registry import all_rules; print(','.join(r.name for r in all_rules() if r.default_enabled))") \
+		--disable=all --enable=$$(../$(BIN)/python -c "from flask_lint.families import all_rules; print(','.join(r.name for r in all_rules() if r.default_enabled))") \
 		--score=n bookshop || true
 	@echo
 	@echo "== flask-lint routes examples/ (the URL map, without importing the app)"

@@ -552,7 +552,8 @@ def scaling(sizes: Sequence[int], rounds: int, work: str) -> List[Dict[str, obje
             editor.insert()
 
         index = (
-            "from flask_lint.index import ProjectIndex; index = ProjectIndex.build('.', use_cache=False); "
+            "from flask_lint.families import FAMILIES; from flask_lint.index import ProjectIndex; "
+            "index = ProjectIndex.build('.', FAMILIES, use_cache=False); "
             "index.externally_registered_modules(); index.registered_blueprints()"
         )
         commands = [

@@ -40,6 +40,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import REPORTING_OPTIONS, Config
 from .engine import AnalysisError
+from .families import FAMILIES
 from .filecheck import MODEL_BUDGET, Result, analyse_file, check_file, finding_row, read_bytes
 from .index import (
     _INDEXES,
@@ -94,7 +95,7 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
             budget[0] -= size
             kept[rel] = (digest, model)
 
-    key = (root, use_cache)
+    key = (root, use_cache, FAMILIES)
     index = _INDEXES.get(key)
     pool = None
     if index is None:
@@ -103,10 +104,10 @@ def _lint_root(root: str, files: List[str], config: Config, use_cache: bool, job
         def share_budget(processes: int) -> None:
             budget[0] = MODEL_BUDGET // processes
 
-        pool = Workers(root, jobs, wanted, config, share_budget) if jobs > 1 else None
+        pool = Workers(root, jobs, wanted, config, FAMILIES, share_budget) if jobs > 1 else None
         try:
             index = _INDEXES[key] = ProjectIndex.build(
-                root, use_cache=use_cache, on_model=keep, summarise_many=pool.summarise if pool else None
+                root, FAMILIES, use_cache=use_cache, on_model=keep, summarise_many=pool.summarise if pool else None
             )
         except Exception as exc:  # noqa: B902 - reported per file, as analyse() would
             if pool is not None:
@@ -224,7 +225,8 @@ class FindingsCache:
         versions = repr(resolve_versions(root, config.flask_version))
         # So do the entry points it declares (FLK303: blueprints a framework registers).
         versions += repr(entry_point_targets(root))
-        key = _blake2b(f"{code_fingerprint()}\0{options}\0{versions}".encode(), digest_size=8).hexdigest()
+        code = code_fingerprint([ext for family in FAMILIES for ext in family.extensions])
+        key = _blake2b(f"{code}\0{options}\0{versions}".encode(), digest_size=8).hexdigest()
         self.name = f"findings-{key}.json"
         data = read_cache_file(root, self.name)
         entries = data.get("entries") if isinstance(data, dict) else None

@@ -25,19 +25,13 @@ from .config import (
     read_pyproject_section,
     split_section,
 )
-from .registry import NOT_ANALYSED, Finding, all_rules, not_analysed
-from .source import skipped_path_part
+from .families import FAMILIES, all_rules
+from .registry import NOT_ANALYSED, Finding, not_analysed
+from .source import NOQA_RE, skipped_path_part
 
 if TYPE_CHECKING:  # pragma: no cover
     from .baseline import Baseline, Key
 
-# flake8's noqa syntax: the bare comment, or one followed by a colon and
-# comma-separated codes or prefixes (FLK101,FLK2; letters then digits, as
-# flake8's NOQA_INLINE_REGEXP has them).
-NOQA_RE = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+)?(?:[A-Z]+[0-9]+(?:[,\s]+)?)*))?",
-    re.IGNORECASE,
-)
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 CODE_PREFIX_RE = re.compile(r"^FLK[0-9]{0,3}$")
 class UsageError(Exception):
@@ -338,7 +332,7 @@ def _lint_stdin(
     text = ""
     try:
         text = decode(data)
-        findings = analyse(filename or "stdin.py", config, text=text, use_cache=use_cache)
+        findings = analyse(filename or "stdin.py", config, text=text, families=FAMILIES, use_cache=use_cache)
     except Exception as exc:  # noqa: B902 - FLK001, as for a file (see _describe)
         if isinstance(exc, SourceError):
             text = ""

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
 from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, import_aliases, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
-from .registry import Finding, Rule, all_rules
+from .registry import Family, Finding, Rule
 from .source import SourceError, is_relevant_text, read_source
 from .summary import summarise
 from .versions import VersionRange
@@ -194,12 +194,6 @@ _FLASK_ROOTS = frozenset({"flask", "werkzeug", "apiflask", "flask_restful", "fla
 _HTTP_METHOD_NAMES = frozenset({"get", "head", "post", "put", "delete", "patch", "options"})
 
 
-def _checkers() -> List[Any]:
-    from .checkers import CHECKERS
-
-    return CHECKERS
-
-
 def analyse(
     path: str,
     config: Optional[Config] = None,
@@ -207,9 +201,15 @@ def analyse(
     tree: Optional[ast.Module] = None,
     text: Optional[str] = None,
     index: Optional[ProjectIndex] = None,
+    families: Optional[Sequence[Family]] = None,
     use_cache: bool = True,
 ) -> List[Finding]:
-    """Findings for one file, sorted; raises AnalysisError for a bad file."""
+    """Findings for one file, sorted; raises AnalysisError for a bad file.
+    The rule families are the index's, or ``families`` (``flask_lint.
+    families.FAMILIES``) for the index of the file's project when no index
+    is given."""
+    if index is None and families is None:
+        raise TypeError("analyse() needs the index or the rule families (flask_lint.families.FAMILIES)")
     config = config or Config()
     size = len(text) if text is not None else _file_size(path)
     if size > MAX_FILE_BYTES:
@@ -222,13 +222,13 @@ def analyse(
             raise AnalysisError(str(exc), exc.line, exc.col) from None
         tree, text = source.tree, source.text
     try:
-        index = index or get_index(path, use_cache=use_cache)
+        index = index or get_index(path, families or (), use_cache=use_cache)
         module, is_package = module_name(path, index.root)
         if not is_relevant_text(text) and module not in index.externally_registered_modules():
             return []
         model = FlaskModel(tree, module, is_package, aliases=import_aliases(path, index.root))
         if os.path.abspath(path).startswith(index.root + os.sep):
-            index.update_file(path, summarise(model))
+            index.update_file(path, summarise(model, index.extensions))
     except RecursionError:
         raise recursion_error(tree) from None
     return check_model(path, model, index, config)
@@ -263,18 +263,14 @@ def check_model(path: str, model: FlaskModel, index: ProjectIndex, config: Confi
     (what :func:`analyse` does once the file is parsed and summarised)."""
     try:
         ctx = FileContext(path, model, index, config)
-        for checker in _checkers():
-            checker(ctx)
+        for family in index.families:
+            family.check(ctx)
     except RecursionError:
         raise recursion_error(model.tree) from None
     findings = ctx.findings
     if config.enabled is not None:
         findings = [f for f in findings if f.code in config.enabled]
     return sorted(set(findings), key=Finding.sort_key)
-
-
-def default_enabled_codes() -> Set[str]:
-    return {r.code for r in all_rules() if r.default_enabled}
 
 
 __all__ = ["analyse", "check_model", "AnalysisError", "FileContext", "Iterable"]

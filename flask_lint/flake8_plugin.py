@@ -83,7 +83,7 @@ class Plugin:
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
-        from .registry import all_rules
+        from .families import all_rules
 
         _watch_flake8_config()
         for spec in OPTIONS:
@@ -132,6 +132,7 @@ class Plugin:
 
     def _findings(self, path: str, text: str) -> List[Finding]:
         from .engine import AnalysisError, analyse
+        from .families import FAMILIES
 
         if self._precomputed and path != "stdin.py":
             from .batch import precomputed_findings
@@ -140,7 +141,7 @@ class Plugin:
             if found is not None:
                 return found
         try:
-            findings = analyse(path, self.config, tree=self.tree, text=text)
+            findings = analyse(path, self.config, tree=self.tree, text=text, families=FAMILIES)
         except AnalysisError as exc:
             # flake8 reports a file it cannot parse itself (E999) and never
             # calls a tree plugin for it: what is left is a file too large or

@@ -25,7 +25,8 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from . import __version__
 from .docs import DOCS_URL, rule_doc
-from .registry import Finding, Rule, all_rules
+from .families import all_rules
+from .registry import Finding, Rule
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -16,15 +16,16 @@ import marshal
 import os
 import sys
 from collections import deque
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import canonical
+from .registry import Family
 from .source import SourceError, is_relevant, read_source, skipped_path_part
 from .summary import (
     FORMAT_VERSION,
-    SUMMARY_EXTENSIONS,
+    Extension,
     _blake2b,
     empty_summary,
     extensions_identity,
@@ -208,11 +209,13 @@ def file_digest(data: bytes) -> str:
     return _blake2b(data, digest_size=16).hexdigest()
 
 
-def summarise_bytes(path: str, root: str, data: bytes) -> Dict[str, Any]:
-    return summarise_file(path, root, data)[0]
+def summarise_bytes(path: str, root: str, data: bytes, extensions: Sequence[Extension]) -> Dict[str, Any]:
+    return summarise_file(path, root, data, extensions)[0]
 
 
-def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], Optional[FlaskModel]]:
+def summarise_file(
+    path: str, root: str, data: bytes, extensions: Sequence[Extension]
+) -> Tuple[Dict[str, Any], Optional[FlaskModel]]:
     """The module's summary, and the model it came from (None when the file
     was not parsed: too big, undecodable, a syntax error, too deep)."""
     module, is_package = module_name(path, root)
@@ -222,7 +225,7 @@ def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], O
     try:
         source = read_source(path, data)
         model = FlaskModel(source.tree, module, is_package, light=not relevant, aliases=import_aliases(path, root))
-        summary = summarise(model)
+        summary = summarise(model, extensions)
     except (SourceError, RecursionError, MemoryError):
         return empty_summary(module, is_package), None
     summary["relevant"] = relevant
@@ -230,21 +233,28 @@ def summarise_file(path: str, root: str, data: bytes) -> Tuple[Dict[str, Any], O
 
 
 def _fresh_entry(
-    path: str, rel: str, root: str, digest: str, data: bytes, on_model: Optional[ModelSink], previous: Previous
+    path: str,
+    rel: str,
+    root: str,
+    digest: str,
+    data: bytes,
+    on_model: Optional[ModelSink],
+    previous: Previous,
+    extensions: Sequence[Extension],
 ) -> Dict[str, Any]:
     """The index (and cache) entry of a file summarised now."""
-    ident, summary, model = summarise_entry(path, root, data, previous)
+    ident, summary, model = summarise_entry(path, root, data, previous, extensions)
     if model is not None and on_model is not None and not model.light:
         on_model(rel, digest, model, len(data))
     return {"hash": digest, "ident": ident, "summary": summary}
 
 
 def summarise_entry(
-    path: str, root: str, data: bytes, previous: Previous
+    path: str, root: str, data: bytes, previous: Previous, extensions: Sequence[Extension]
 ) -> Tuple[str, Dict[str, Any], Optional[FlaskModel]]:
     """The ident and frozen summary of a file (as the index and its cache
     keep them), and the model (see :func:`summarise_file`)."""
-    summary, model = summarise_file(path, root, data)
+    summary, model = summarise_file(path, root, data, extensions)
     frozen = freeze_summary(summary)
     return summary_ident(summary, frozen, previous), frozen, model
 
@@ -281,13 +291,6 @@ class BlueprintArg(NamedTuple):
     external: bool  # a third-party object among them
 
 
-# Rule families whose findings can sit in a module that never mentions Flask
-# (a Celery task whose helper reads the session, a default argument calling a
-# helper that reads current_app): ``provider(index)`` returns such modules,
-# which are then checked like those other modules register views from.
-CHECKED_ANYWAY: List[Callable[[ProjectIndex], Set[str]]] = []
-
-
 class ProjectIndex:
     """Summaries of every module under one root, and questions about them."""
 
@@ -296,14 +299,19 @@ class ProjectIndex:
         root: str,
         summaries: Dict[str, Dict[str, Any]],
         *,
+        families: Sequence[Family],
         lazy: bool = False,
         files: Optional[Dict[str, FileFacts]] = None,
         idents: Optional[Dict[str, str]] = None,
     ) -> None:
         """``summaries`` are frozen (freeze_summary), by file; build() also
         gives the FileFacts of every file read and the ident of each summary
-        (see fingerprint()), as state() returns them."""
+        (see fingerprint()), as state() returns them.  ``families`` are the
+        rule families whose summary extensions the summaries hold and whose
+        checkers run over the project (``flask_lint.families.FAMILIES``)."""
         self.root = root
+        self.families: Tuple[Family, ...] = tuple(families)
+        self.extensions: Tuple[Extension, ...] = tuple(ext for family in self.families for ext in family.extensions)
         self.files: Dict[str, FileFacts] = files if files is not None else {}
         self._idents: Dict[str, str] = idents if idents is not None else {}
         self._fingerprint: Optional[str] = None
@@ -335,6 +343,7 @@ class ProjectIndex:
     def build(
         cls,
         root: str,
+        families: Sequence[Family],
         use_cache: bool = True,
         on_model: Optional[ModelSink] = None,
         summarise_many: Optional[SummariseMany] = None,
@@ -347,16 +356,22 @@ class ProjectIndex:
         elsewhere (worker processes, see workers.py): the files it leaves
         out are summarised here."""
         with fewer_collections():
-            return cls._build(root, use_cache, on_model, summarise_many)
+            return cls._build(root, tuple(families), use_cache, on_model, summarise_many)
 
     @classmethod
     def _build(
-        cls, root: str, use_cache: bool, on_model: Optional[ModelSink], summarise_many: Optional[SummariseMany]
+        cls,
+        root: str,
+        families: Tuple[Family, ...],
+        use_cache: bool,
+        on_model: Optional[ModelSink],
+        summarise_many: Optional[SummariseMany],
     ) -> ProjectIndex:
         root = os.path.abspath(root)
         _PACKAGES.clear()  # package folders may have come or gone since the last build
-        _import_checkers()  # their summary extensions are part of every summary
-        cached = _load_cache(root) if use_cache else {}
+        extensions = tuple(ext for family in families for ext in family.extensions)
+        fingerprint = code_fingerprint(extensions)
+        cached = _load_cache(root, fingerprint) if use_cache else {}
         fresh: Dict[str, Any] = {}  # rel -> {"hash", "ident", "summary"}, in path order
         pending: List[Pending] = []
         paths = list(iter_python_files(root))
@@ -384,9 +399,9 @@ class ProjectIndex:
                 fresh[rel] = None  # keeps the path order
                 pending.append((rel, path, digest, data, previous))
             else:
-                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous)
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous, extensions)
         def here(item: Pending) -> Tuple[str, Dict[str, Any]]:
-            entry = _fresh_entry(item[1], item[0], root, item[2], item[3], on_model, item[4])
+            entry = _fresh_entry(item[1], item[0], root, item[2], item[3], on_model, item[4], extensions)
             return entry["ident"], entry["summary"]
 
         done = summarise_many(pending, here) if summarise_many is not None and pending else {}
@@ -395,13 +410,14 @@ class ProjectIndex:
                 ident, summary = done[rel]
                 fresh[rel] = {"hash": digest, "ident": ident, "summary": summary}
             else:
-                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous)
+                fresh[rel] = _fresh_entry(path, rel, root, digest, data, on_model, previous, extensions)
         changed = any(entry is not cached.get(rel) for rel, entry in fresh.items())
         if use_cache and (changed or set(fresh) != set(cached)):
-            _save_cache(root, fresh)
+            _save_cache(root, fresh, fingerprint)
         return cls(
             root,
             {rel: entry["summary"] for rel, entry in fresh.items()},
+            families=families,
             lazy=True,
             files={rel: _file_facts(entry["hash"], entry["summary"]) for rel, entry in fresh.items()},
             idents={rel: entry["ident"] for rel, entry in fresh.items()},
@@ -832,11 +848,12 @@ class ProjectIndex:
     def externally_registered_modules(self) -> Set[str]:
         """Modules with functions that other modules register as views,
         error handlers or hooks (they need checking even without a Flask import),
-        and those a rule family asks for (:data:`CHECKED_ANYWAY`)."""
+        and those a rule family asks for (``Family.checked_anyway``)."""
         if self._external_modules is None:
             found: Set[str] = set()
-            for provider in CHECKED_ANYWAY:
-                found |= provider(self)
+            for family in self.families:
+                for provider in family.checked_anyway:
+                    found |= provider(self)
             for name, summary in self.modules.items():
                 for kind, slot in (("routes", 4), ("handlers", 3), ("hooks", 2)):
                     for fact in summary.get(kind, ()):
@@ -959,21 +976,20 @@ _CODE_FINGERPRINT: List[str] = []
 _WITH_EXTENSIONS: Dict[Tuple[str, str], str] = {}
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(extensions: Sequence[Extension]) -> str:
     """Names, sizes and mtimes of flask-lint's own modules, and the summary
-    extensions registered now: a cache written by other code (an edited
+    extensions the index computes: a cache written by other code (an edited
     checkout, another version, another set or version of extensions) is
     never trusted."""
-    _import_checkers()  # the extensions are part of the identity, whoever asks first
     files = _code_files_fingerprint()
-    identity = extensions_identity()
+    identity = extensions_identity(extensions)
     key = (files, identity)
     found = _WITH_EXTENSIONS.get(key)
     if found is None:
         digest = _blake2b(digest_size=16)
         digest.update(f"{files}\0{identity}\0".encode("utf-8", "surrogatepass"))
         # Extensions defined outside flask-lint (edits there change no file above).
-        for name in sorted({getattr(f, "__module__", "") for f in SUMMARY_EXTENSIONS.values()}):
+        for name in sorted({getattr(ext.func, "__module__", "") for ext in extensions}):
             path = getattr(sys.modules.get(name), "__file__", None)
             if path and not name.startswith(__package__ + "."):
                 try:
@@ -1001,10 +1017,6 @@ def _code_files_fingerprint() -> str:
                     digest.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
         _CODE_FINGERPRINT.append(digest.hexdigest())
     return _CODE_FINGERPRINT[0]
-
-
-def _import_checkers() -> None:
-    from . import checkers  # noqa: F401  (registers the summary extensions)
 
 
 def cache_disabled() -> bool:
@@ -1069,7 +1081,7 @@ def _tmp_counter() -> int:
     return _TMP_COUNT[0]
 
 
-def _load_cache(root: str) -> Dict[str, Any]:
+def _load_cache(root: str, fingerprint: str) -> Dict[str, Any]:
     """The cached entries (``{"hash", "ident", "summary"}`` per file), or {}.
 
     The file is the fingerprint of the code that wrote it, a newline, then a
@@ -1083,7 +1095,7 @@ def _load_cache(root: str) -> Dict[str, Any]:
     try:
         with open(_cache_file(root), "rb") as handle:
             header = handle.readline()
-            if header.rstrip(b"\n") != code_fingerprint().encode("ascii"):
+            if header.rstrip(b"\n") != fingerprint.encode("ascii"):
                 return {}
             data = marshal.loads(handle.read())
     except (OSError, EOFError, ValueError, TypeError):
@@ -1104,7 +1116,7 @@ def _load_cache(root: str) -> Dict[str, Any]:
     return entries
 
 
-def _save_cache(root: str, entries: Dict[str, Any]) -> None:
+def _save_cache(root: str, entries: Dict[str, Any], fingerprint: str) -> None:
     """Write the index cache (see _load_cache)."""
     if cache_disabled():
         return
@@ -1113,11 +1125,11 @@ def _save_cache(root: str, entries: Dict[str, Any]) -> None:
         data = marshal.dumps(payload)
     except (ValueError, TypeError):
         return  # an unexpected value in a summary: no cache rather than a bad one
-    header = code_fingerprint().encode("ascii") + b"\n"
+    header = fingerprint.encode("ascii") + b"\n"
     write_cache_bytes(root, os.path.basename(_cache_file(root)), [header, data])
 
 
-_INDEXES: Dict[Tuple[str, bool], ProjectIndex] = {}
+_INDEXES: Dict[Tuple[str, bool, Tuple[Family, ...]], ProjectIndex] = {}
 
 
 @contextlib.contextmanager
@@ -1148,13 +1160,14 @@ def root_of(path: str) -> str:
     return root
 
 
-def get_index(path: str, use_cache: bool = True) -> ProjectIndex:
-    """The (process-wide) index of the project that holds ``path``."""
+def get_index(path: str, families: Sequence[Family], use_cache: bool = True) -> ProjectIndex:
+    """The (process-wide) index of the project that holds ``path``, for
+    these rule families."""
     root = root_of(path)
-    key = (root, use_cache)
+    key = (root, use_cache, tuple(families))
     index = _INDEXES.get(key)
     if index is None:
-        index = ProjectIndex.build(root, use_cache=use_cache)
+        index = ProjectIndex.build(root, families, use_cache=use_cache)
         _INDEXES[key] = index
     return index
 

@@ -19,8 +19,8 @@ import sys
 import tokenize
 from typing import Dict, List, Optional, Set, TextIO, Tuple
 
-from .cli import NOQA_RE
 from .registry import NOT_ANALYSED, Finding
+from .source import NOQA_RE
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _MAX_SPAN = 50  # the lines of a finding the command reads noqa comments on (cli._suppressed)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from pylint.checkers import BaseRawFileChecker
 
 from .config import OPTIONS, OPTIONS_BY_NAME, Config, ConfigError
-from .registry import FAMILIES, Finding, all_rules, not_analysed
+from .families import FAMILIES, all_rules
+from .registry import FAMILY_TITLES, Finding, not_analysed
 
 if TYPE_CHECKING:  # pragma: no cover
     from astroid import nodes
@@ -53,7 +54,7 @@ def _analyse_once(path: str, data: bytes, config: Config, baseline: Optional[Bas
     text = None
     try:
         text = decode(data)
-        findings: List[Finding] = analyse(path, config, text=text)
+        findings: List[Finding] = analyse(path, config, text=text, families=FAMILIES)
     except (AnalysisError, SourceError) as exc:
         # pylint reports a file it cannot parse itself (syntax-error) and
         # never gets here with it: what is left is FLK001, not a skip.
@@ -112,7 +113,7 @@ class _FamilyChecker(BaseRawFileChecker):
 def _checker_class(family: str, with_options: bool) -> type:
     rules = [r for r in all_rules() if r.code[3] == family]
     attrs: Dict[str, Any] = {
-        "name": f"flask-lint-{FAMILIES[family].split()[0]}" if not with_options else "flask-lint",
+        "name": f"flask-lint-{FAMILY_TITLES[family].split()[0]}" if not with_options else "flask-lint",
         "family": family,
         "msgs": {r.msgid: ("%s", r.name, f"{r.code}: {r.summary or r.message}") for r in rules},
         "options": _options() if with_options else (),
@@ -122,7 +123,7 @@ def _checker_class(family: str, with_options: bool) -> type:
 
 def register(linter: PyLinter) -> None:
     first = True
-    for family in sorted(FAMILIES):
+    for family in sorted(FAMILY_TITLES):
         if not any(r.code[3] == family for r in all_rules()):
             continue
         linter.register_checker(_checker_class(family, with_options=first)(linter))

@@ -1,7 +1,9 @@
-"""The rule table shared by every frontend.
+"""Rules, findings and rule families: the records every frontend shares.
 
-Each checker module declares its rules with :func:`rule`; the registry is the
-union of those declarations.  A rule's pylint message id is derived from its
+A rule family (:class:`Family`) bundles its rules, its checker, the summary
+extensions the project index computes for it and the modules it needs
+checked; ``flask_lint.families`` lists the families, and nothing registers
+itself by being imported.  A rule's pylint message id is derived from its
 code (``FLK101`` -> ``W9101``): the family digit becomes the second digit of
 pylint's plugin range (91-94), so ids never collide with pylint's own.
 """
@@ -10,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List
+from typing import Any, Callable, Set, Tuple
 
 CODE_RE = re.compile(r"^FLK[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
-FAMILIES = {
+FAMILY_TITLES = {
     "0": "files",
     "1": "responses and status codes",
     "2": "error handlers",
@@ -35,7 +37,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return FAMILIES[self.code[3]]
+        return FAMILY_TITLES[self.code[3]]
 
     @property
     def msgid(self) -> str:
@@ -64,9 +66,6 @@ class Finding:
         return (self.line, self.col, self.code, self.message)
 
 
-_RULES: Dict[str, Rule] = {}
-
-
 def rule(
     code: str,
     name: str,
@@ -76,18 +75,14 @@ def rule(
     default_enabled: bool = True,
     summary: str = "",
 ) -> Rule:
-    """Declare a rule; called at import time by the checker modules."""
+    """A rule, its code, name and severity checked."""
     if not CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
     if not NAME_RE.match(name):
         raise ValueError(f"bad rule name {name!r}")
     if severity not in "CRWEI" or len(severity) != 1:
         raise ValueError(f"bad severity {severity!r}")
-    if code in _RULES:
-        raise ValueError(f"duplicate rule code {code}")
-    declared = Rule(code, name, message, severity, default_enabled, summary)
-    _RULES[code] = declared
-    return declared
+    return Rule(code, name, message, severity, default_enabled, summary)
 
 
 # Not a checker's: the frontends report it for a file that could not be read,
@@ -109,23 +104,16 @@ def not_analysed(exc: BaseException) -> Finding:
     return Finding(line, col, NOT_ANALYSED.code, NOT_ANALYSED.format(reason=str(exc) or type(exc).__name__))
 
 
-def all_rules() -> List[Rule]:
-    """Every rule, sorted by code (imports the checkers on first use)."""
-    from . import checkers  # noqa: F401  (declares the rules)
+@dataclass(frozen=True)
+class Family:
+    """One rule family, declared in one place (its package or module):
+    ``check(ctx)`` reports its ``rules``; ``extensions`` are the per-module
+    facts it needs from the project index (``flask_lint.summary.Extension``);
+    ``checked_anyway(index)`` gives modules it must check even when they
+    never mention Flask."""
 
-    return [_RULES[code] for code in sorted(_RULES)]
-
-
-def get_rule(code: str) -> Rule:
-    all_rules()
-    return _RULES[code]
-
-
-def rules_by_name() -> Dict[str, Rule]:
-    return {r.name: r for r in all_rules()}
-
-
-def expand_selection(prefixes: Iterable[str]) -> List[str]:
-    """Codes matched by a list of prefixes (``FLK1``, ``FLK101``...)."""
-    wanted = [p.strip().upper() for p in prefixes if p.strip()]
-    return [r.code for r in all_rules() if any(r.code.startswith(p) for p in wanted)]
+    digit: str
+    rules: Tuple[Rule, ...]
+    check: Callable[[Any], None]
+    extensions: Tuple[Any, ...] = ()
+    checked_anyway: Tuple[Callable[[Any], Set[str]], ...] = ()

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, TextIO, Tuple
 
 from .config import OneLineParser
+from .families import FAMILIES
 from .index import NOTHING, Obj, ProjectIndex, get_index
 from .names import APP_CLASSES, ROUTE_SHORTCUTS
 
@@ -394,7 +395,7 @@ def _join(prefix: Optional[str], rule: str) -> str:
 
 def route_map(path: str, use_cache: bool = True, display_root: Optional[str] = None) -> Tuple[List[Route], List[str]]:
     """Every route of every app created under ``path``, and the notes."""
-    index = get_index(path, use_cache=use_cache)
+    index = get_index(path, FAMILIES, use_cache=use_cache)
     mapper = RouteMapper(index, display_root)
     target = os.path.abspath(path)
     routes: List[Route] = []

@@ -56,7 +56,7 @@ from .model import (
     node_key,
 )
 from .names import ROUTE_SHORTCUTS
-from .summary import Line, summary_extension
+from .summary import Extension, Line
 
 EXTENSION = "routing"
 
@@ -325,7 +325,6 @@ def exclusive(path_a: Iterable[Iterable[Any]], path_b: Iterable[Iterable[Any]]) 
 # --------------------------------------------------------------------------
 
 
-@summary_extension(EXTENSION, version="2", light=True)
 def summarise_routing(model: FlaskModel) -> Optional[Dict[str, Any]]:
     if model.light:
         return _light_facts(model)
@@ -1632,6 +1631,7 @@ def routing_project(index: ProjectIndex) -> RoutingProject:
 
 
 __all__ = [
+    "ROUTING_FACTS",
     "RoutingProject",
     "RouteFact",
     "BlueprintRegFact",
@@ -1652,3 +1652,7 @@ __all__ = [
     "literal_keys",
     "TRANSPARENT_DECORATORS",
 ]
+
+
+# The per-module facts the project index computes for this family.
+ROUTING_FACTS = Extension(EXTENSION, summarise_routing, version="2", light=True)

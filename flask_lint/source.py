@@ -189,3 +189,12 @@ def skipped_path_part(name: str) -> bool:
     egg-info, or a project template's (``{{cookiecutter.project}}``), whose
     ``.py`` files are Jinja that only becomes Python once rendered."""
     return name in SKIP_FOLDERS or name.endswith(".egg-info") or ("{{" in name and "}}" in name) or "{%" in name
+
+
+# flake8's noqa syntax: the bare comment, or one followed by a colon and
+# comma-separated codes or prefixes (FLK101,FLK2; letters then digits, as
+# flake8's NOQA_INLINE_REGEXP has them).
+NOQA_RE = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+)?(?:[A-Z]+[0-9]+(?:[,\s]+)?)*))?",
+    re.IGNORECASE,
+)

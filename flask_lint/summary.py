@@ -1,8 +1,8 @@
 """Per-module summaries: the cross-file facts the project index keeps.
 
 A summary is plain JSON data derived from a :class:`FlaskModel`.  Rule
-families that need more cross-file facts register a :data:`SUMMARY_EXTENSIONS`
-function; its result is stored under its own key and read back with
+families that need more cross-file facts declare an :class:`Extension`; its
+result is stored under its own key and read back with
 ``ProjectIndex.extension(key)``.
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import marshal
 import re
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 try:  # the builtin module: importing hashlib would load OpenSSL (3 ms)
     from _blake2 import blake2b as _blake2b
@@ -22,41 +23,32 @@ from .model import UNKNOWN, FlaskModel, RouteReg, Value, call_arg
 
 FORMAT_VERSION = 2
 
-SummaryExtension = Callable[[FlaskModel], Any]
-SUMMARY_EXTENSIONS: Dict[str, SummaryExtension] = {}
-EXTENSION_VERSIONS: Dict[str, str] = {}
-LIGHT_EXTENSIONS: Set[str] = set()  # extensions that also run on light models
+
+@dataclass(frozen=True)
+class Extension:
+    """A rule family's extra per-module facts: ``func(model)`` returns JSON
+    data, stored in the summary under ``"x:" + key`` and read back with
+    ``ProjectIndex.extension(key)``.  Bump ``version`` when the facts change
+    shape or meaning: the index cache key covers every extension the index
+    is given (:func:`extensions_identity`), so summaries cached with another
+    set of extensions are not reused.  ``light``: it also runs on the light
+    models of files that never mention Flask (it must then read only what a
+    light walk records: module-level bindings, defs and classes, and the
+    defs' own AST)."""
+
+    key: str
+    func: Callable[[FlaskModel], Any]
+    version: str = "1"
+    light: bool = False
 
 
-def summary_extension(
-    key: str, version: str = "1", light: bool = False
-) -> Callable[[SummaryExtension], SummaryExtension]:
-    """Decorator for a family's extra per-module facts (must be JSON data).
-
-    Bump ``version`` when the facts change shape or meaning: the index
-    cache key covers every registered extension (:func:`extensions_identity`),
-    so summaries cached with another set of extensions are not reused.
-    ``light=True``: the extension also runs on the light models of files that
-    never mention Flask (it must then read only what a light walk records:
-    module-level bindings, defs and classes, and the defs' own AST)."""
-
-    def register(func: SummaryExtension) -> SummaryExtension:
-        SUMMARY_EXTENSIONS[key] = func
-        EXTENSION_VERSIONS[key] = version + ("+light" if light else "")
-        if light:
-            LIGHT_EXTENSIONS.add(key)
-        return func
-
-    return register
-
-
-def extensions_identity() -> str:
-    """Key, function and version of every registered summary extension."""
+def extensions_identity(extensions: Sequence[Extension]) -> str:
+    """Key, function and version of every extension."""
     parts = []
-    for key in sorted(SUMMARY_EXTENSIONS):
-        func = SUMMARY_EXTENSIONS[key]
+    for ext in sorted(extensions, key=lambda e: e.key):
+        func = ext.func
         name = f"{getattr(func, '__module__', '?')}:{getattr(func, '__qualname__', type(func).__name__)}"
-        parts.append(f"{key}={name}@{EXTENSION_VERSIONS.get(key, '?')}")
+        parts.append(f"{ext.key}={name}@{ext.version}{'+light' if ext.light else ''}")
     return "\n".join(parts)
 
 
@@ -184,16 +176,7 @@ def _class_methods_attr(class_node: ast.ClassDef) -> Any:
     return found
 
 
-def _load_extensions() -> None:
-    """Rule families register their extensions when their module is
-    imported: import them before the first summary, or an index built
-    without the checkers (``flask-lint routes``) would cache summaries that
-    lack them."""
-    from . import checkers  # noqa: F401
-
-
-def summarise(model: FlaskModel) -> Dict[str, Any]:
-    _load_extensions()
+def summarise(model: FlaskModel, extensions: Sequence[Extension]) -> Dict[str, Any]:
     exports = {name: model.export_value(name) for name in model.module_scope.bindings}
     functions: Dict[str, Any] = {}
     for info in model.functions.values():
@@ -240,9 +223,9 @@ def summarise(model: FlaskModel) -> Dict[str, Any]:
         summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
     if model.star_imports:
         summary["stars"] = list(model.star_imports)
-    for key, extension in SUMMARY_EXTENSIONS.items():
-        if not model.light or key in LIGHT_EXTENSIONS:
-            summary["x:" + key] = extension(model)
+    for extension in extensions:
+        if not model.light or extension.light:
+            summary["x:" + extension.key] = extension.func(model)
     return summary
 
 

@@ -28,13 +28,13 @@ from __future__ import annotations
 import marshal
 import os
 from collections import deque
-from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
 from .filecheck import MODEL_BUDGET, Result, check_file, finding_row
 from .index import Pending, ProjectIndex, fewer_collections, summarise_entry
 from .model import FlaskModel
-from .registry import Finding
+from .registry import Family, Finding
 
 MIN_BYTES = 256 * 1024  # source to summarise per worker forked (about 40 ms of work)
 MAX_WORKERS = 7  # beyond, the copies of the index and of the project-wide answers cost more than they save
@@ -64,9 +64,16 @@ class Workers:
     (the ``summarise_many`` of ProjectIndex.build)."""
 
     def __init__(
-        self, root: str, jobs: int, wanted: Set[str], config: Config, on_start: Callable[[int], None] = lambda n: None
+        self,
+        root: str,
+        jobs: int,
+        wanted: Set[str],
+        config: Config,
+        families: Sequence[Family],
+        on_start: Callable[[int], None] = lambda n: None,
     ) -> None:
         self.root = root
+        self.families = tuple(families)  # the index's: their extensions and checkers run in the workers too
         self.jobs = jobs
         self.wanted = wanted  # the files being linted: their models are worth keeping
         self.config = config
@@ -137,7 +144,7 @@ class Workers:
         context = multiprocessing.get_context("fork")
         # Handed over through the fork, not as arguments: a Process keeps its
         # arguments, and the parent needs the source bytes only until phase 2.
-        _HANDOFF[:] = [pending, self.wanted, self.config, budget]
+        _HANDOFF[:] = [pending, self.wanted, self.config, budget, self.families]
         try:
             for _ in range(count):
                 parent_end, child_end = context.Pipe()
@@ -244,7 +251,7 @@ def _receive(pipe: Any) -> Any:
         return None  # the worker died or sent nothing usable
 
 
-_HANDOFF: List[Any] = []  # pending, wanted, config, model budget: what a worker forked now starts with
+_HANDOFF: List[Any] = []  # pending, wanted, config, model budget, families: what a worker forked now starts with
 
 
 def _work(pipe: Any, root: str) -> None:
@@ -254,14 +261,23 @@ def _work(pipe: Any, root: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pending, wanted, config, budget = _HANDOFF
+    pending, wanted, config, budget, families = _HANDOFF
     try:
-        _serve(pipe, root, pending, wanted, config, budget)
+        _serve(pipe, root, pending, wanted, config, budget, families)
     except Exception:  # noqa: B902 - never a traceback: the parent does what this worker did not
         pass
 
 
-def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], config: Config, budget: int) -> None:
+def _serve(
+    pipe: Any,
+    root: str,
+    pending: List[Pending],
+    wanted: Set[str],
+    config: Config,
+    budget: int,
+    families: Tuple[Family, ...],
+) -> None:
+    extensions = [ext for family in families for ext in family.extensions]
     with fewer_collections():
         held: Dict[str, Tuple[str, FlaskModel]] = {}
         own: Dict[str, Dict[str, Any]] = {}  # the summaries it made: the parent does not send them back
@@ -273,7 +289,7 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
                 summaries, kept = [], []
                 for position in marshal.loads(request):
                     rel, path, digest, data, previous = pending[position]
-                    ident, summary, model = summarise_entry(path, root, data, previous)
+                    ident, summary, model = summarise_entry(path, root, data, previous, extensions)
                     if model is not None and not model.light and rel in wanted and len(data) <= budget:
                         budget -= len(data)
                         held[rel] = (digest, model)
@@ -294,7 +310,7 @@ def _serve(pipe: Any, root: str, pending: List[Pending], wanted: Set[str], confi
             del payload
             own.update(theirs)
             del theirs
-            pipe.send_bytes(marshal.dumps(_check_share(root, own, files, idents, share, held, config)))
+            pipe.send_bytes(marshal.dumps(_check_share(root, own, files, idents, share, held, config, families)))
 
 
 def _check_share(
@@ -305,8 +321,9 @@ def _check_share(
     share: List[Job],
     held: Dict[str, Tuple[str, FlaskModel]],
     config: Config,
+    families: Tuple[Family, ...],
 ) -> List[Tuple[int, Optional[List[Tuple[Any, ...]]]]]:
-    index = ProjectIndex(root, summaries, lazy=True, files=files, idents=idents)
+    index = ProjectIndex(root, summaries, families=families, lazy=True, files=files, idents=idents)
     answers: List[Tuple[int, Optional[List[Tuple[Any, ...]]]]] = []
     for position, path, rel, digest in share:
         try:

@@ -16,7 +16,7 @@ END = "<!-- rules:end -->"
 
 
 def table() -> str:
-    from flask_lint.registry import all_rules
+    from flask_lint.families import all_rules
 
     rows = [
         "| code | name | pylint id | family | default | what it flags |",

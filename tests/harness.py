@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Set, Tuple
 
-from flask_lint.registry import all_rules
+from flask_lint.families import all_rules
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")

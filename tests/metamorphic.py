@@ -33,7 +33,8 @@ from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
 
 from flask_lint import batch, index
 from flask_lint.config import Config
-from flask_lint.registry import Finding, all_rules
+from flask_lint.families import all_rules
+from flask_lint.registry import Finding
 from flask_lint.source import is_test_module
 
 ALL_CODES: FrozenSet[str] = frozenset(r.code for r in all_rules())

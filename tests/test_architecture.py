@@ -86,3 +86,74 @@ def test_the_checks_see_what_they_forbid() -> None:
         "for name, b in model.module_scope.bindings.items(): pass\n"
     )
     assert text_comparisons(good) == [] and module_binding_reads(good) == []
+
+
+# ----------------------------------------------------------- import cycles
+
+
+def _package_imports() -> dict:
+    """Module -> the package modules it imports, at any level (a
+    function-level import is an edge too)."""
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    edges: dict = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+                base = base if node.level else (node.module or "")
+                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            edges[name].update(t for t in targets if t in modules and t != name)
+    return edges
+
+
+def _cycles(edges: dict) -> List[List[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    order: dict = {}
+    low: dict = {}
+    stack: List[str] = []
+    found: List[List[str]] = []
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        for other in sorted(edges[node]):
+            if other not in order:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], order[other])
+        if low[node] == order[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in order:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """Layers a reader can follow: rule families import the engine and the
+    index, never the other way round (flask_lint.families lists them)."""
+    assert _cycles(_package_imports()) == []
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(edges) == [["a", "b", "c"]]

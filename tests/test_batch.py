@@ -16,7 +16,7 @@ from harness import PROJECTS
 from flask_lint import batch, engine, filecheck, index
 from flask_lint.cli import iter_files
 from flask_lint.config import Config
-from flask_lint.registry import all_rules
+from flask_lint.families import FAMILIES, all_rules
 
 CONFIG = Config(enabled=frozenset(r.code for r in all_rules()))
 Answers = Dict[str, object]
@@ -57,7 +57,7 @@ def one_by_one(files: List[str]) -> Answers:
     for path in files:
         try:
             source = read_source(path)
-            out[path] = engine.analyse(path, CONFIG, tree=source.tree, text=source.text, use_cache=False)
+            out[path] = engine.analyse(path, CONFIG, tree=source.tree, text=source.text, families=FAMILIES, use_cache=False)
         except Exception as exc:  # noqa: B902
             out[path] = f"{type(exc).__name__}: {exc}"
     return out
@@ -201,26 +201,29 @@ def test_cache_of_other_options_or_code_is_not_used(tmp_path: Path, monkeypatch:
 def test_index_cache_is_keyed_by_the_summary_extensions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Summaries cached before an extension was added, or under another
     version of it, are made again: they lack its facts or hold old ones."""
-    from flask_lint import summary
+    from dataclasses import replace
+
+    from flask_lint.summary import Extension
 
     monkeypatch.delenv("FLASK_LINT_NO_CACHE", raising=False)
     root = _project(tmp_path)
-    index.ProjectIndex.build(str(root))
+    index.ProjectIndex.build(str(root), FAMILIES)
     calls: List[str] = []
+    version = ["1"]
 
     def probe(model: object) -> str:
         calls.append("probe")
-        return summary.EXTENSION_VERSIONS["probe"]
+        return version[0]
 
     def build() -> object:
-        return index.ProjectIndex.build(str(root)).summary_for("app.py")["x:probe"]  # type: ignore[index]
+        extension = Extension("probe", probe, version=version[0])
+        families = (*FAMILIES[:-1], replace(FAMILIES[-1], extensions=(*FAMILIES[-1].extensions, extension)))
+        return index.ProjectIndex.build(str(root), families).summary_for("app.py")["x:probe"]  # type: ignore[index]
 
-    monkeypatch.setitem(summary.SUMMARY_EXTENSIONS, "probe", probe)
-    monkeypatch.setitem(summary.EXTENSION_VERSIONS, "probe", "1")
     assert build() == "1" and calls
     calls.clear()
     assert build() == "1" and not calls  # from the cache
-    monkeypatch.setitem(summary.EXTENSION_VERSIONS, "probe", "2")
+    version[0] = "2"
     assert build() == "2" and calls
 
 

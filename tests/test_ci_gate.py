@@ -56,7 +56,7 @@ def _flake8(cwd: Path, *args: str) -> Found:
 
 
 def _pylint(cwd: Path, *args: str) -> Found:
-    from flask_lint.registry import all_rules
+    from flask_lint.families import all_rules
 
     names = ",".join(r.name for r in all_rules() if r.default_enabled)
     proc = _run(

@@ -11,8 +11,9 @@ from typing import List
 import pytest
 
 from flask_lint.engine import AnalysisError, analyse
+from flask_lint.families import FAMILIES, all_rules
 from flask_lint.index import ProjectIndex
-from flask_lint.registry import all_rules, not_analysed
+from flask_lint.registry import not_analysed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES = all_rules()
@@ -71,7 +72,7 @@ def _python_blocks(text: str, heading: str) -> List[str]:
 def _codes_for(tmp_path: str, code: str) -> List[str]:
     path = os.path.join(tmp_path, "example.py")
     try:
-        return [f.code for f in analyse(path, index=ProjectIndex.build(tmp_path, use_cache=False))]
+        return [f.code for f in analyse(path, index=ProjectIndex.build(tmp_path, FAMILIES, use_cache=False))]
     except AnalysisError as exc:  # what every frontend reports as FLK001
         return [not_analysed(exc).code]
 

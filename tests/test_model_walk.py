@@ -12,6 +12,7 @@ import pytest
 from harness import FIXTURES
 
 from flask_lint import model as model_module
+from flask_lint.families import FAMILIES
 from flask_lint.model import FlaskModel
 from flask_lint.source import SourceError, read_source
 from flask_lint.summary import summarise
@@ -37,7 +38,7 @@ def _state(tree: ast.Module, light: bool) -> Any:
     scopes.update((id(i.scope), i.scope) for i in model.functions.values())
     scopes.update((id(s), s) for _n, s in model.classes.values())
     return (
-        repr(summarise(model)),
+        repr(summarise(model, [ext for family in FAMILIES for ext in family.extensions])),
         [(where(c), s.qualname, loop) for c, s, loop in model.calls],
         sorted(where(n) + (model._name_scope[id(n)].qualname,) for n in ast.walk(tree) if id(n) in model._name_scope),
         [(i.qualname, [where(r) for r in i.returns], i.is_generator) for i in model.functions.values()],

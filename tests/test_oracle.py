@@ -20,7 +20,8 @@ from typing import Any, Dict, List, Set, Tuple
 import pytest
 from harness import FIXTURES, PROJECTS, Case, discover
 
-from flask_lint.registry import NOT_ANALYSED, all_rules
+from flask_lint.families import all_rules
+from flask_lint.registry import NOT_ANALYSED
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "oracle"))

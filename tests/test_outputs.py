@@ -15,8 +15,9 @@ import jsonschema
 import pytest
 
 from flask_lint.docs import DOCS_URL
+from flask_lint.families import all_rules
 from flask_lint.formats import github_annotations
-from flask_lint.registry import Finding, all_rules
+from flask_lint.registry import Finding
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

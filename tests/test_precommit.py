@@ -15,7 +15,7 @@ import yaml
 from harness import PROJECTS, Case, materialise
 from identify.identify import tags_from_path
 
-from flask_lint.registry import all_rules
+from flask_lint.families import all_rules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(ROOT, ".pre-commit-hooks.yaml")

@@ -16,7 +16,11 @@ from typing import List, Tuple
 import pytest
 
 from flask_lint.engine import AnalysisError, analyse
-from flask_lint.index import CACHE_DIR, ProjectIndex, _load_cache, clear_indexes
+from flask_lint.families import FAMILIES
+from flask_lint.index import CACHE_DIR, ProjectIndex, _load_cache, clear_indexes, code_fingerprint
+
+EXTENSIONS = [ext for family in FAMILIES for ext in family.extensions]
+FINGERPRINT = code_fingerprint(EXTENSIONS)
 
 VIEW_WITH_BUG = """\
 from flask import Flask
@@ -181,7 +185,7 @@ def with_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _findings(root: Path) -> List[str]:
     clear_indexes()
-    findings = analyse(str(root / "app.py"), index=ProjectIndex.build(str(root)))
+    findings = analyse(str(root / "app.py"), index=ProjectIndex.build(str(root), FAMILIES))
     return [f.text for f in findings if f.code == "FLK101"]
 
 
@@ -200,7 +204,7 @@ def test_corrupt_or_truncated_cache_is_rebuilt(project: Path, with_cache: None) 
     ):
         cache.write_bytes(damage)
         assert _findings(project) == expected
-    assert _load_cache(str(project))  # rewritten whole
+    assert _load_cache(str(project), FINGERPRINT)  # rewritten whole
 
 
 def test_edited_file_is_never_served_stale(project: Path, with_cache: None) -> None:
@@ -246,7 +250,7 @@ def test_concurrent_cache_writers_leave_a_valid_cache(project: Path, with_cache:
     ]
     outputs = {p.communicate()[0] for p in procs}
     assert len(outputs) == 1
-    assert len(_load_cache(str(project))) == 21  # a whole, valid cache
+    assert len(_load_cache(str(project), FINGERPRINT)) == 21  # a whole, valid cache
     assert not list((project / CACHE_DIR).glob("*.tmp"))
 
 
@@ -287,11 +291,11 @@ def test_stdlib_sample_never_crashes() -> None:
     for path in _stdlib_sample(150):
         folder = os.path.dirname(path)
         with open(path, "rb") as handle:
-            summarise_bytes(path, folder, handle.read())  # what the index does
+            summarise_bytes(path, folder, handle.read(), EXTENSIONS)  # what the index does
         try:
             # An empty index: the stdlib has no project marker, and indexing
             # its whole tree per sampled folder would dominate the suite.
-            analyse(path, index=ProjectIndex(folder, {}))
+            analyse(path, index=ProjectIndex(folder, {}, families=FAMILIES))
         except AnalysisError as exc:
             # A one-line, reported failure is fine; an exception is not, nor
             # a runaway recursion on ordinary code (once passed off as
@@ -314,7 +318,7 @@ def test_generated_programs_never_crash(tmp_path: Path) -> None:
     def check(code: str) -> None:
         text = "from flask import Flask, request, Blueprint\n" + code
         try:
-            analyse(str(target), text=text, index=ProjectIndex(str(tmp_path), {}))
+            analyse(str(target), text=text, index=ProjectIndex(str(tmp_path), {}, families=FAMILIES))
         except AnalysisError as exc:
             assert "internal error" not in str(exc), exc
 

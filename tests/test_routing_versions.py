@@ -17,6 +17,7 @@ import pytest
 from flask_lint import index, versions
 from flask_lint.config import Config
 from flask_lint.engine import analyse
+from flask_lint.families import FAMILIES
 
 APP = """\
 from flask import Blueprint, Flask
@@ -50,7 +51,7 @@ def _findings(tmp_path: Path, requirement: str) -> List[str]:
         (tmp_path / "requirements.txt").write_text(requirement + "\n")
     path = tmp_path / "app.py"
     path.write_text(APP)
-    found = analyse(str(path), Config(enabled=frozenset({"FLK309"})))
+    found = analyse(str(path), Config(enabled=frozenset({"FLK309"})), families=FAMILIES)
     return [f"{f.line}: {f.message}" for f in found if f.code == "FLK309"]
 
 

@@ -121,6 +121,7 @@ def test_abort_421_depends_on_werkzeug(tmp_path: Path, requirement: str, flagged
     from flask_lint import index
     from flask_lint.config import Config
     from flask_lint.engine import analyse
+    from flask_lint.families import FAMILIES
 
     index.clear_indexes()
     (tmp_path / "setup.cfg").write_text("")
@@ -128,7 +129,7 @@ def test_abort_421_depends_on_werkzeug(tmp_path: Path, requirement: str, flagged
         (tmp_path / "requirements.txt").write_text(requirement + "\n")
     path = tmp_path / "app.py"
     path.write_text(ABORT_421)
-    found = [f for f in analyse(str(path), Config(enabled=frozenset({"FLK104"}))) if f.code == "FLK104"]
+    found = [f for f in analyse(str(path), Config(enabled=frozenset({"FLK104"})), families=FAMILIES) if f.code == "FLK104"]
     assert bool(found) is flagged
     if flagged:
         assert "LookupError" in found[0].message and "from 3.1" in found[0].message

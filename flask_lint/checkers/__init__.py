@@ -1,15 +1,3 @@
-"""Rule families, one module each.  Every module declares its rules with
-:func:`flask_lint.registry.rule` and exposes ``check(ctx)``."""
-
-from __future__ import annotations
-
-from typing import Callable, List
-
-from . import context_locals, error_handlers, responses, routing
-
-CHECKERS: List[Callable[..., None]] = [
-    responses.check,
-    error_handlers.check,
-    routing.check,
-    context_locals.check,
-]
+"""Rule families, one module (with its private helpers) each.  Each family
+module ends with its ``FAMILY`` record (:class:`flask_lint.registry.Family`);
+``flask_lint.families`` lists them."""

@@ -56,7 +56,7 @@ import weakref
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg, child_nodes
-from ..summary import Line, summary_extension
+from ..summary import Extension, Line
 from ._context_apis import BACKGROUND_TASK, DIRECT, POOL_FAMILIES, POOL_METHODS, RUN_IN_EXECUTOR, Api
 
 APP = 1
@@ -986,7 +986,6 @@ def _may_reach_context(model: FlaskModel) -> bool:
     return False
 
 
-@summary_extension("context", version="4", light=True)
 def context_facts(model: FlaskModel) -> Dict[str, Any]:
     """The FLK4xx facts of every function in the module (see the module
     docstring).  A file that never mentions Flask has a light model, which
@@ -1142,7 +1141,6 @@ def binding_container(model: FlaskModel, bindings: Sequence[Any]) -> Optional[Tu
     return family, label, int(getattr(bindings[0].node, "lineno", 0))
 
 
-@summary_extension("context_state", light=True)
 def state_facts(model: FlaskModel) -> Dict[str, List[str]]:
     """``{name: [family, label]}`` for the module-level containers of a module
     (also of a file that never mentions Flask: a ``store.py`` holding the
@@ -1154,3 +1152,8 @@ def state_facts(model: FlaskModel) -> Dict[str, List[str]]:
         if found is not None:
             out[name] = [found[0], found[1]]
     return out
+
+
+# The per-module facts the project index computes for this family.
+CONTEXT_FACTS = Extension("context", context_facts, version="4", light=True)
+STATE_FACTS = Extension("context_state", state_facts, light=True)

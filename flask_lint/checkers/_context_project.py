@@ -11,7 +11,7 @@ import weakref
 from collections import deque
 from typing import Any, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ..index import CHECKED_ANYWAY, NOTHING, Obj, ProjectIndex
+from ..index import NOTHING, Obj, ProjectIndex
 from ..model import FlaskModel, Value
 from ..source import is_test_module
 from ._context_facts import APP, COPY_WRAPPER, REQUEST, STREAM_WRAPPER, WITH_APPCONTEXT, context_facts
@@ -518,10 +518,6 @@ def modules_to_check(index: ProjectIndex) -> Set[str]:
         if isinstance(data, dict) and data.get("chk"):
             found.add(module)
     return found
-
-
-if modules_to_check not in CHECKED_ANYWAY:
-    CHECKED_ANYWAY.append(modules_to_check)
 
 
 def _alembic_revision(summary: Dict[str, Any]) -> bool:

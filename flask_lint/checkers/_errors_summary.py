@@ -7,7 +7,7 @@ import ast
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
-from ..summary import summary_extension
+from ..summary import Extension
 from ._errors_functions import (
     FunctionFacts,
     cannot_raise,
@@ -26,7 +26,6 @@ from ._errors_keys import CUSTOM_HANDLING_ATTRS
 EXTENSION = "errors"
 
 
-@summary_extension(EXTENSION, version="6", light=True)
 def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     """Per module: ``funcs`` {qualname: [all returns bare?, http passage,
     answers, what :func:`cannot_raise` says]} for functions with something
@@ -383,3 +382,7 @@ def _attribute_assignments(model: FlaskModel) -> Iterable[Tuple[ast.expr, Any]]:
                 continue  # nothing under it to look at
             for name in ("body", "orelse", "finalbody", "handlers"):
                 stack.extend(getattr(stmt, name, ()) or ())
+
+
+# The per-module facts the project index computes for this family.
+ERRORS_FACTS = Extension(EXTENSION, summarise_errors, version="6", light=True)

@@ -27,7 +27,7 @@ import re
 from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
-from ..summary import summary_extension
+from ..summary import Extension
 
 YES, NO, MAYBE = "yes", "no", "maybe"
 Oracle = Callable[[ast.Call], Optional[bool]]
@@ -1932,7 +1932,6 @@ def predicate_expression(info: FunctionInfo) -> Optional[Tuple[List[str], str]]:
     return params, ast.unparse(expr)
 
 
-@summary_extension(EXTENSION, version="6", light=True)
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     """Also for the modules that never mention Flask (held as light
     models): a helper that raises, returns True or raises, or wraps a view
@@ -2028,3 +2027,7 @@ def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
             if value is not UNKNOWN and _json_exact(value) and len(repr(value)) <= 2000:
                 out[stmt.targets[0].id] = value
     return out
+
+
+# The per-module facts the project index computes for this family.
+RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="6", light=True)

@@ -23,12 +23,12 @@ from __future__ import annotations
 from typing import Dict
 
 from ..engine import FileContext
-from ..registry import Rule, rule
-from . import _context_facts  # noqa: F401  (registers the "context" summary extension)
+from ..registry import Family, Rule, rule
+from ._context_facts import CONTEXT_FACTS, STATE_FACTS
 from ._context_handover import HandOverChecker, Resolver, check_tasks
 from ._context_lazy import ImportTimeChecker, StreamChecker
 from ._context_process import check_async_tasks, check_monkey_patch
-from ._context_project import project_for
+from ._context_project import modules_to_check, project_for
 from ._context_state import StateChecker
 
 CONTEXT_LOCAL_IN_THREAD = rule(
@@ -140,3 +140,22 @@ def check(ctx: FileContext) -> None:
     for findings in checks:
         for code, node, args in findings:
             ctx.report(RULES[code], node, **args)
+
+FAMILY = Family(
+    "4",
+    rules=(
+        CONTEXT_LOCAL_IN_THREAD,
+        PROXY_PASSED_TO_THREAD,
+        STREAM_WITHOUT_CONTEXT,
+        CONTEXT_LOCAL_IN_TASK,
+        CONTEXT_LOCAL_AT_IMPORT,
+        ASYNCIO_TASK_CANCELLED,
+        VIEW_MUTATES_PROCESS_STATE,
+        LATE_MONKEY_PATCH,
+        G_NOT_COPIED,
+        COPIED_CONTEXT_SHARED,
+    ),
+    check=check,
+    extensions=(CONTEXT_FACTS, STATE_FACTS),
+    checked_anyway=(modules_to_check,),
+)

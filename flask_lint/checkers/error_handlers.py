@@ -26,7 +26,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from ..engine import FileContext
 from ..index import NOTHING, Obj
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
-from ..registry import rule
+from ..registry import Family, rule
 from ..source import is_test_module, is_test_path
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
 from ._errors_keys import (
@@ -44,6 +44,7 @@ from ._errors_keys import (
     flatten,
 )
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
+from ._errors_summary import ERRORS_FACTS
 
 MISSING_SERVER_ERROR_HANDLER = rule(
     "FLK201",
@@ -734,3 +735,19 @@ def _handler_name(reg: HandlerReg) -> str:
         position = 0 if isinstance(reg.node.func, ast.Call) else 1
         return _source(call_arg(reg.node, position, "f"), "the first handler", 40)
     return "the first handler"
+
+FAMILY = Family(
+    "2",
+    rules=(
+        MISSING_SERVER_ERROR_HANDLER,
+        JSON_API_HTML_ERRORS,
+        INVALID_ERRORHANDLER_KEY,
+        ERRORHANDLER_SUCCESS_STATUS,
+        ERRORHANDLER_SIGNATURE,
+        BLUEPRINT_ROUTING_ERRORHANDLER,
+        CATCH_ALL_SWALLOWS_HTTP_ERRORS,
+        DUPLICATE_ERRORHANDLER,
+    ),
+    check=check,
+    extensions=(ERRORS_FACTS,),
+)

@@ -28,10 +28,11 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 from ..engine import FileContext
 from ..model import FlaskModel, FunctionInfo, RouteReg, View, call_arg, child_nodes
 from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, WERKZEUG_NEWER_CODES
-from ..registry import rule
+from ..registry import Family, rule
 from ._responses_flow import (
     NORETURN_CALLS,
     RESPONSE_BUILDERS,
+    RESPONSES_FACTS,
     YES,
     Flow,
     condition_key,
@@ -1086,6 +1087,26 @@ def _inside(stmt: ast.stmt, block: List[ast.stmt]) -> bool:
                 if _inside(stmt, [inner]):
                     return True
     return False
+
+FAMILY = Family(
+    "1",
+    rules=(
+        INVALID_STATUS,
+        MALFORMED_RESPONSE,
+        ERROR_WITH_SUCCESS,
+        ABORT_UNKNOWN_CODE,
+        REDIRECT_NON_3XX,
+        BODY_WITH_BODILESS_STATUS,
+        MAY_RETURN_NONE,
+        STATUS_IN_JSONIFY,
+        AFTER_REQUEST_NONE,
+        BEFORE_REQUEST_VALUE,
+        ARG_TYPE_AS_DEFAULT,
+        RESPONSE_NOT_RETURNED,
+    ),
+    check=check,
+    extensions=(RESPONSES_FACTS,),
+)
 
 
 __all__ = ["check", "failure_signal"]

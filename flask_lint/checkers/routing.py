@@ -17,10 +17,11 @@ from ..engine import FileContext
 from ..index import Obj, ProjectIndex
 from ..model import ROUTE_METHODS, FunctionNode, RouteReg
 from ..names import HTTP_METHODS, ROUTE_SHORTCUTS
-from ..registry import Rule, rule
+from ..registry import Family, Rule, rule
 from ..routing_facts import (
     ABSENT,
     LITERAL,
+    ROUTING_FACTS,
     BlueprintRegFact,
     RouteFact,
     RoutingProject,
@@ -886,6 +887,23 @@ def _tested_methods(ctx: FileContext, node: ast.Compare) -> Optional[List[str]]:
             return None
         names.append(value.value.upper())
     return names or None
+
+FAMILY = Family(
+    "3",
+    rules=(
+        MONOLITHIC_APP,
+        ROUTES_ON_IMPORTED_APP,
+        UNREGISTERED_BLUEPRINT,
+        DUPLICATE_ENDPOINT,
+        DUPLICATE_ROUTE,
+        URL_VARIABLES_MISMATCH,
+        INVALID_METHODS,
+        BODY_ON_GET_ONLY_ROUTE,
+        BLUEPRINT_NAME_COLLISION,
+    ),
+    check=check,
+    extensions=(ROUTING_FACTS,),
+)
 
 
 __all__ = ["check"]

@@ -28,6 +28,7 @@ from generator import App  # noqa: E402
 
 from flask_lint.config import Config  # noqa: E402
 from flask_lint.engine import analyse  # noqa: E402
+from flask_lint.families import FAMILIES  # noqa: E402
 
 CHILD_SECONDS = 60.0
 
@@ -58,7 +59,7 @@ class Outcome:
 def _child(path: str, rules: Sequence[str], out_fd: int) -> None:
     result: Dict[str, object] = {}
     try:
-        findings = analyse(path, Config(enabled=frozenset(rules)), use_cache=False)
+        findings = analyse(path, Config(enabled=frozenset(rules)), families=FAMILIES, use_cache=False)
         result["findings"] = [(f.code, f.line, f.message) for f in findings]
         # The oracle prints what the app prints: keep it off the pipe.
         devnull = os.open(os.devnull, os.O_WRONLY)
