@@ -141,20 +141,10 @@ def check(ctx: FileContext) -> None:
         for code, node, args in findings:
             ctx.report(RULES[code], node, **args)
 
+
 FAMILY = Family(
     "4",
-    rules=(
-        CONTEXT_LOCAL_IN_THREAD,
-        PROXY_PASSED_TO_THREAD,
-        STREAM_WITHOUT_CONTEXT,
-        CONTEXT_LOCAL_IN_TASK,
-        CONTEXT_LOCAL_AT_IMPORT,
-        ASYNCIO_TASK_CANCELLED,
-        VIEW_MUTATES_PROCESS_STATE,
-        LATE_MONKEY_PATCH,
-        G_NOT_COPIED,
-        COPIED_CONTEXT_SHARED,
-    ),
+    rules=tuple(RULES.values()),
     check=check,
     extensions=(CONTEXT_FACTS, STATE_FACTS),
     checked_anyway=(modules_to_check,),

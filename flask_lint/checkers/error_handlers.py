@@ -736,6 +736,7 @@ def _handler_name(reg: HandlerReg) -> str:
         return _source(call_arg(reg.node, position, "f"), "the first handler", 40)
     return "the first handler"
 
+
 FAMILY = Family(
     "2",
     rules=(

@@ -1088,6 +1088,7 @@ def _inside(stmt: ast.stmt, block: List[ast.stmt]) -> bool:
                     return True
     return False
 
+
 FAMILY = Family(
     "1",
     rules=(

@@ -888,6 +888,7 @@ def _tested_methods(ctx: FileContext, node: ast.Compare) -> Optional[List[str]]:
         names.append(value.value.upper())
     return names or None
 
+
 FAMILY = Family(
     "3",
     rules=(
