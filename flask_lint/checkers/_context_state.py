@@ -371,6 +371,10 @@ class StateChecker:
         # 0``) are keys it already has: only the request or a clock adds keys.
         key_reasons = self._tested(self._reasons_of(keys + [target.slice]), state, frame)
         value_reasons = self._tested(self._reasons(value), state, frame)
+        if state.key in value_reasons and self._reads_other_entries_only(value, target, state):
+            # ``CONFIG["URL"] = CONFIG["BASE"] + "/x"``: other fixed entries
+            # feed the value, not this entry's own earlier value.
+            value_reasons = value_reasons - {state.key}
         if REQUEST in key_reasons:
             how = "adds request-dependent keys to"
         elif VOLATILE in key_reasons:
@@ -384,6 +388,30 @@ class StateChecker:
         else:
             return
         self._report(stmt, frame, how, state)
+
+    def _reads_other_entries_only(self, value: ast.expr, target: ast.Subscript, state: _State) -> bool:
+        """Every read of ``state`` in ``value`` is an entry at a literal key
+        other than the one ``target`` writes (``state["k"]``,
+        ``state.get("k", default)``)."""
+        written = target.slice.value if isinstance(target.slice, ast.Constant) else None
+        if written is None:
+            return False
+        inside_fixed_reads: Set[int] = set()
+        for node in ast.walk(value):
+            container, key = _fixed_read(node)
+            if container is not None and key != written:
+                found = self._state_of(container)
+                if found is not None and found[0].key == state.key and not found[1]:
+                    reader = node.func if isinstance(node, ast.Call) else container  # x.get, or x
+                    inside_fixed_reads.update(id(inner) for inner in ast.walk(reader))
+        if not inside_fixed_reads:
+            return False
+        for node in ast.walk(value):
+            if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in inside_fixed_reads:
+                found = self._state_of(node)
+                if (found is not None and found[0].key == state.key) or state.key in self._reasons(node):
+                    return False  # this entry's own value, or a local computed from the state
+        return True
 
     def _delete(self, target: ast.expr, stmt: ast.AST, frame: _Frame) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -776,6 +804,21 @@ class StateChecker:
         self._out.append(
             ("FLK407", node, {"kind": kind, "func": func, "how": how, "name": state.name, "where": state.where + suffix})
         )
+
+
+def _fixed_read(node: ast.AST) -> Tuple[Optional[ast.expr], object]:
+    """``x["k"]`` or ``x.get("k"...)``: (x, "k"); (None, None) otherwise."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return node.value, node.slice.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
+        return node.func.value, node.args[0].value
+    return None, None
 
 
 def _callee_name(callee: ast.expr) -> str:
