@@ -762,6 +762,60 @@ def _names_in(node: ast.AST) -> FrozenSet[str]:
     return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
+# Reads of the request that give the same immutable value all through a
+# request (a str, a bool or None).
+_IMMUTABLE_REQUEST_ATTRIBUTES = frozenset(
+    f"flask.request.{name}"
+    for name in ("method", "path", "full_path", "script_root", "url", "base_url", "url_root", "host_url", "host",
+                 "scheme", "remote_addr", "content_type", "mimetype", "is_json", "is_secure", "endpoint", "blueprint")
+)
+_REQUEST_TABLES = frozenset(f"flask.request.{table}" for table in ("args", "form", "values", "cookies", "headers"))
+
+
+class _Alias:
+    """What :attr:`Flow.env` holds for a local bound to a stable expression
+    whose value is immutable (``flag = request.args.get('b')``, ``wanted =
+    request.args.get('a') == '1'``): while neither the local nor a name the
+    expression reads is rebound, the local *is* the expression, so a fact
+    learnt about one holds for the other.  ``expr`` is written in terms of
+    the expression's own names (aliases inside it substituted)."""
+
+    __slots__ = ("expr", "reads")
+
+    def __init__(self, expr: ast.expr) -> None:
+        self.expr = expr
+        self.reads = _names_in(expr)
+
+
+# Nodes that bind names of their own: aliases are not substituted inside them.
+_OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)
+
+
+def _substitute(node: ast.AST, aliases: Mapping[str, ast.expr]) -> ast.AST:
+    """``node`` with each local of ``aliases`` it reads replaced by the
+    expression it stands for (``node`` itself when none is read); the nodes
+    are shared, never changed."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+    if isinstance(node, _OWN_SCOPES):
+        return node
+    fields: Dict[str, Any] = {}
+    changed = False
+    for field_name, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            new_items = [_substitute(item, aliases) if isinstance(item, ast.AST) else item for item in value]
+            changed = changed or any(a is not b for a, b in zip(new_items, value))
+            fields[field_name] = new_items
+        elif isinstance(value, ast.AST):
+            fields[field_name] = _substitute(value, aliases)
+            changed = changed or fields[field_name] is not value
+        else:
+            fields[field_name] = value
+    if not changed:
+        return node
+    return ast.copy_location(type(node)(**fields), node)
+
+
 class Flow:
     """Reachability of the end of a block.
 
@@ -804,7 +858,12 @@ class Flow:
         self.checked = checked  # the arguments a call returns only when they are truthy
         # (parameters, expression) of a call of a pure predicate (see predicate_expression)
         self.predicate = predicate
+        # A local's value, or the _Alias of the stable expression it stands for.
         self.env: Dict[str, Any] = {}
+        # Names declared global or nonlocal anywhere in the function (nested
+        # functions too): code elsewhere may rebind them, so they stand for
+        # no expression (set by the first call of block).
+        self.shared: Optional[FrozenSet[str]] = None
         self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
         # A test of each key of ``truths`` (equivalent tests share a key):
         # what the key is about, for the facts one settled test implies on
@@ -832,8 +891,79 @@ class Flow:
 
     def _name_value(self, name: ast.Name) -> Any:
         if name.id in self.env:
-            return self.env[name.id]
+            value = self.env[name.id]
+            return UNKNOWN if isinstance(value, _Alias) else value
         return self.constants(name) if self.constants is not None else UNKNOWN
+
+    def _canon(self, node: ast.expr) -> ast.expr:
+        """``node`` with every local that stands for an expression here
+        replaced by it (``flag`` after ``flag = request.args.get('b')``):
+        the form under which facts about either are shared."""
+        aliases = {name: value.expr for name, value in self.env.items() if isinstance(value, _Alias)}
+        if not aliases:
+            return node
+        out = _substitute(node, aliases)
+        assert isinstance(out, ast.expr)
+        return out
+
+    def _alias(self, value: ast.expr, target: str) -> Optional[_Alias]:
+        """The alias ``target = value`` makes: ``value`` (in canonical form)
+        is stable, gives an immutable value, and does not read ``target``."""
+        if target in (self.shared or ()):
+            return None
+        expr = self._canon(value)
+        if isinstance(expr, ast.Constant) or not self._stable(expr) or not self._immutable(expr):
+            return None
+        alias = _Alias(expr)
+        return None if target in alias.reads else alias
+
+    def _immutable(self, expr: ast.expr) -> bool:
+        """An expression whose value cannot change in place: a comparison,
+        a ``not``, a constant, ``len()``/``bool()``/``int()``/``str()``/
+        ``isinstance()``, a request argument, header or cookie (a str or
+        None), a str or bool attribute of the request, a pure predicate
+        whose expression is one of those, and ``and``/``or`` of them."""
+        if isinstance(expr, (ast.Compare, ast.Constant)):
+            return True
+        if isinstance(expr, ast.UnaryOp):
+            return isinstance(expr.op, ast.Not)
+        if isinstance(expr, ast.BoolOp):
+            return all(self._immutable(value) for value in expr.values)
+        if self.resolve is None:
+            return False
+        if isinstance(expr, ast.Attribute):
+            return self.resolve(expr) in _IMMUTABLE_REQUEST_ATTRIBUTES
+        if isinstance(expr, ast.Subscript):
+            return (
+                isinstance(expr.slice, ast.Constant)
+                and isinstance(expr.slice.value, str)
+                and self.resolve(expr.value) in _REQUEST_TABLES
+            )
+        if isinstance(expr, ast.Call):
+            if self._text_or_none(expr) or self.resolve(expr.func) in _PURE_CALLS:
+                return True
+            if (
+                isinstance(expr.func, ast.Attribute)
+                and expr.func.attr == "get"
+                and self.resolve(expr.func.value) in _REQUEST_TABLES
+                and len(expr.args) == 2
+                and not expr.keywords
+                and isinstance(expr.args[1], ast.Constant)
+            ):
+                return True  # request.args.get('k', '') is a str or the constant
+            predicate = self._predicate(expr)
+            return predicate is not None and self._immutable(predicate[1])
+        return False
+
+    def _with_canonical(self, tests: List[ast.expr]) -> List[ast.expr]:
+        """``tests`` and, for those that read a local standing for an
+        expression, the same test written with the expression."""
+        out = list(tests)
+        for test in tests:
+            canon = self._canon(test)
+            if canon is not test:
+                out.append(canon)
+        return out
 
     def _stable(self, test: ast.expr) -> bool:
         """A condition whose value stays the same while the names it reads
@@ -852,14 +982,29 @@ class Flow:
 
     def _settle(self, test: ast.expr, truth: bool) -> None:
         """From here on (in this block and the blocks inside it) ``test`` is
-        known to be ``truth``, until one of the names it reads is rebound."""
-        if not self._stable(test):
-            return
-        key, polarity = condition_key(test, self.normalise)
-        self.truths[key] = (truth == polarity, _names_in(test))
-        self.settled_tests.setdefault(key, test)
+        known to be ``truth``, until one of the names it reads is rebound;
+        written with the expressions the locals it reads stand for, too
+        (``if flag:`` after ``flag = request.args.get('b')`` settles
+        ``request.args.get('b')``, which stays known after ``flag`` is
+        rebound)."""
+        for form in self._with_canonical([test]):
+            if not self._stable(form):
+                continue
+            key, polarity = condition_key(form, self.normalise)
+            self.truths[key] = (truth == polarity, _names_in(form))
+            self.settled_tests.setdefault(key, form)
 
     def _truth(self, test: ast.expr) -> Optional[bool]:
+        """The truth of ``test`` here, when known; a test that reads a local
+        standing for an expression is also judged as written with it."""
+        truth = self._written_truth(test)
+        if truth is None:
+            canon = self._canon(test)
+            if canon is not test:
+                truth = self._written_truth(canon)
+        return truth
+
+    def _written_truth(self, test: ast.expr) -> Optional[bool]:
         truth = _truthy_constant(test)
         if truth is None and self.known is not None:
             truth = self.known(test)
@@ -973,6 +1118,11 @@ class Flow:
     def _lookup_fails(self, node: Optional[ast.expr]) -> bool:
         """``DATA[key]`` where ``key`` is known to be none of the table's
         keys: it always raises KeyError."""
+        if node is None:
+            return False
+        return any(self._written_lookup_fails(form) for form in self._with_canonical([node]))
+
+    def _written_lookup_fails(self, node: ast.expr) -> bool:
         lookup = self._lookup_key(node)
         if lookup is None:
             return False
@@ -1087,8 +1237,14 @@ class Flow:
             return
         for name in names:
             self.env.pop(name, None)
+        self._drop_aliases(names)
         for key in [k for k, (_truth, read) in self.truths.items() if read & names]:
             del self.truths[key]
+
+    def _drop_aliases(self, names: Set[str]) -> None:
+        """Locals no longer stand for expressions that read ``names``."""
+        for name in [n for n, v in self.env.items() if isinstance(v, _Alias) and v.reads & names]:
+            del self.env[name]
 
     def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:
         """What a judged statement leaves known: a local bound to a known
@@ -1096,14 +1252,26 @@ class Flow:
         its tests is false."""
         value = UNKNOWN
         target: Optional[str] = None
+        alias: Optional[_Alias] = None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, self._value(stmt.value)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
             target, value = stmt.target.id, self._value(stmt.value)
-        self._forget(assigned_names(stmt) | (self._escaping(stmt) & set(self.env)))
+        if target is not None and value is UNKNOWN and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            # Read before the binding: ``flag = flag == '1'`` is about the old flag.
+            alias = self._alias(stmt.value, target) if stmt.value is not None else None
+        # Locals that stand for an expression hold immutable values: handing
+        # them on changes nothing; changing what the expression reads does.
+        values = {name for name, held in self.env.items() if not isinstance(held, _Alias)}
+        self._forget(assigned_names(stmt) | (self._escaping(stmt) & values))
+        self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
         if target is not None and value is not UNKNOWN:
             self.env[target] = value
-        elif target is not None and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and self._truthy_value(stmt.value):
+        elif alias is not None:
+            self.env[target or ""] = alias
+        if target is not None and value is UNKNOWN and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and (
+            self._truthy_value(stmt.value)
+        ):
             self._settle(ast.Name(id=target, ctx=ast.Load()), True)
         for test in leaving_conditions(tests or []):
             self._settle(test, False)
@@ -1230,6 +1398,14 @@ class Flow:
             self.env, self.truths = saved
 
     def block(self, stmts: List[ast.stmt]) -> str:
+        if self.shared is None:
+            # The first block judged is the function's body.
+            self.shared = frozenset(
+                name
+                for node in ast.walk(ast.Module(body=stmts, type_ignores=[]))
+                if isinstance(node, (ast.Global, ast.Nonlocal))
+                for name in node.names
+            )
         saved = self.env, self.truths
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
@@ -1249,7 +1425,7 @@ class Flow:
             if isinstance(stmt, ast.If):
                 result, tests = self._if(stmt, guards, cases)
                 if tests is not None:
-                    guards.extend(tests)
+                    guards.extend(self._with_canonical(tests))
                     implied = self._implied_cases(stmts[:position], tests)
                     if implied is not None:
                         cases.append(implied)
@@ -1472,7 +1648,7 @@ class Flow:
         # No else: the implicit path falls through unless the conditions
         # (with earlier guards in the same block) cover every case.
         leaving = all(b != YES for b in branches)
-        implicit = self._implicit_else(guards + tests, cases or []) if leaving else YES
+        implicit = self._implicit_else(guards + self._with_canonical(tests), cases or []) if leaving else YES
         return _combine(branches + [implicit]), (tests if leaving and all(b == NO for b in branches) else None)
 
     def _implicit_else(self, tests: List[ast.expr], cases: List[FrozenSet[Tuple[str, bool]]]) -> str:
