@@ -787,6 +787,33 @@ class _Alias:
         self.reads = _names_in(expr)
 
 
+class _Unless:
+    """What :attr:`Flow.env` holds for a local an if/elif chain may have
+    rebound (``found = None``, then ``if c1: found = ...``): it still holds
+    ``value`` when every test of a branch that binds it (``tests``) is
+    false, while none of the names those tests read is rebound."""
+
+    __slots__ = ("value", "tests", "reads")
+
+    def __init__(self, value: Any, tests: List[ast.expr]) -> None:
+        self.value = value
+        self.tests = tests
+        self.reads: FrozenSet[str] = frozenset().union(*(_names_in(t) for t in tests))
+
+
+def _immutable_held(held: Any) -> bool:
+    """An alias, or a value kept under tests that no code can change in place."""
+    if isinstance(held, _Unless):
+        held = held.value
+    return isinstance(held, _Alias) or held is None or isinstance(held, (bool, int, float, str, bytes))
+
+
+# Builders of a response that raise nothing when given constants.
+_SIMPLE_RESPONSES = frozenset(
+    {"flask.jsonify", "flask.make_response", "flask.redirect", "flask.Response", "werkzeug.Response"}
+)
+
+
 # Nodes that bind names of their own: aliases are not substituted inside them.
 _OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)
 
@@ -814,6 +841,10 @@ def _substitute(node: ast.AST, aliases: Mapping[str, ast.expr]) -> ast.AST:
     if not changed:
         return node
     return ast.copy_location(type(node)(**fields), node)
+
+
+# How many sets of facts one of which holds Flow keeps at most.
+_MAX_ALTERNATIVES = 8
 
 
 class Flow:
@@ -877,6 +908,12 @@ class Flow:
         # of the only branch of an if/else that completes.
         self.exit_state: Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]] = ({}, {})
         self.branch_exit: Dict[int, Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]] = {}
+        # After an if/elif chain several branches of which complete, what
+        # each of them leaves known (``alternatives``: one of them holds; see
+        # _narrow), never changed in place; ``branch_alternatives`` hands
+        # them from _if to _block.
+        self.alternatives: List[Dict[str, Tuple[bool, FrozenSet[str]]]] = []
+        self.branch_alternatives: Dict[int, List[Dict[str, Tuple[bool, FrozenSet[str]]]]] = {}
         # ids of the statements some judgement found no path to (a branch
         # whose condition is known false, the rest of a block after a
         # statement that never completes).
@@ -892,6 +929,8 @@ class Flow:
     def _name_value(self, name: ast.Name) -> Any:
         if name.id in self.env:
             value = self.env[name.id]
+            if isinstance(value, _Unless):
+                return value.value if all(self._truth(test) is False for test in value.tests) else UNKNOWN
             return UNKNOWN if isinstance(value, _Alias) else value
         return self.constants(name) if self.constants is not None else UNKNOWN
 
@@ -1133,6 +1172,55 @@ class Flow:
             truth = None if values is None else any(v in keys for v in values if isinstance(v, Hashable))
         return truth is False
 
+    def _lookup_succeeds(self, node: ast.expr) -> bool:
+        """``DATA[key]`` where ``key`` is known to be one of the table's keys."""
+        for form in self._with_canonical([node]):
+            lookup = self._lookup_key(form)
+            if lookup is None or not lookup[1]:
+                continue
+            key, keys = lookup
+            truth = self._implied_membership(_one_of(key, keys))
+            if truth is None and self.predicate is not None:
+                values = self._possible(key)
+                if values is not None and all(isinstance(v, Hashable) for v in values):
+                    truth = all(v in keys for v in values)
+            if truth is True:
+                return True
+        return False
+
+    def _raises_no_key_error(self, body: List[ast.stmt]) -> bool:
+        """A ``try`` body that cannot raise KeyError: a lookup known to
+        succeed (judged where the ``try`` starts), then only returns and
+        assignments of constants, names and responses built from them."""
+        first = body[0] if body else None
+        if not isinstance(first, (ast.Assign, ast.Expr)) or not self._lookup_succeeds(first.value):
+            return False
+        if isinstance(first, ast.Assign) and not all(isinstance(t, ast.Name) for t in first.targets):
+            return False
+        for stmt in body[1:]:
+            if isinstance(stmt, ast.Return):
+                value = stmt.value
+            elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+                value = stmt.value
+            else:
+                return False
+            if value is not None and not self._raises_nothing(value):
+                return False
+        return True
+
+    def _raises_nothing(self, expr: ast.expr) -> bool:
+        """A constant, a name, a tuple or list of those, or a response that
+        ``jsonify``/``make_response``/``redirect``/``Response`` builds from them."""
+        if isinstance(expr, (ast.Constant, ast.Name)):
+            return True
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            return all(self._raises_nothing(e) for e in expr.elts)
+        if isinstance(expr, ast.Call) and self.resolve is not None and self.resolve(expr.func) in _SIMPLE_RESPONSES:
+            return all(
+                not isinstance(a, ast.Starred) and self._raises_nothing(a) for a in expr.args
+            ) and all(k.arg is not None and self._raises_nothing(k.value) for k in expr.keywords)
+        return False
+
     def _text_or_none(self, expr: ast.expr) -> bool:
         """``request.args.get('a')`` (a str, or None when absent)."""
         if not (isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords and self.resolve is not None):
@@ -1240,11 +1328,38 @@ class Flow:
         self._drop_aliases(names)
         for key in [k for k, (_truth, read) in self.truths.items() if read & names]:
             del self.truths[key]
+        if self.alternatives:
+            self.alternatives = [
+                {key: fact for key, fact in alternative.items() if not fact[1] & names}
+                for alternative in self.alternatives
+            ]
 
     def _drop_aliases(self, names: Set[str]) -> None:
-        """Locals no longer stand for expressions that read ``names``."""
-        for name in [n for n, v in self.env.items() if isinstance(v, _Alias) and v.reads & names]:
+        """Locals no longer stand for expressions that read ``names``, nor
+        keep values under tests that read them."""
+        for name in [n for n, v in self.env.items() if isinstance(v, (_Alias, _Unless)) and v.reads & names]:
             del self.env[name]
+
+    def _kept_values(self, stmt: ast.If) -> Dict[str, _Unless]:
+        """The locals with a known value before an if/elif chain that only
+        some of its branches rebind, each with the tests of those branches
+        (see _Unless); computed before the chain is learnt."""
+        out: Dict[str, _Unless] = {}
+        bound = assigned_names(stmt)
+        for name in bound:
+            before = self.env.get(name, UNKNOWN)
+            if before is UNKNOWN or isinstance(before, _Alias):
+                continue
+            setters = _chain_setters(stmt, name)
+            if not setters or any(
+                not self._stable(test) or _names_in(test) & bound for test in setters
+            ):
+                continue
+            if isinstance(before, _Unless):
+                out[name] = _Unless(before.value, before.tests + setters)
+            else:
+                out[name] = _Unless(before, setters)
+        return out
 
     def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:
         """What a judged statement leaves known: a local bound to a known
@@ -1260,9 +1375,10 @@ class Flow:
         if target is not None and value is UNKNOWN and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             # Read before the binding: ``flag = flag == '1'`` is about the old flag.
             alias = self._alias(stmt.value, target) if stmt.value is not None else None
-        # Locals that stand for an expression hold immutable values: handing
-        # them on changes nothing; changing what the expression reads does.
-        values = {name for name, held in self.env.items() if not isinstance(held, _Alias)}
+        # Locals that stand for an expression, or keep an immutable value
+        # (None, a str...), hold immutable values: handing them on changes
+        # nothing; changing what the expression (the tests) read does.
+        values = {name for name, held in self.env.items() if not _immutable_held(held)}
         self._forget(assigned_names(stmt) | (self._escaping(stmt) & values))
         self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
         if target is not None and value is not UNKNOWN:
@@ -1373,29 +1489,54 @@ class Flow:
         """``run()`` with nothing known about the names ``stmt`` binds: a
         loop's body sees what a later iteration bound, a handler what the
         ``try`` body bound before it raised."""
-        saved = self.env, self.truths
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         self._forget(assigned_names(stmt))
         try:
             return run()
         finally:
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
 
     def _under(self, settled: List[Tuple[ast.expr, bool]], body: List[ast.stmt]) -> str:
         """A branch's body, judged with its condition (and the failed
         conditions of the branches before it) known."""
-        saved = self.env, self.truths
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
+            before = self.truths
+            self.truths = dict(before)
             for test, truth in settled:
                 self._settle(test, truth)
                 # not (a or b): neither holds; a and b: both hold.
                 parts = _operands(test, ast.And if truth else ast.Or)
                 for part in parts if len(parts) > 1 else ():
                     self._settle(part, truth)
+            if self.alternatives:
+                self._narrow(before, settled)
             return self.block(body)
         finally:
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
+
+    def _narrow(self, before: Dict[str, Tuple[bool, FrozenSet[str]]], settled: List[Tuple[ast.expr, bool]]) -> None:
+        """Under the ``settled`` conditions, keep only the alternatives they
+        do not contradict (``if not b: ...`` / ``else: if a: return ...``,
+        then ``if b == '0':``: only the else branch got here, a is falsy),
+        and learn what all those left agree on."""
+        settled_truths = self.truths
+        remaining: List[Dict[str, Tuple[bool, FrozenSet[str]]]] = []
+        try:
+            for alternative in self.alternatives:
+                self.truths = {**alternative, **before}
+                if not any(self._truth(test) is (not truth) for test, truth in settled):
+                    remaining.append(alternative)
+        finally:
+            self.truths = settled_truths
+        if not remaining or len(remaining) == len(self.alternatives):
+            return
+        self.alternatives = remaining
+        for key, fact in remaining[0].items():
+            if key not in self.truths and all(other.get(key) == fact for other in remaining[1:]):
+                self.truths[key] = fact
 
     def block(self, stmts: List[ast.stmt]) -> str:
         if self.shared is None:
@@ -1406,14 +1547,14 @@ class Flow:
                 if isinstance(node, (ast.Global, ast.Nonlocal))
                 for name in node.names
             )
-        saved = self.env, self.truths
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
             return self._block(stmts)
         finally:
             # What is known where the block ends (see _if).
             self.exit_state = self.env, self.truths
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
 
     def _block(self, stmts: List[ast.stmt]) -> str:
         state = YES
@@ -1446,8 +1587,17 @@ class Flow:
                 # Only one branch completes: what is known after the if/else
                 # is what is known where that branch ends.
                 self.env, self.truths = dict(exit_state[0]), dict(exit_state[1])
+                self.alternatives = []
                 continue
+            kept = self._kept_values(stmt) if isinstance(stmt, ast.If) else {}
             self._learn(stmt, tests)
+            self.env.update(kept)
+            alternatives = self.branch_alternatives.pop(id(stmt), None) if isinstance(stmt, ast.If) else None
+            if alternatives is not None:
+                # One branch of this chain and one of the earlier alternatives
+                # (what the chain did not rebind of them) hold together.
+                product = [{**old, **new} for old in self.alternatives or [{}] for new in alternatives]
+                self.alternatives = product if len(product) <= _MAX_ALTERNATIVES else alternatives
             if after is not None:
                 taken, holds = after
                 # The only branch taken, when it is straight-line code: what
@@ -1607,6 +1757,11 @@ class Flow:
     ) -> Tuple[str, Optional[List[ast.expr]]]:
         """The result of an if/elif chain, and its tests when every branch
         leaves (so that later ifs may complete it)."""
+        # What an earlier judgement of this chain (another pass, other
+        # facts) left must not be read after this one.
+        self.chain_after.pop(id(stmt), None)
+        self.branch_exit.pop(id(stmt), None)
+        self.branch_alternatives.pop(id(stmt), None)
         branches: List[str] = []
         tests: List[ast.expr] = []
         failed: List[Tuple[ast.expr, bool]] = []  # the tests of the branches before, false in this one
@@ -1619,7 +1774,10 @@ class Flow:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
                 if not branches[:-1]:
+                    # The only branch that runs: what is known after the
+                    # chain is what is known where it ends.
                     self.chain_after[id(stmt)] = (node.body, [])
+                    self.branch_exit[id(stmt)] = self.exit_state
                 return _combine(branches), None
             if truth is False:
                 self._kill(node.body)
@@ -1636,11 +1794,14 @@ class Flow:
                 exits.append(self.exit_state)
                 if len(branches) == 1:
                     self.chain_after[id(stmt)] = (node.orelse, [])
+                    self.branch_exit[id(stmt)] = exits[0]
                 elif len(branches) == 2 and len(failed) == 1 and (NO in branches) and branches[0] != branches[1]:
                     # if/else with one side that always leaves: after it,
                     # the other side's condition holds.
                     self.chain_after[id(stmt)] = (None, [(stmt.test, branches[1] == NO)])
                     self.branch_exit[id(stmt)] = exits[0 if branches[1] == NO else 1]
+                else:
+                    self._alternatives(stmt, branches, exits)
                 return _combine(branches), None
             if not branches:
                 self.chain_after[id(stmt)] = ([], [])
@@ -1649,7 +1810,20 @@ class Flow:
         # (with earlier guards in the same block) cover every case.
         leaving = all(b != YES for b in branches)
         implicit = self._implicit_else(guards + self._with_canonical(tests), cases or []) if leaving else YES
+        if branches and implicit != NO and any(b != NO for b in branches):
+            self._under(failed, [])  # what the path through no branch leaves known
+            self._alternatives(stmt, branches + [implicit], exits + [self.exit_state])
         return _combine(branches + [implicit]), (tests if leaving and all(b == NO for b in branches) else None)
+
+    def _alternatives(
+        self, stmt: ast.If, branches: List[str],
+        exits: List[Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]],
+    ) -> None:
+        """Record what each branch of a chain that completes leaves known,
+        when several do (see _narrow)."""
+        completing = [exit_state[1] for result, exit_state in zip(branches, exits) if result != NO]
+        if len(completing) >= 2:
+            self.branch_alternatives[id(stmt)] = completing
 
     def _implicit_else(self, tests: List[ast.expr], cases: List[FrozenSet[Tuple[str, bool]]]) -> str:
         if not tests:
@@ -1692,9 +1866,16 @@ class Flow:
         if normal != NO and getattr(stmt, "orelse", None):
             after = self._scrubbed(stmt, lambda: self.block(stmt.orelse))  # type: ignore[attr-defined]
             normal = NO if after == NO else (MAYBE if MAYBE in (normal, after) else YES)
+        caught = list(getattr(stmt, "handlers", ()))
+        if isinstance(stmt, ast.Try) and caught and self._raises_no_key_error(stmt.body):
+            if all(self._catches_key_error(h) for h in caught):
+                # Only a KeyError gets there, and the body raises none.
+                for handler in caught:
+                    self._kill(handler.body)
+                caught = []
         handlers = [
             self._scrubbed(stmt, lambda body=h.body: self.block(body))  # type: ignore[misc]
-            for h in getattr(stmt, "handlers", ())
+            for h in caught
         ]
         result = _combine([normal] + handlers)
         if result == NO:
