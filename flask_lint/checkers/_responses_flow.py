@@ -1032,6 +1032,22 @@ class Flow:
             key, polarity = condition_key(form, self.normalise)
             self.truths[key] = (truth == polarity, _names_in(form))
             self.settled_tests.setdefault(key, form)
+        self._settle_setter(test, truth)
+
+    def _settle_setter(self, test: ast.expr, truth: bool) -> None:
+        """``found = None``, ``if c: found = ...``, then ``found`` known
+        truthy (or not None): it no longer holds None, so the one branch
+        that binds it ran, and ``c`` holds (see _Unless)."""
+        names = _names_in(test)
+        if len(names) != 1:
+            return
+        name = next(iter(names))
+        held = self.env.get(name)
+        if not isinstance(held, _Unless) or len(held.tests) != 1 or self.resolve is None:
+            return
+        before = evaluate(test, _binder({name: held.value}), self.resolve)
+        if before is not UNKNOWN and bool(before) != truth:
+            self._settle(held.tests[0], True)
 
     def _truth(self, test: ast.expr) -> Optional[bool]:
         """The truth of ``test`` here, when known; a test that reads a local
@@ -1503,8 +1519,7 @@ class Flow:
         saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
-            before = self.truths
-            self.truths = dict(before)
+            before = dict(self.truths) if self.alternatives else {}  # what holds before the conditions
             for test, truth in settled:
                 self._settle(test, truth)
                 # not (a or b): neither holds; a and b: both hold.
