@@ -1519,18 +1519,33 @@ class Flow:
         saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
-            before = dict(self.truths) if self.alternatives else {}  # what holds before the conditions
-            for test, truth in settled:
-                self._settle(test, truth)
-                # not (a or b): neither holds; a and b: both hold.
-                parts = _operands(test, ast.And if truth else ast.Or)
-                for part in parts if len(parts) > 1 else ():
-                    self._settle(part, truth)
-            if self.alternatives:
-                self._narrow(before, settled)
+            self._assume(settled)
             return self.block(body)
         finally:
             self.env, self.truths, self.alternatives = saved
+
+    def _truth_under(self, settled: List[Tuple[ast.expr, bool]], test: ast.expr) -> Optional[bool]:
+        """The truth of an ``elif`` test where the tests before it failed."""
+        if not settled:
+            return self._truth(test)
+        saved = self.env, self.truths, self.alternatives
+        self.env, self.truths = dict(self.env), dict(self.truths)
+        try:
+            self._assume(settled)
+            return self._truth(test)
+        finally:
+            self.env, self.truths, self.alternatives = saved
+
+    def _assume(self, settled: List[Tuple[ast.expr, bool]]) -> None:
+        before = dict(self.truths) if self.alternatives else {}  # what holds before the conditions
+        for test, truth in settled:
+            self._settle(test, truth)
+            # not (a or b): neither holds; a and b: both hold.
+            parts = _operands(test, ast.And if truth else ast.Or)
+            for part in parts if len(parts) > 1 else ():
+                self._settle(part, truth)
+        if self.alternatives:
+            self._narrow(before, settled)
 
     def _narrow(self, before: Dict[str, Tuple[bool, FrozenSet[str]]], settled: List[Tuple[ast.expr, bool]]) -> None:
         """Under the ``settled`` conditions, keep only the alternatives they
@@ -1784,7 +1799,7 @@ class Flow:
         node: ast.stmt = stmt
         while True:
             assert isinstance(node, ast.If)
-            truth = self._truth(node.test)
+            truth = self._truth_under(failed, node.test)
             if truth is True:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
