@@ -24,12 +24,28 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Hashable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode
 from ..summary import summary_extension
 
 YES, NO, MAYBE = "yes", "no", "maybe"
+_T = TypeVar("_T")
 Oracle = Callable[[ast.Call], Optional[bool]]
 
 EXTENSION = "responses"
@@ -1452,7 +1468,9 @@ class Flow:
             if (
                 isinstance(first, (ast.Assign, ast.Expr))
                 and rest
-                and all(isinstance(r, ast.Return) for r in rest)
+                # A return that may raise KeyError too (``return SHADES[code]``)
+                # would reach the handler with the lookup done.
+                and all(isinstance(r, ast.Return) and (r.value is None or self._raises_nothing(r.value)) for r in rest)
                 and all(self._catches_key_error(h) for h in stmt.handlers)
             ):
                 lookup = self._lookup_key(first.value)
@@ -1516,23 +1534,21 @@ class Flow:
     def _under(self, settled: List[Tuple[ast.expr, bool]], body: List[ast.stmt]) -> str:
         """A branch's body, judged with its condition (and the failed
         conditions of the branches before it) known."""
-        saved = self.env, self.truths, self.alternatives
-        self.env, self.truths = dict(self.env), dict(self.truths)
-        try:
-            self._assume(settled)
-            return self.block(body)
-        finally:
-            self.env, self.truths, self.alternatives = saved
+        return self._assuming(settled, lambda: self.block(body))
 
     def _truth_under(self, settled: List[Tuple[ast.expr, bool]], test: ast.expr) -> Optional[bool]:
         """The truth of an ``elif`` test where the tests before it failed."""
         if not settled:
             return self._truth(test)
+        return self._assuming(settled, lambda: self._truth(test))
+
+    def _assuming(self, settled: List[Tuple[ast.expr, bool]], run: Callable[[], _T]) -> _T:
+        """``run()`` with the ``settled`` conditions known, then forgotten."""
         saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
             self._assume(settled)
-            return self._truth(test)
+            return run()
         finally:
             self.env, self.truths, self.alternatives = saved
 
@@ -1604,6 +1620,12 @@ class Flow:
                 result = self._for(stmt, guards)
             else:
                 result = self.statement(stmt)
+            if result != NO and isinstance(stmt, (ast.For, ast.Try)):
+                # What completing it would prove contradicts what is known
+                # (a loop that returns on each item, over items the key is
+                # known to be among): it never completes.
+                if any(self._truth(fact) is (not truth) for fact, truth in self._ruled_out(stmt)):
+                    result = NO
             if result == NO:
                 self._kill(stmts[position + 1:])
                 return NO
