@@ -1542,6 +1542,22 @@ class Flow:
             return self._truth(test)
         return self._assuming(settled, lambda: self._truth(test))
 
+    def _split_truth(self, settled: List[Tuple[ast.expr, bool]], test: ast.expr) -> Optional[bool]:
+        """The truth of a test that each alternative decides, the same way
+        (``if is_even(b): pass`` / ``elif b: return ...``, then ``if b ==
+        '1':`` is false after either branch that completes)."""
+        answers: Set[Optional[bool]] = set()
+        saved = self.truths, self.alternatives
+        try:
+            for alternative in saved[1]:
+                self.truths, self.alternatives = {**alternative, **saved[0]}, []
+                answers.add(self._truth_under(settled, test))
+                if None in answers or len(answers) > 1:
+                    return None
+        finally:
+            self.truths, self.alternatives = saved
+        return answers.pop() if answers else None
+
     def _assuming(self, settled: List[Tuple[ast.expr, bool]], run: Callable[[], _T]) -> _T:
         """``run()`` with the ``settled`` conditions known, then forgotten."""
         saved = self.env, self.truths, self.alternatives
@@ -1822,6 +1838,8 @@ class Flow:
         while True:
             assert isinstance(node, ast.If)
             truth = self._truth_under(failed, node.test)
+            if truth is None and self.alternatives:
+                truth = self._split_truth(failed, node.test)
             if truth is True:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
