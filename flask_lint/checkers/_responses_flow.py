@@ -807,14 +807,17 @@ class _Unless:
     """What :attr:`Flow.env` holds for a local an if/elif chain may have
     rebound (``found = None``, then ``if c1: found = ...``): it still holds
     ``value`` when every test of a branch that binds it (``tests``) is
-    false, while none of the names those tests read is rebound."""
+    false, while none of the names those tests read is rebound.  ``others``
+    are the literals those branches bind it to, when they bind nothing else:
+    it holds ``value`` or one of them."""
 
-    __slots__ = ("value", "tests", "reads")
+    __slots__ = ("value", "tests", "reads", "others")
 
-    def __init__(self, value: Any, tests: List[ast.expr]) -> None:
+    def __init__(self, value: Any, tests: List[ast.expr], others: Optional[List[Any]] = None) -> None:
         self.value = value
         self.tests = tests
         self.reads: FrozenSet[str] = frozenset().union(*(_names_in(t) for t in tests))
+        self.others = others
 
 
 def _immutable_held(held: Any) -> bool:
@@ -946,9 +949,51 @@ class Flow:
         if name.id in self.env:
             value = self.env[name.id]
             if isinstance(value, _Unless):
-                return value.value if all(self._truth(test) is False for test in value.tests) else UNKNOWN
+                if all(self._truth(test) is False for test in value.tests):
+                    return value.value
+                return self._only_value(name.id, value)
             return UNKNOWN if isinstance(value, _Alias) else value
         return self.constants(name) if self.constants is not None else UNKNOWN
+
+    def _only_value(self, name: str, held: _Unless) -> Any:
+        """The one value among those ``held`` allows that agrees with what
+        is settled about ``name`` alone (``label = None``, ``if c: label =
+        'small'``, then ``label`` known falsy: it is None); else UNKNOWN."""
+        if held.others is None or self.resolve is None:
+            return UNKNOWN
+        candidates = [held.value] + held.others
+        for key, (truth, reads) in self.truths.items():
+            test = self.settled_tests.get(key)
+            if reads != {name} or test is None:
+                continue
+            holds = truth == condition_key(test, self.normalise)[1]
+            answers = [evaluate(test, _binder({name: v}), self.resolve) for v in candidates]
+            candidates = [v for v, a in zip(candidates, answers) if a is UNKNOWN or bool(a) == holds]
+        if candidates and all(type(v) is type(candidates[0]) and v == candidates[0] for v in candidates):
+            return candidates[0]
+        return UNKNOWN
+
+    def _bound_literals(self, stmt: ast.If, name: str) -> Optional[List[Any]]:
+        """The literals a chain binds ``name`` to, when every binding of it
+        there is ``name = literal``; None otherwise."""
+        out: List[Any] = []
+        for inner, _parents in iter_statements([stmt]):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)):
+                if name in (inner.names if isinstance(inner, (ast.Global, ast.Nonlocal)) else [inner.name]):
+                    return None
+                continue
+            if _assigns_directly(inner, name) and self.resolve is not None:
+                value = evaluate(getattr(inner, "value", None), lambda _name: UNKNOWN, self.resolve)
+                if value is UNKNOWN:
+                    return None
+                out.append(value)
+            elif inner is not stmt and _assigns([inner] if not isinstance(inner, _COMPOUND) else [], name):
+                return None
+            elif isinstance(inner, _COMPOUND) and any(
+                isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in _own_expressions(inner)
+            ):
+                return None
+        return out
 
     def _canon(self, node: ast.expr) -> ast.expr:
         """``node`` with every local that stands for an expression here
@@ -1387,10 +1432,12 @@ class Flow:
                 not self._stable(test) or _names_in(test) & bound for test in setters
             ):
                 continue
+            others = self._bound_literals(stmt, name)
             if isinstance(before, _Unless):
-                out[name] = _Unless(before.value, before.tests + setters)
+                joined = None if before.others is None or others is None else before.others + others
+                out[name] = _Unless(before.value, before.tests + setters, joined)
             else:
-                out[name] = _Unless(before, setters)
+                out[name] = _Unless(before, setters, others)
         return out
 
     def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:
