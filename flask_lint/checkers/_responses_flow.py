@@ -1891,9 +1891,10 @@ class Flow:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
                 if not branches[:-1]:
-                    # The only branch that runs: what is known after the
-                    # chain is what is known where it ends.
                     self.chain_after[id(stmt)] = (node.body, [])
+                if all(branch == NO for branch in branches[:-1]):
+                    # The only branch that runs, or completes: what is known
+                    # after the chain is what is known where it ends.
                     self.branch_exit[id(stmt)] = self.exit_state
                 return _combine(branches), None
             if truth is False:
@@ -1917,6 +1918,9 @@ class Flow:
                     # the other side's condition holds.
                     self.chain_after[id(stmt)] = (None, [(stmt.test, branches[1] == NO)])
                     self.branch_exit[id(stmt)] = exits[0 if branches[1] == NO else 1]
+                elif sum(branch != NO for branch in branches) == 1:
+                    # The only branch that completes.
+                    self.branch_exit[id(stmt)] = next(e for b, e in zip(branches, exits) if b != NO)
                 else:
                     self._alternatives(stmt, branches, exits)
                 return _combine(branches), None
