@@ -8,14 +8,16 @@ alone (``--seed S --count 1``).  For each disagreement (a finding Flask does
 not confirm, or an effect flask-lint does not report) the features the app is
 made of are dropped one by one while the disagreement remains, and what is
 left is written to OUT/<kind>-<rule>-<seed>.py with the details on top.
-The last line printed is a summary: apps, false positives, missed effects
-and runs that failed, per rule.
+A line every 1000 apps says how many were checked; ``kill -TERM`` stops the
+campaign early.  The last line printed is a summary: apps checked, false
+positives, missed effects and runs that failed, per rule.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -52,6 +54,15 @@ def check_seed(seed: int, out: str) -> List[Row]:
     return rows
 
 
+def _stop(_signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the pool is shut down next
+    raise KeyboardInterrupt
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -62,14 +73,26 @@ def main() -> int:
     os.makedirs(args.out, exist_ok=True)
     seeds = range(args.seed, args.seed + args.count)
     counts: Counter = Counter()
-    with ProcessPoolExecutor(args.jobs) as pool:
+    done = 0
+    # Stopped (kill -TERM): the summary covers the apps checked so far.
+    signal.signal(signal.SIGTERM, _stop)
+    pool = ProcessPoolExecutor(args.jobs, initializer=_worker_start)
+    try:
         for rows in pool.map(check_seed, seeds, [args.out] * len(seeds), chunksize=8):
             for seed, kind, rule, line, detail, path in rows:
                 counts[(kind, rule)] += 1
                 where = f" -> {path}" if path else ""
                 print(f"seed {seed}: {kind} {rule} line {line}: {detail[:160]}{where}", flush=True)
+            done += 1
+            if done % 1000 == 0:
+                print(f"{done} apps checked", flush=True)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        print(f"stopped after {done} apps", flush=True)
+    else:
+        pool.shutdown()
     summary = ", ".join(f"{kind} {rule}: {n}" for (kind, rule), n in sorted(counts.items())) or "no disagreement"
-    print(f"{args.count} apps (seeds {args.seed}..{args.seed + args.count - 1}): {summary}")
+    print(f"{done} apps (seeds {args.seed}..{args.seed + done - 1}): {summary}")
     return 1 if any(kind != "missed" for kind, _rule in counts) else 0
 
 

@@ -24,12 +24,28 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Hashable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
 from ..summary import Extension
 
 YES, NO, MAYBE = "yes", "no", "maybe"
+_T = TypeVar("_T")
 Oracle = Callable[[ast.Call], Optional[bool]]
 
 EXTENSION = "responses"
@@ -817,6 +833,94 @@ def _names_in(node: ast.AST) -> FrozenSet[str]:
     return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
+# Reads of the request that give the same immutable value all through a
+# request (a str, a bool or None).
+_IMMUTABLE_REQUEST_ATTRIBUTES = frozenset(
+    f"flask.request.{name}"
+    for name in ("method", "path", "full_path", "script_root", "url", "base_url", "url_root", "host_url", "host",
+                 "scheme", "remote_addr", "content_type", "mimetype", "is_json", "is_secure", "endpoint", "blueprint")
+)
+_REQUEST_TABLES = frozenset(f"flask.request.{table}" for table in ("args", "form", "values", "cookies", "headers"))
+
+
+class _Alias:
+    """What :attr:`Flow.env` holds for a local bound to a stable expression
+    whose value is immutable (``flag = request.args.get('b')``, ``wanted =
+    request.args.get('a') == '1'``): while neither the local nor a name the
+    expression reads is rebound, the local *is* the expression, so a fact
+    learnt about one holds for the other.  ``expr`` is written in terms of
+    the expression's own names (aliases inside it substituted)."""
+
+    __slots__ = ("expr", "reads")
+
+    def __init__(self, expr: ast.expr) -> None:
+        self.expr = expr
+        self.reads = _names_in(expr)
+
+
+class _Unless:
+    """What :attr:`Flow.env` holds for a local an if/elif chain may have
+    rebound (``found = None``, then ``if c1: found = ...``): it still holds
+    ``value`` when every test of a branch that binds it (``tests``) is
+    false, while none of the names those tests read is rebound.  ``others``
+    are the literals those branches bind it to, when they bind nothing else:
+    it holds ``value`` or one of them."""
+
+    __slots__ = ("value", "tests", "reads", "others")
+
+    def __init__(self, value: Any, tests: List[ast.expr], others: Optional[List[Any]] = None) -> None:
+        self.value = value
+        self.tests = tests
+        self.reads: FrozenSet[str] = frozenset().union(*(_names_in(t) for t in tests))
+        self.others = others
+
+
+def _immutable_held(held: Any) -> bool:
+    """An alias, or a value kept under tests that no code can change in place."""
+    if isinstance(held, _Unless):
+        held = held.value
+    return isinstance(held, _Alias) or held is None or isinstance(held, (bool, int, float, str, bytes))
+
+
+# Builders of a response that raise nothing when given constants.
+_SIMPLE_RESPONSES = frozenset(
+    {"flask.jsonify", "flask.make_response", "flask.redirect", "flask.Response", "werkzeug.Response"}
+)
+
+
+# Nodes that bind names of their own: aliases are not substituted inside them.
+_OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)
+
+
+def _substitute(node: ast.AST, aliases: Mapping[str, ast.expr]) -> ast.AST:
+    """``node`` with each local of ``aliases`` it reads replaced by the
+    expression it stands for (``node`` itself when none is read); the nodes
+    are shared, never changed."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+    if isinstance(node, _OWN_SCOPES):
+        return node
+    fields: Dict[str, Any] = {}
+    changed = False
+    for field_name, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            new_items = [_substitute(item, aliases) if isinstance(item, ast.AST) else item for item in value]
+            changed = changed or any(a is not b for a, b in zip(new_items, value))
+            fields[field_name] = new_items
+        elif isinstance(value, ast.AST):
+            fields[field_name] = _substitute(value, aliases)
+            changed = changed or fields[field_name] is not value
+        else:
+            fields[field_name] = value
+    if not changed:
+        return node
+    return ast.copy_location(type(node)(**fields), node)
+
+
+# How many sets of facts one of which holds Flow keeps at most.
+_MAX_ALTERNATIVES = 8
+
+
 class Flow:
     """Reachability of the end of a block.
 
@@ -863,7 +967,12 @@ class Flow:
         self.checked = checked  # the arguments a call returns only when they are truthy
         # (parameters, expression) of a call of a pure predicate (see predicate_expression)
         self.predicate = predicate
+        # A local's value, or the _Alias of the stable expression it stands for.
         self.env: Dict[str, Any] = {}
+        # Names declared global or nonlocal anywhere in the function (nested
+        # functions too): code elsewhere may rebind them, so they stand for
+        # no expression (set by the first call of block).
+        self.shared: Optional[FrozenSet[str]] = None
         self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
         # A test of each key of ``truths`` (equivalent tests share a key):
         # what the key is about, for the facts one settled test implies on
@@ -877,6 +986,12 @@ class Flow:
         # of the only branch of an if/else that completes.
         self.exit_state: Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]] = ({}, {})
         self.branch_exit: Dict[int, Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]] = {}
+        # After an if/elif chain several branches of which complete, what
+        # each of them leaves known (``alternatives``: one of them holds; see
+        # _narrow), never changed in place; ``branch_alternatives`` hands
+        # them from _if to _block.
+        self.alternatives: List[Dict[str, Tuple[bool, FrozenSet[str]]]] = []
+        self.branch_alternatives: Dict[int, List[Dict[str, Tuple[bool, FrozenSet[str]]]]] = {}
         # ids of the statements some judgement found no path to (a branch
         # whose condition is known false, the rest of a block after a
         # statement that never completes).
@@ -891,8 +1006,123 @@ class Flow:
 
     def _name_value(self, name: ast.Name) -> Any:
         if name.id in self.env:
-            return self.env[name.id]
+            value = self.env[name.id]
+            if isinstance(value, _Unless):
+                if all(self._truth(test) is False for test in value.tests):
+                    return value.value
+                return self._only_value(name.id, value)
+            return UNKNOWN if isinstance(value, _Alias) else value
         return self.constants(name) if self.constants is not None else UNKNOWN
+
+    def _only_value(self, name: str, held: _Unless) -> Any:
+        """The one value among those ``held`` allows that agrees with what
+        is settled about ``name`` alone (``label = None``, ``if c: label =
+        'small'``, then ``label`` known falsy: it is None); else UNKNOWN."""
+        if held.others is None or self.resolve is None:
+            return UNKNOWN
+        candidates = [held.value] + held.others
+        for key, (truth, reads) in self.truths.items():
+            test = self.settled_tests.get(key)
+            if reads != {name} or test is None:
+                continue
+            holds = truth == condition_key(test, self.normalise)[1]
+            answers = [evaluate(test, _binder({name: v}), self.resolve) for v in candidates]
+            candidates = [v for v, a in zip(candidates, answers) if a is UNKNOWN or bool(a) == holds]
+        if candidates and all(type(v) is type(candidates[0]) and v == candidates[0] for v in candidates):
+            return candidates[0]
+        return UNKNOWN
+
+    def _bound_literals(self, stmt: ast.If, name: str) -> Optional[List[Any]]:
+        """The literals a chain binds ``name`` to, when every binding of it
+        there is ``name = literal``; None otherwise."""
+        out: List[Any] = []
+        for inner, _parents in iter_statements([stmt]):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)):
+                if name in (inner.names if isinstance(inner, (ast.Global, ast.Nonlocal)) else [inner.name]):
+                    return None
+                continue
+            if _assigns_directly(inner, name) and self.resolve is not None:
+                value = evaluate(getattr(inner, "value", None), lambda _name: UNKNOWN, self.resolve)
+                if value is UNKNOWN:
+                    return None
+                out.append(value)
+            elif inner is not stmt and _assigns([inner] if not isinstance(inner, _COMPOUND) else [], name):
+                return None
+            elif isinstance(inner, _COMPOUND) and any(
+                isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in _own_expressions(inner)
+            ):
+                return None
+        return out
+
+    def _canon(self, node: ast.expr) -> ast.expr:
+        """``node`` with every local that stands for an expression here
+        replaced by it (``flag`` after ``flag = request.args.get('b')``):
+        the form under which facts about either are shared."""
+        aliases = {name: value.expr for name, value in self.env.items() if isinstance(value, _Alias)}
+        if not aliases:
+            return node
+        out = _substitute(node, aliases)
+        assert isinstance(out, ast.expr)
+        return out
+
+    def _alias(self, value: ast.expr, target: str) -> Optional[_Alias]:
+        """The alias ``target = value`` makes: ``value`` (in canonical form)
+        is stable, gives an immutable value, and does not read ``target``."""
+        if target in (self.shared or ()):
+            return None
+        expr = self._canon(value)
+        if isinstance(expr, ast.Constant) or not self._stable(expr) or not self._immutable(expr):
+            return None
+        alias = _Alias(expr)
+        return None if target in alias.reads else alias
+
+    def _immutable(self, expr: ast.expr) -> bool:
+        """An expression whose value cannot change in place: a comparison,
+        a ``not``, a constant, ``len()``/``bool()``/``int()``/``str()``/
+        ``isinstance()``, a request argument, header or cookie (a str or
+        None), a str or bool attribute of the request, a pure predicate
+        whose expression is one of those, and ``and``/``or`` of them."""
+        if isinstance(expr, (ast.Compare, ast.Constant)):
+            return True
+        if isinstance(expr, ast.UnaryOp):
+            return isinstance(expr.op, ast.Not)
+        if isinstance(expr, ast.BoolOp):
+            return all(self._immutable(value) for value in expr.values)
+        if self.resolve is None:
+            return False
+        if isinstance(expr, ast.Attribute):
+            return self.resolve(expr) in _IMMUTABLE_REQUEST_ATTRIBUTES
+        if isinstance(expr, ast.Subscript):
+            return (
+                isinstance(expr.slice, ast.Constant)
+                and isinstance(expr.slice.value, str)
+                and self.resolve(expr.value) in _REQUEST_TABLES
+            )
+        if isinstance(expr, ast.Call):
+            if self._text_or_none(expr) or self.resolve(expr.func) in _PURE_CALLS:
+                return True
+            if (
+                isinstance(expr.func, ast.Attribute)
+                and expr.func.attr == "get"
+                and self.resolve(expr.func.value) in _REQUEST_TABLES
+                and len(expr.args) == 2
+                and not expr.keywords
+                and isinstance(expr.args[1], ast.Constant)
+            ):
+                return True  # request.args.get('k', '') is a str or the constant
+            predicate = self._predicate(expr)
+            return predicate is not None and self._immutable(predicate[1])
+        return False
+
+    def _with_canonical(self, tests: List[ast.expr]) -> List[ast.expr]:
+        """``tests`` and, for those that read a local standing for an
+        expression, the same test written with the expression."""
+        out = list(tests)
+        for test in tests:
+            canon = self._canon(test)
+            if canon is not test:
+                out.append(canon)
+        return out
 
     def _stable(self, test: ast.expr) -> bool:
         """A condition whose value stays the same while the names it reads
@@ -911,14 +1141,45 @@ class Flow:
 
     def _settle(self, test: ast.expr, truth: bool) -> None:
         """From here on (in this block and the blocks inside it) ``test`` is
-        known to be ``truth``, until one of the names it reads is rebound."""
-        if not self._stable(test):
+        known to be ``truth``, until one of the names it reads is rebound;
+        written with the expressions the locals it reads stand for, too
+        (``if flag:`` after ``flag = request.args.get('b')`` settles
+        ``request.args.get('b')``, which stays known after ``flag`` is
+        rebound)."""
+        for form in self._with_canonical([test]):
+            if not self._stable(form):
+                continue
+            key, polarity = condition_key(form, self.normalise)
+            self.truths[key] = (truth == polarity, _names_in(form))
+            self.settled_tests.setdefault(key, form)
+        self._settle_setter(test, truth)
+
+    def _settle_setter(self, test: ast.expr, truth: bool) -> None:
+        """``found = None``, ``if c: found = ...``, then ``found`` known
+        truthy (or not None): it no longer holds None, so the one branch
+        that binds it ran, and ``c`` holds (see _Unless)."""
+        names = _names_in(test)
+        if len(names) != 1:
             return
-        key, polarity = condition_key(test, self.normalise)
-        self.truths[key] = (truth == polarity, _names_in(test))
-        self.settled_tests.setdefault(key, test)
+        name = next(iter(names))
+        held = self.env.get(name)
+        if not isinstance(held, _Unless) or len(held.tests) != 1 or self.resolve is None:
+            return
+        before = evaluate(test, _binder({name: held.value}), self.resolve)
+        if before is not UNKNOWN and bool(before) != truth:
+            self._settle(held.tests[0], True)
 
     def _truth(self, test: ast.expr) -> Optional[bool]:
+        """The truth of ``test`` here, when known; a test that reads a local
+        standing for an expression is also judged as written with it."""
+        truth = self._written_truth(test)
+        if truth is None:
+            canon = self._canon(test)
+            if canon is not test:
+                truth = self._written_truth(canon)
+        return truth
+
+    def _written_truth(self, test: ast.expr) -> Optional[bool]:
         truth = _truthy_constant(test)
         if truth is None and self.known is not None:
             truth = self.known(test)
@@ -1032,6 +1293,11 @@ class Flow:
     def _lookup_fails(self, node: Optional[ast.expr]) -> bool:
         """``DATA[key]`` where ``key`` is known to be none of the table's
         keys: it always raises KeyError."""
+        if node is None:
+            return False
+        return any(self._written_lookup_fails(form) for form in self._with_canonical([node]))
+
+    def _written_lookup_fails(self, node: ast.expr) -> bool:
         lookup = self._lookup_key(node)
         if lookup is None:
             return False
@@ -1041,6 +1307,55 @@ class Flow:
             values = self._possible(key)
             truth = None if values is None else any(v in keys for v in values if isinstance(v, Hashable))
         return truth is False
+
+    def _lookup_succeeds(self, node: ast.expr) -> bool:
+        """``DATA[key]`` where ``key`` is known to be one of the table's keys."""
+        for form in self._with_canonical([node]):
+            lookup = self._lookup_key(form)
+            if lookup is None or not lookup[1]:
+                continue
+            key, keys = lookup
+            truth = self._implied_membership(_one_of(key, keys))
+            if truth is None and self.predicate is not None:
+                values = self._possible(key)
+                if values is not None and all(isinstance(v, Hashable) for v in values):
+                    truth = all(v in keys for v in values)
+            if truth is True:
+                return True
+        return False
+
+    def _raises_no_key_error(self, body: List[ast.stmt]) -> bool:
+        """A ``try`` body that cannot raise KeyError: a lookup known to
+        succeed (judged where the ``try`` starts), then only returns and
+        assignments of constants, names and responses built from them."""
+        first = body[0] if body else None
+        if not isinstance(first, (ast.Assign, ast.Expr)) or not self._lookup_succeeds(first.value):
+            return False
+        if isinstance(first, ast.Assign) and not all(isinstance(t, ast.Name) for t in first.targets):
+            return False
+        for stmt in body[1:]:
+            if isinstance(stmt, ast.Return):
+                value = stmt.value
+            elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+                value = stmt.value
+            else:
+                return False
+            if value is not None and not self._raises_nothing(value):
+                return False
+        return True
+
+    def _raises_nothing(self, expr: ast.expr) -> bool:
+        """A constant, a name, a tuple or list of those, or a response that
+        ``jsonify``/``make_response``/``redirect``/``Response`` builds from them."""
+        if isinstance(expr, (ast.Constant, ast.Name)):
+            return True
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            return all(self._raises_nothing(e) for e in expr.elts)
+        if isinstance(expr, ast.Call) and self.resolve is not None and self.resolve(expr.func) in _SIMPLE_RESPONSES:
+            return all(
+                not isinstance(a, ast.Starred) and self._raises_nothing(a) for a in expr.args
+            ) and all(k.arg is not None and self._raises_nothing(k.value) for k in expr.keywords)
+        return False
 
     def _text_or_none(self, expr: ast.expr) -> bool:
         """``request.args.get('a')`` (a str, or None when absent)."""
@@ -1146,8 +1461,43 @@ class Flow:
             return
         for name in names:
             self.env.pop(name, None)
+        self._drop_aliases(names)
         for key in [k for k, (_truth, read) in self.truths.items() if read & names]:
             del self.truths[key]
+        if self.alternatives:
+            self.alternatives = [
+                {key: fact for key, fact in alternative.items() if not fact[1] & names}
+                for alternative in self.alternatives
+            ]
+
+    def _drop_aliases(self, names: Set[str]) -> None:
+        """Locals no longer stand for expressions that read ``names``, nor
+        keep values under tests that read them."""
+        for name in [n for n, v in self.env.items() if isinstance(v, (_Alias, _Unless)) and v.reads & names]:
+            del self.env[name]
+
+    def _kept_values(self, stmt: ast.If) -> Dict[str, _Unless]:
+        """The locals with a known value before an if/elif chain that only
+        some of its branches rebind, each with the tests of those branches
+        (see _Unless); computed before the chain is learnt."""
+        out: Dict[str, _Unless] = {}
+        bound = assigned_names(stmt)
+        for name in bound:
+            before = self.env.get(name, UNKNOWN)
+            if before is UNKNOWN or isinstance(before, _Alias):
+                continue
+            setters = _chain_setters(stmt, name)
+            if not setters or any(
+                not self._stable(test) or _names_in(test) & bound for test in setters
+            ):
+                continue
+            others = self._bound_literals(stmt, name)
+            if isinstance(before, _Unless):
+                joined = None if before.others is None or others is None else before.others + others
+                out[name] = _Unless(before.value, before.tests + setters, joined)
+            else:
+                out[name] = _Unless(before, setters, others)
+        return out
 
     def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:
         """What a judged statement leaves known: a local bound to a known
@@ -1155,14 +1505,27 @@ class Flow:
         its tests is false."""
         value = UNKNOWN
         target: Optional[str] = None
+        alias: Optional[_Alias] = None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target, value = stmt.targets[0].id, self._value(stmt.value)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
             target, value = stmt.target.id, self._value(stmt.value)
-        self._forget(assigned_names(stmt) | (self._escaping(stmt) & set(self.env)))
+        if target is not None and value is UNKNOWN and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            # Read before the binding: ``flag = flag == '1'`` is about the old flag.
+            alias = self._alias(stmt.value, target) if stmt.value is not None else None
+        # Locals that stand for an expression, or keep an immutable value
+        # (None, a str...), hold immutable values: handing them on changes
+        # nothing; changing what the expression (the tests) read does.
+        values = {name for name, held in self.env.items() if not _immutable_held(held)}
+        self._forget(assigned_names(stmt) | (self._escaping(stmt) & values))
+        self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
         if target is not None and value is not UNKNOWN:
             self.env[target] = value
-        elif target is not None and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and self._truthy_value(stmt.value):
+        elif alias is not None:
+            self.env[target or ""] = alias
+        if target is not None and value is UNKNOWN and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and (
+            self._truthy_value(stmt.value)
+        ):
             self._settle(ast.Name(id=target, ctx=ast.Load()), True)
         for test in leaving_conditions(tests or []):
             self._settle(test, False)
@@ -1211,7 +1574,9 @@ class Flow:
             if (
                 isinstance(first, (ast.Assign, ast.Expr))
                 and rest
-                and all(isinstance(r, ast.Return) for r in rest)
+                # A return that may raise KeyError too (``return SHADES[code]``)
+                # would reach the handler with the lookup done.
+                and all(isinstance(r, ast.Return) and (r.value is None or self._raises_nothing(r.value)) for r in rest)
                 and all(self._catches_key_error(h) for h in stmt.handlers)
             ):
                 lookup = self._lookup_key(first.value)
@@ -1264,39 +1629,100 @@ class Flow:
         """``run()`` with nothing known about the names ``stmt`` binds: a
         loop's body sees what a later iteration bound, a handler what the
         ``try`` body bound before it raised."""
-        saved = self.env, self.truths
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         self._forget(assigned_names(stmt))
         try:
             return run()
         finally:
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
 
     def _under(self, settled: List[Tuple[ast.expr, bool]], body: List[ast.stmt]) -> str:
         """A branch's body, judged with its condition (and the failed
         conditions of the branches before it) known."""
-        saved = self.env, self.truths
+        return self._assuming(settled, lambda: self.block(body))
+
+    def _truth_under(self, settled: List[Tuple[ast.expr, bool]], test: ast.expr) -> Optional[bool]:
+        """The truth of an ``elif`` test where the tests before it failed."""
+        if not settled:
+            return self._truth(test)
+        return self._assuming(settled, lambda: self._truth(test))
+
+    def _split_truth(self, settled: List[Tuple[ast.expr, bool]], test: ast.expr) -> Optional[bool]:
+        """The truth of a test that each alternative decides, the same way
+        (``if is_even(b): pass`` / ``elif b: return ...``, then ``if b ==
+        '1':`` is false after either branch that completes)."""
+        answers: Set[Optional[bool]] = set()
+        saved = self.truths, self.alternatives
+        try:
+            for alternative in saved[1]:
+                self.truths, self.alternatives = {**alternative, **saved[0]}, []
+                answers.add(self._truth_under(settled, test))
+                if None in answers or len(answers) > 1:
+                    return None
+        finally:
+            self.truths, self.alternatives = saved
+        return answers.pop() if answers else None
+
+    def _assuming(self, settled: List[Tuple[ast.expr, bool]], run: Callable[[], _T]) -> _T:
+        """``run()`` with the ``settled`` conditions known, then forgotten."""
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
-            for test, truth in settled:
-                self._settle(test, truth)
-                # not (a or b): neither holds; a and b: both hold.
-                parts = _operands(test, ast.And if truth else ast.Or)
-                for part in parts if len(parts) > 1 else ():
-                    self._settle(part, truth)
-            return self.block(body)
+            self._assume(settled)
+            return run()
         finally:
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
+
+    def _assume(self, settled: List[Tuple[ast.expr, bool]]) -> None:
+        before = dict(self.truths) if self.alternatives else {}  # what holds before the conditions
+        for test, truth in settled:
+            self._settle(test, truth)
+            # not (a or b): neither holds; a and b: both hold.
+            parts = _operands(test, ast.And if truth else ast.Or)
+            for part in parts if len(parts) > 1 else ():
+                self._settle(part, truth)
+        if self.alternatives:
+            self._narrow(before, settled)
+
+    def _narrow(self, before: Dict[str, Tuple[bool, FrozenSet[str]]], settled: List[Tuple[ast.expr, bool]]) -> None:
+        """Under the ``settled`` conditions, keep only the alternatives they
+        do not contradict (``if not b: ...`` / ``else: if a: return ...``,
+        then ``if b == '0':``: only the else branch got here, a is falsy),
+        and learn what all those left agree on."""
+        settled_truths = self.truths
+        remaining: List[Dict[str, Tuple[bool, FrozenSet[str]]]] = []
+        try:
+            for alternative in self.alternatives:
+                self.truths = {**alternative, **before}
+                if not any(self._truth(test) is (not truth) for test, truth in settled):
+                    remaining.append(alternative)
+        finally:
+            self.truths = settled_truths
+        if not remaining or len(remaining) == len(self.alternatives):
+            return
+        self.alternatives = remaining
+        for key, fact in remaining[0].items():
+            if key not in self.truths and all(other.get(key) == fact for other in remaining[1:]):
+                self.truths[key] = fact
 
     def block(self, stmts: List[ast.stmt]) -> str:
-        saved = self.env, self.truths
+        if self.shared is None:
+            # The first block judged is the function's body.
+            self.shared = frozenset(
+                name
+                for node in ast.walk(ast.Module(body=stmts, type_ignores=[]))
+                if isinstance(node, (ast.Global, ast.Nonlocal))
+                for name in node.names
+            )
+        saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
             return self._block(stmts)
         finally:
             # What is known where the block ends (see _if).
             self.exit_state = self.env, self.truths
-            self.env, self.truths = saved
+            self.env, self.truths, self.alternatives = saved
 
     def _block(self, stmts: List[ast.stmt]) -> str:
         state = YES
@@ -1308,7 +1734,7 @@ class Flow:
             if isinstance(stmt, ast.If):
                 result, tests = self._if(stmt, guards, cases)
                 if tests is not None:
-                    guards.extend(tests)
+                    guards.extend(self._with_canonical(tests))
                     implied = self._implied_cases(stmts[:position], tests)
                     if implied is not None:
                         cases.append(implied)
@@ -1316,6 +1742,12 @@ class Flow:
                 result = self._for(stmt, guards)
             else:
                 result = self.statement(stmt)
+            if result != NO and isinstance(stmt, (ast.For, ast.Try)):
+                # What completing it would prove contradicts what is known
+                # (a loop that returns on each item, over items the key is
+                # known to be among): it never completes.
+                if any(self._truth(fact) is (not truth) for fact, truth in self._ruled_out(stmt)):
+                    result = NO
             if result == NO:
                 self._kill(stmts[position + 1:])
                 return NO
@@ -1329,8 +1761,17 @@ class Flow:
                 # Only one branch completes: what is known after the if/else
                 # is what is known where that branch ends.
                 self.env, self.truths = dict(exit_state[0]), dict(exit_state[1])
+                self.alternatives = []
                 continue
+            kept = self._kept_values(stmt) if isinstance(stmt, ast.If) else {}
             self._learn(stmt, tests)
+            self.env.update(kept)
+            alternatives = self.branch_alternatives.pop(id(stmt), None) if isinstance(stmt, ast.If) else None
+            if alternatives is not None:
+                # One branch of this chain and one of the earlier alternatives
+                # (what the chain did not rebind of them) hold together.
+                product = [{**old, **new} for old in self.alternatives or [{}] for new in alternatives]
+                self.alternatives = product if len(product) <= _MAX_ALTERNATIVES else alternatives
             if after is not None:
                 taken, holds = after
                 # The only branch taken, when it is straight-line code: what
@@ -1490,6 +1931,11 @@ class Flow:
     ) -> Tuple[str, Optional[List[ast.expr]]]:
         """The result of an if/elif chain, and its tests when every branch
         leaves (so that later ifs may complete it)."""
+        # What an earlier judgement of this chain (another pass, other
+        # facts) left must not be read after this one.
+        self.chain_after.pop(id(stmt), None)
+        self.branch_exit.pop(id(stmt), None)
+        self.branch_alternatives.pop(id(stmt), None)
         branches: List[str] = []
         tests: List[ast.expr] = []
         failed: List[Tuple[ast.expr, bool]] = []  # the tests of the branches before, false in this one
@@ -1497,12 +1943,18 @@ class Flow:
         node: ast.stmt = stmt
         while True:
             assert isinstance(node, ast.If)
-            truth = self._truth(node.test)
+            truth = self._truth_under(failed, node.test)
+            if truth is None and self.alternatives:
+                truth = self._split_truth(failed, node.test)
             if truth is True:
                 self._kill(node.orelse)
                 branches.append(self._under(failed, node.body))
                 if not branches[:-1]:
                     self.chain_after[id(stmt)] = (node.body, [])
+                if all(branch == NO for branch in branches[:-1]):
+                    # The only branch that runs, or completes: what is known
+                    # after the chain is what is known where it ends.
+                    self.branch_exit[id(stmt)] = self.exit_state
                 return _combine(branches), None
             if truth is False:
                 self._kill(node.body)
@@ -1519,11 +1971,17 @@ class Flow:
                 exits.append(self.exit_state)
                 if len(branches) == 1:
                     self.chain_after[id(stmt)] = (node.orelse, [])
+                    self.branch_exit[id(stmt)] = exits[0]
                 elif len(branches) == 2 and len(failed) == 1 and (NO in branches) and branches[0] != branches[1]:
                     # if/else with one side that always leaves: after it,
                     # the other side's condition holds.
                     self.chain_after[id(stmt)] = (None, [(stmt.test, branches[1] == NO)])
                     self.branch_exit[id(stmt)] = exits[0 if branches[1] == NO else 1]
+                elif sum(branch != NO for branch in branches) == 1:
+                    # The only branch that completes.
+                    self.branch_exit[id(stmt)] = next(e for b, e in zip(branches, exits) if b != NO)
+                else:
+                    self._alternatives(stmt, branches, exits)
                 return _combine(branches), None
             if not branches:
                 self.chain_after[id(stmt)] = ([], [])
@@ -1531,8 +1989,21 @@ class Flow:
         # No else: the implicit path falls through unless the conditions
         # (with earlier guards in the same block) cover every case.
         leaving = all(b != YES for b in branches)
-        implicit = self._implicit_else(guards + tests, cases or []) if leaving else YES
+        implicit = self._implicit_else(guards + self._with_canonical(tests), cases or []) if leaving else YES
+        if branches and implicit != NO and any(b != NO for b in branches):
+            self._under(failed, [])  # what the path through no branch leaves known
+            self._alternatives(stmt, branches + [implicit], exits + [self.exit_state])
         return _combine(branches + [implicit]), (tests if leaving and all(b == NO for b in branches) else None)
+
+    def _alternatives(
+        self, stmt: ast.If, branches: List[str],
+        exits: List[Tuple[Dict[str, Any], Dict[str, Tuple[bool, FrozenSet[str]]]]],
+    ) -> None:
+        """Record what each branch of a chain that completes leaves known,
+        when several do (see _narrow)."""
+        completing = [exit_state[1] for result, exit_state in zip(branches, exits) if result != NO]
+        if len(completing) >= 2:
+            self.branch_alternatives[id(stmt)] = completing
 
     def _implicit_else(self, tests: List[ast.expr], cases: List[FrozenSet[Tuple[str, bool]]]) -> str:
         if not tests:
@@ -1578,9 +2049,16 @@ class Flow:
         if normal != NO and getattr(stmt, "orelse", None):
             after = self._scrubbed(stmt, lambda: self.block(stmt.orelse))  # type: ignore[attr-defined]
             normal = NO if after == NO else (MAYBE if MAYBE in (normal, after) else YES)
+        caught = list(getattr(stmt, "handlers", ()))
+        if isinstance(stmt, ast.Try) and caught and self._raises_no_key_error(stmt.body):
+            if all(self._catches_key_error(h) for h in caught):
+                # Only a KeyError gets there, and the body raises none.
+                for handler in caught:
+                    self._kill(handler.body)
+                caught = []
         handlers = [
             self._scrubbed(stmt, lambda body=h.body: self.block(body))  # type: ignore[misc]
-            for h in getattr(stmt, "handlers", ())
+            for h in caught
         ]
         result = _combine([normal] + handlers)
         if result == NO:
