@@ -596,7 +596,10 @@ def _blueprints_guard(scope_node: ast.AST, call: ast.AST) -> bool:
     yet: under ``if "admin" not in app.blueprints:`` (or the else of
     ``if name in app.blueprints:``)."""
     line = getattr(call, "lineno", 0)
-    statements: List[ast.stmt] = list(getattr(scope_node, "body", []))
+    body = getattr(scope_node, "body", [])
+    if not isinstance(body, list):
+        return False  # a lambda's body is one expression: no guard inside it
+    statements: List[ast.stmt] = list(body)
     for _depth in range(100):
         found = next(
             (st for st in statements if st.lineno <= line <= (getattr(st, "end_lineno", None) or st.lineno)), None

@@ -151,6 +151,18 @@ def test_decorators_calling_each_other_in_a_cycle_are_analysed(project: Path) ->
     assert "app.py:21:5: FLK101" in out and "app.py:27:5: FLK101" in out
 
 
+def test_blueprint_registered_inside_a_lambda(project: Path) -> None:
+    # Once an internal error: the guard search read a lambda's body as statements.
+    (project / "app.py").write_text(
+        "from flask import Blueprint, Flask\n\napp = Flask(__name__)\nbp = Blueprint('bp', __name__)\n"
+        "register = lambda: app.register_blueprint(bp)\nregister()\n\n\n@bp.route('/')\ndef index():\n"
+        "    return 'x', 700\n"
+    )
+    code, out, err = run_cli(project, "--no-cache", ".")
+    assert err == "" and "internal error" not in out
+    assert "app.py:11:5: FLK101" in out
+
+
 def test_bad_cli_usage_is_one_line_exit_2(project: Path) -> None:
     for args in (["--select", "XYZ1"], ["--flask-max-app-routes", "zero"], ["no/such/path"]):
         code, _out, err = run_cli(project, *args)

@@ -26,10 +26,9 @@ import claims  # noqa: E402
 import runtime  # noqa: E402
 from generator import App  # noqa: E402
 
-import flask_lint.checkers  # noqa: E402,F401 - the rules too, not only the engine: each child would import them again
 from flask_lint.config import Config  # noqa: E402
 from flask_lint.engine import analyse  # noqa: E402
-from flask_lint.families import FAMILIES  # noqa: E402
+from flask_lint.families import FAMILIES  # noqa: E402 - the rules too, imported once here, not again in each child
 
 CHILD_SECONDS = 60.0
 
