@@ -392,22 +392,7 @@ def _install_greenlets() -> None:
         real[name] = module
     gevent = real.get("gevent")
     if gevent is not None:
-        for name, index in (("spawn", 0), ("spawn_later", 1), ("spawn_raw", 0)):
-            spawn = getattr(gevent, name, None)
-            if spawn is None:
-                continue
-
-            def patched(*args: Any, _spawn: Any = spawn, _index: int = index, **kwargs: Any) -> Any:
-                line = _caller()
-                items = list(args)
-                if line is not None and len(items) > _index:
-                    note_hand_over(line, "green", items[_index], items[_index + 1 :], kwargs)
-                    items[_index] = _escaping(items[_index], line)
-                    if _index == 1:
-                        items[0] = min(float(items[0]), SHORT_DELAY)
-                return _spawn(*items, **kwargs)
-
-            setattr(gevent, name, patched)
+        _patch_green_spawns(gevent, (("spawn", 0), ("spawn_later", 1), ("spawn_raw", 0)), _escaping)
 
 
 def note_patch(call: str) -> None:
@@ -497,22 +482,7 @@ def _install_eventlet_if_real() -> None:
 
         return run
 
-    for name, index in (("spawn", 0), ("spawn_n", 0), ("spawn_after", 1)):
-        spawn = getattr(eventlet, name, None)
-        if spawn is None:
-            continue
-
-        def patched(*args: Any, _spawn: Any = spawn, _index: int = index, **kwargs: Any) -> Any:
-            line = _caller()
-            items = list(args)
-            if line is not None and len(items) > _index:
-                note_hand_over(line, "green", items[_index], items[_index + 1 :], kwargs)
-                items[_index] = wrap(items[_index], line)
-                if _index == 1:
-                    items[0] = min(float(items[0]), SHORT_DELAY)
-            return _spawn(*items, **kwargs)
-
-        setattr(eventlet, name, patched)
+    _patch_green_spawns(eventlet, (("spawn", 0), ("spawn_n", 0), ("spawn_after", 1)), wrap)
     settle = _spawns.settle
 
     def settle_green(timeout: float = 2.0) -> None:
@@ -994,3 +964,25 @@ __all__ = [
     "DEFAULT_START_METHOD", "STATE", "State", "attach", "def_line", "finish", "install", "note_hand_over",
     "placeholder_arguments", "register_task", "start_worker",
 ]
+
+
+def _patch_green_spawns(module: Any, spawns: Any, wrap: Any) -> None:
+    """Record each green-thread spawn of ``module`` (name, index of the
+    function among its arguments; index 1: a delay comes first, shortened)
+    and hand the spawned function through ``wrap(func, line)``."""
+    for name, index in spawns:
+        spawn = getattr(module, name, None)
+        if spawn is None:
+            continue
+
+        def patched(*args: Any, _spawn: Any = spawn, _index: int = index, **kwargs: Any) -> Any:
+            line = _caller()
+            items = list(args)
+            if line is not None and len(items) > _index:
+                note_hand_over(line, "green", items[_index], items[_index + 1 :], kwargs)
+                items[_index] = wrap(items[_index], line)
+                if _index == 1:
+                    items[0] = min(float(items[0]), SHORT_DELAY)
+            return _spawn(*items, **kwargs)
+
+        setattr(module, name, patched)
