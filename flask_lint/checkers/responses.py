@@ -564,10 +564,7 @@ def _flow(
         checked=lambda call: facts.checked_arguments(model.qualname(call.func), call),
         predicate=lambda call: facts.predicate(model.qualname(call.func)),
         integers=_integer_locals(model, responder.info),
-        once=frozenset(
-            name for name, bound in responder.info.scope.bindings.items()
-            if len(bound) == 1 and name not in responder.info.scope.global_names
-        ),
+        once=frozenset(_bound_once(responder.info)),
     )
 
 
@@ -576,17 +573,29 @@ _RANDOM_CHOICES = {"random.choice", "secrets.choice"}
 _MAX_DOMAIN = 64
 
 
+def _bound_once(info: FunctionInfo) -> Iterator[str]:
+    """Local names (parameters included) bound exactly once, never global."""
+    scope = info.scope
+    for name, bindings in scope.bindings.items():
+        if len(bindings) == 1 and name not in scope.global_names:
+            yield name
+
+
+def _assigned_once_from_calls(info: FunctionInfo) -> Iterator[Tuple[str, ast.Call]]:
+    """(name, call) for the locals bound once, by ``name = call(...)``."""
+    for name in _bound_once(info):
+        binding = info.scope.bindings[name][0]
+        if binding.kind == "assign" and isinstance(binding.node, ast.Call):
+            yield name, binding.node
+
+
 def _finite_domains(model: FlaskModel, info: FunctionInfo) -> Dict[str, FrozenSet[object]]:
     """Local names bound once, to ``random.randint(0, 1)`` or
     ``random.choice(("a", "b"))``, with the values they can hold: an if/elif
     chain testing all of them leaves no path open."""
-    scope = info.scope
     out: Dict[str, FrozenSet[object]] = {}
-    for name, bindings in scope.bindings.items():
-        if len(bindings) != 1 or bindings[0].kind != "assign" or name in scope.global_names:
-            continue
-        call = bindings[0].node
-        if not isinstance(call, ast.Call) or call.keywords:
+    for name, call in _assigned_once_from_calls(info):
+        if call.keywords:
             continue
         qual = model.call_qualname(call)
         if qual in _RANDOM_CHOICES:
@@ -621,13 +630,9 @@ def _integer_locals(model: FlaskModel, info: FunctionInfo) -> FrozenSet[str]:
     ``len(...)``, or ``request.args.get("n", 0, type=int)`` with an int
     default or none (a None fails any range test with a TypeError)."""
     # (an int() of a float string raises, and a bool is an int: both fine)
-    scope = info.scope
     out: Set[str] = set()
-    for name, bindings in scope.bindings.items():
-        if len(bindings) != 1 or bindings[0].kind != "assign" or name in scope.global_names:
-            continue
-        call = bindings[0].node
-        if not isinstance(call, ast.Call) or any(isinstance(a, ast.Starred) for a in call.args):
+    for name, call in _assigned_once_from_calls(info):
+        if any(isinstance(a, ast.Starred) for a in call.args):
             continue
         qual = model.call_qualname(call)
         if qual in ("builtins.int", "builtins.len") and not call.keywords and call.args:
