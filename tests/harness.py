@@ -4,6 +4,10 @@ A fixture marks each expected diagnostic on its line with ``# expect: FLK101``
 (several codes: ``# expect: FLK101, FLK104``).  Every other line must stay
 silent.  A line ``# options: max-app-routes=3`` at the top sets analysis
 options for every frontend.
+
+The marks pin the lines; the column and the message of every finding are
+pinned by the fixture's snapshot (``tests/fixtures/snapshots/``), which
+``pytest --update-snapshots`` rewrites for review in the diff.
 """
 
 from __future__ import annotations
@@ -24,9 +28,18 @@ FIXTURES = os.path.join(HERE, "fixtures")
 PROJECTS = os.path.join(FIXTURES, "projects")
 EXPECT_RE = re.compile(r"#\s*expect:\s*(FLK\d{3}(?:\s*,\s*FLK\d{3})*)")
 OPTIONS_RE = re.compile(r"^#\s*options:\s*(.+)$", re.MULTILINE)
-OUTPUT_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):? (?P<code>FLK\d{3}|[a-z][a-z0-9-]+)\b")
+SNAPSHOTS = os.path.join(FIXTURES, "snapshots")
+OUTPUT_RE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):? (?P<code>FLK\d{3}|[a-z][a-z0-9-]+)\b ?(?P<message>.*)$"
+)
 
 Expected = Set[Tuple[str, int, str]]  # (relative path, line, code)
+# (relative path, line, 1-based column, code, message): what a user reads
+Reported = Set[Tuple[str, int, int, str, str]]
+
+
+def lines_of(reported: Reported) -> Expected:
+    return {(path, line, code) for path, line, _col, code, _message in reported}
 
 
 @dataclass
@@ -90,14 +103,15 @@ def materialise(case: Case, sandbox: str) -> Case:
     return case
 
 
-def _parse(output: str, root: str) -> Expected:
-    found: Expected = set()
+def _parse(output: str, root: str, column_base: int) -> Reported:
+    found: Reported = set()
     for line in output.splitlines():
         match = OUTPUT_RE.match(line.strip())
         if match:
             path = os.path.relpath(os.path.join(root, match.group("path")), root)
             code = match.group("code")
-            found.add((path, int(match.group("line")), _SYMBOLS.get(code, code)))
+            column = int(match.group("col")) + 1 - column_base
+            found.add((path, int(match.group("line")), column, _SYMBOLS.get(code, code), match.group("message")))
     return found
 
 
@@ -110,49 +124,49 @@ def _env() -> Dict[str, str]:
     return env
 
 
-def run_cli(case: Case, paths: List[str] = None) -> Expected:  # type: ignore[assignment]
+def run_cli(case: Case, paths: List[str] = None) -> Reported:  # type: ignore[assignment]
     args = [sys.executable, "-m", "flask_lint.cli", "--select", "FLK", "--format", "json"]
     args += [f"--flask-{k}={v}" for k, v in case.options.items()]
     proc = subprocess.run(args + (paths or ["."]), cwd=case.root, capture_output=True, text=True, env=_env())
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     return {
-        (os.path.normpath(item["path"]), item["line"], item["code"])
+        (os.path.normpath(item["path"]), item["line"], item["column"], item["code"], item["message"])
         for item in json.loads(proc.stdout)
     }
 
 
-def run_flake8(case: Case, paths: List[str] = None) -> Expected:  # type: ignore[assignment]
+def run_flake8(case: Case, paths: List[str] = None) -> Reported:  # type: ignore[assignment]
     args = [sys.executable, "-m", "flake8", "--isolated", "--select", "FLK"]
     args += [f"--flask-{k}={v}" for k, v in case.options.items()]
     proc = subprocess.run(args + (paths or ["."]), cwd=case.root, capture_output=True, text=True, env=_env())
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
-    return _parse(proc.stdout, case.root)
+    return _parse(proc.stdout, case.root, column_base=1)
 
 
-def run_pylint(case: Case, paths: List[str] = None) -> Expected:  # type: ignore[assignment]
+def run_pylint(case: Case, paths: List[str] = None) -> Reported:  # type: ignore[assignment]
     symbols = ",".join(r.name for r in all_rules())
     args = [
         sys.executable, "-m", "pylint", "--rcfile=/dev/null", "--load-plugins=flask_lint.pylint_plugin",
         "--disable=all", f"--enable={symbols}", "--score=n", "--reports=n",
-        "--msg-template={path}:{line}:{column}: {symbol}",
+        "--msg-template={path}:{line}:{column}: {symbol} {msg}",
     ]
     args += [f"--flask-{k}={v}" for k, v in case.options.items()]
     proc = subprocess.run(args + (paths or case.files()), cwd=case.root, capture_output=True, text=True, env=_env())
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     assert proc.returncode & 32 == 0 and proc.returncode & 1 == 0, proc.stdout + proc.stderr
-    return _parse(proc.stdout, case.root)
+    return _parse(proc.stdout, case.root, column_base=0)
 
 
 FRONTENDS = {"cli": run_cli, "flake8": run_flake8, "pylint": run_pylint}
 
 
-def run_batched(frontend: str, cases: List[Case]) -> Dict[str, Expected]:
+def run_batched(frontend: str, cases: List[Case]) -> Dict[str, Reported]:
     """One process for many fixtures (each is its own project root), split
     back per fixture; pylint keeps one process per fixture because module
     names repeat across fixture projects."""
-    results: Dict[str, Expected] = {}
+    results: Dict[str, Reported] = {}
     if frontend == "pylint" or not cases:
         for case in cases:
             results[case.name] = FRONTENDS[frontend](case)
@@ -167,9 +181,9 @@ def run_batched(frontend: str, cases: List[Case]) -> Dict[str, Expected]:
         by_dir = {os.path.basename(m.root): m for m in members}
         for member in members:
             results[member.name] = set()
-        for path, line, code in found:
-            head, _, rest = path.partition(os.sep)
-            results[by_dir[head].name].add((rest, line, code))
+        for path, *rest in found:
+            head, _, rel = path.partition(os.sep)
+            results[by_dir[head].name].add((rel, *rest))  # type: ignore[arg-type]
     return results
 
 
@@ -182,3 +196,13 @@ def describe(expected: Expected, actual: Expected) -> str:
     if extra:
         lines.append("reported but not expected: " + ", ".join(f"{p}:{n} {c}" for p, n, c in extra))
     return "\n".join(lines)
+
+
+def snapshot_path(case: Case) -> str:
+    return os.path.join(SNAPSHOTS, case.name.replace("/", "__") + ".txt")
+
+
+def render_snapshot(reported: Reported) -> str:
+    """One finding per line, sorted as a reader scans a file."""
+    rows = sorted(reported)
+    return "".join(f"{path}:{line}:{col}: {code} {message}\n" for path, line, col, code, message in rows)
