@@ -40,6 +40,14 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # generated monsters are linted, not indexed
 
 Obj = tuple  # ("app", key) ("blueprint", key) ("function", qual) ... ("?",)
 NOTHING: Obj = ("?",)
+# Joins the key of a blueprint a factory function creates and the key of one
+# call of that factory: the blueprint that call made (see _call_result).
+PER_CALL = "@"
+
+
+def made_by(key: str) -> str:
+    """The creation inside the factory for a per-call blueprint key."""
+    return key.partition(PER_CALL)[0]
 
 
 def find_root(path: str) -> str:
@@ -472,6 +480,7 @@ class ProjectIndex:
         self._fingerprint = None
         self._module_paths = None
         self._registered_bps: Optional[Tuple[Set[str], bool]] = None
+        self._calls_by_function: Optional[Dict[str, Set[str]]] = None
 
     # ---------------------------------------------------------- evaluation
 
@@ -610,12 +619,61 @@ class ProjectIndex:
             return ("instance", callee[1])
         if kind == "function":
             _, info = self.functions[callee[1]]
-            results = {self.evaluate(r, depth + 1) for r in info.get("returns", ())}
+            returns = info.get("returns", ())
+            results = {self.evaluate(r, depth + 1) for r in returns}
             results.discard(NOTHING)
             results = {r for r in results if r[0] != "param"}
             if len(results) == 1:
-                return results.pop()
+                result = results.pop()
+                if (
+                    result[0] == "blueprint"
+                    and all(r[0] == "new" for r in returns)
+                    and len(self._call_sites().get(callee[1], ())) > 1
+                ):
+                    # A project function that builds a new Blueprint on every
+                    # call (make_api_blueprint("users")), called from several
+                    # places: each call site is a blueprint of its own.
+                    return (result[0], f"{result[1]}{PER_CALL}{key}")
+                return result
         return NOTHING
+
+    def _call_sites(self) -> Dict[str, Set[str]]:
+        """Project function -> the keys of the calls whose result is kept
+        (module bindings, registration arguments): found in the summaries,
+        without evaluating anything."""
+        if self._calls_by_function is None:
+            found: Dict[str, Set[str]] = {}
+            pending: List[Any] = list(self.modules.values())
+            while pending:
+                item = pending.pop()
+                if isinstance(item, dict):
+                    pending.extend(item.values())
+                elif isinstance(item, (tuple, list)):
+                    if (
+                        len(item) == 3
+                        and item[0] == "new"
+                        and isinstance(item[1], (tuple, list))
+                        and len(item[1]) == 2
+                        and item[1][0] == "q"
+                    ):
+                        function = self._function_named(item[1][1])
+                        if function is not None:
+                            found.setdefault(function, set()).add(item[2])
+                    pending.extend(x for x in item if isinstance(x, (tuple, list, dict)))
+            self._calls_by_function = found
+        return self._calls_by_function
+
+    def _function_named(self, qual: str) -> Optional[str]:
+        """A project function's qualname from the dotted name a call uses,
+        directly or through one re-export (``from .base import make``)."""
+        qual = canonical(qual) or qual
+        if qual in self.functions:
+            return qual
+        module, _, name = qual.rpartition(".")
+        exported = self.modules.get(module, {}).get("exports", {}).get(name)
+        if exported and exported[0] in ("q", "def") and exported[1] in self.functions:
+            return str(exported[1])
+        return None
 
     def class_kind(self, class_qual: str, _seen: Optional[Set[str]] = None) -> Optional[str]:
         """app / blueprint / api / namespace / view / exception... for a project class."""
@@ -679,6 +737,12 @@ class ProjectIndex:
                     for fact in summary.get(kind, ()):
                         for target in self._flatten(self.evaluate(fact[0])):
                             grouped.setdefault(target, {}).setdefault(kind, []).append((name, fact))
+            for target, facts in list(grouped.items()):
+                if target[0] == "blueprint" and PER_CALL in target[1]:
+                    # what the factory registers on the blueprint it builds
+                    # holds for the blueprint of every call
+                    for kind, made in grouped.get(("blueprint", made_by(target[1])), {}).items():
+                        facts[kind] = made + facts.get(kind, [])
             self._targets = grouped
         return self._targets
 
@@ -808,6 +872,8 @@ class ProjectIndex:
             for fact in summary.get("bp_regs", ()):
                 arg = self.blueprint_arg(fact[1])
                 keys.update(arg.keys)
+                # registering one call's blueprint registers what the factory builds
+                keys.update(made_by(key) for key in arg.keys)
                 unknown = unknown or not arg.complete
         return keys, unknown
 

@@ -33,7 +33,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, TextIO, T
 
 from .config import OneLineParser
 from .families import FAMILIES
-from .index import NOTHING, Obj, ProjectIndex, get_index
+from .index import NOTHING, PER_CALL, Obj, ProjectIndex, get_index, made_by
 from .names import APP_CLASSES, ROUTE_SHORTCUTS
 
 _HTTP_FUNCS = ("get", "post", "head", "options", "delete", "put", "trace", "patch")
@@ -137,12 +137,14 @@ class RouteMapper:
         return f"{path}:{line}"
 
     def _ctor_args(self, module: str, key: str) -> Dict[str, Any]:
+        key = made_by(key)
         created_in = key.rsplit(":", 2)[0]
         summary = self.index.modules.get(created_in) or self.index.modules.get(module, {})
         args = summary.get("ctor_args", {}).get(key)
         return dict(args) if isinstance(args, dict) else {}
 
     def _ctor_callee(self, module: str, key: str) -> Optional[str]:
+        key = made_by(key)
         created_in = key.rsplit(":", 2)[0]
         summary = self.index.modules.get(created_in) or self.index.modules.get(module, {})
         for fact in summary.get("creations", ()):
@@ -238,7 +240,8 @@ class RouteMapper:
                 self._collect(child, child_state, spec, out, path | {child})
 
     def _creation_site(self, key: str) -> Tuple[str, int]:
-        module, line, _col = key.rsplit(":", 2)
+        # a blueprint a factory builds per call is where the factory is called
+        module, line, _col = key.rpartition(PER_CALL)[2].rsplit(":", 2)
         return module, int(line) if line.isdigit() else 0
 
     def _register(self, module: str, fact: tuple, child_key: str, parent: _State) -> Optional[_State]:

@@ -84,7 +84,9 @@ def _by_app(payload: List[Dict[str, object]]) -> Dict[str, Set[RouteKey]]:
 
 def _compare(source: str, tmp_path: Path, required: bool) -> None:
     root = _copy(source, tmp_path)
-    routes, _notes = route_map(str(root), use_cache=False, display_root=str(root))
+    routes, notes = route_map(str(root), use_cache=False, display_root=str(root))
+    # The map may leave routes out only where a note says so.
+    incomplete = any("routes are not listed" in str(note) for note in notes)
     apps = _by_app([asdict(r) for r in routes])
     assert apps
     for app, static_map in apps.items():
@@ -93,7 +95,11 @@ def _compare(source: str, tmp_path: Path, required: bool) -> None:
             if required:
                 pytest.fail(f"flask --app {app} routes failed: {real.stderr[-2000:]}")
             pytest.skip(f"the real app {app} cannot be imported here: {real.stderr.strip().splitlines()[-1:]}")
-        assert static_map == parse_table(real.stdout), f"{app}: flask-lint routes disagrees with flask routes"
+        flask_map = parse_table(real.stdout)
+        if incomplete:
+            assert static_map <= flask_map, f"{app}: flask-lint routes lists routes flask does not have"
+        else:
+            assert static_map == flask_map, f"{app}: flask-lint routes disagrees with flask routes"
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
