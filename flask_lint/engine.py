@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
+from .fixes import Fix
 from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, import_aliases, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Family, Finding, Rule
@@ -45,7 +46,9 @@ class FileContext:
     findings: List[Finding] = field(default_factory=list)
     _cache: Dict[str, Any] = field(default_factory=dict)
 
-    def report(self, rule: Rule, node: ast.AST, **args: object) -> None:
+    def report(self, rule: Rule, node: ast.AST, autofix: Optional[Fix] = None, **args: object) -> None:
+        """``autofix``: the edits that repair the finding (flask_lint.fixes), built
+        by the rule only where the repair is certain."""
         self.findings.append(
             Finding(
                 line=getattr(node, "lineno", 1),
@@ -54,6 +57,7 @@ class FileContext:
                 message=rule.format(**args),
                 end_line=getattr(node, "end_lineno", None),
                 end_col=getattr(node, "end_col_offset", None),
+                fix=autofix,
             )
         )
 
