@@ -307,7 +307,7 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         return 2
     config = dataclasses.replace(config, enabled=frozenset(enabled))
     if from_stdin and fixing:
-        return _fix_stdin(args, exclude, config, baseline)
+        return _fix_stdin(args, exclude, config, baseline, out)
     # The enclosing function or class of each finding: what baselines and
     # GitLab fingerprints key on (the files with findings are parsed again).
     with_scopes = args.write_baseline is not None or baseline is not None or args.format == "gitlab"
@@ -318,7 +318,7 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         linted = list(_lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs))
         names = files
     if fixing:
-        fixed = _fix_files(args, linted, config, baseline)
+        fixed = _fix_files(args, linted, config, baseline, out)
         if args.diff:
             return 1 if fixed else 0
         if fixed:  # what is left, as a run without --fix would say
@@ -422,7 +422,11 @@ def _fixed_text(
 
 
 def _fix_files(
-    args: argparse.Namespace, linted: List[Tuple[str, List[Finding], str]], config: Config, baseline: Optional[Baseline]
+    args: argparse.Namespace,
+    linted: List[Tuple[str, List[Finding], str]],
+    config: Config,
+    baseline: Optional[Baseline],
+    out: TextIO,
 ) -> int:
     """--fix / --diff over the linted files: the number of findings fixed
     (that would be, for --diff)."""
@@ -442,7 +446,7 @@ def _fix_files(
             if new == text:
                 continue
             if args.diff:
-                _print_diff(path, text, new)
+                _print_diff(path, text, new, out)
             else:
                 write_atomic(path, original, encode_like(original, new))
         except FileChanged:
@@ -459,7 +463,7 @@ def _fix_files(
     return total
 
 
-def _print_diff(path: str, old: str, new: str) -> None:
+def _print_diff(path: str, old: str, new: str, out: TextIO) -> None:
     import difflib
 
     shown = path.replace(os.sep, "/")
@@ -467,10 +471,12 @@ def _print_diff(path: str, old: str, new: str) -> None:
         old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}"
     )
     for line in diff:
-        sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
 
 
-def _fix_stdin(args: argparse.Namespace, exclude: Sequence[str], config: Config, baseline: Optional[Baseline]) -> int:
+def _fix_stdin(
+    args: argparse.Namespace, exclude: Sequence[str], config: Config, baseline: Optional[Baseline], out: TextIO
+) -> int:
     """``flask-lint --fix -``: the fixed source on standard output (what
     editors read back); ``--diff -``: its diff.  Exit 1 when findings remain
     (--fix) or when there is a diff (--diff)."""
@@ -496,7 +502,7 @@ def _fix_stdin(args: argparse.Namespace, exclude: Sequence[str], config: Config,
         new, count = _fixed_text(path, text, findings, config, baseline, args)
     if args.diff:
         if new != text:
-            _print_diff(filename or "stdin", text, new)
+            _print_diff(filename or "stdin", text, new, out)
         return 1 if new != text else 0
     from .fixes import encode_like
 

@@ -633,14 +633,31 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
                 bp = _source(node.value, "bp", 30) if isinstance(node, ast.Attribute) else "bp"
                 autofix = None
                 if isinstance(node, ast.Attribute) and node.attr == "errorhandler" and not reg.in_loop:
-                    # Unsafe: the handler then answers for the whole app.
-                    end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
-                    edit = fixes.Edit(end[0], end[1] - len("errorhandler"), *end, ("app_errorhandler",))
-                    autofix = fixes.make(fixes.UNSAFE, "Register it with app_errorhandler", edit)
+                    if _app_wide_is_free(project, objs, atom):
+                        # Unsafe: the handler then answers for the whole app.
+                        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+                        edit = fixes.Edit(end[0], end[1] - len("errorhandler"), *end, ("app_errorhandler",))
+                        autofix = fixes.make(fixes.UNSAFE, "Register it with app_errorhandler", edit)
                 ctx.report(
                     BLUEPRINT_ROUTING_ERRORHANDLER, reg.node, autofix=autofix, bp=bp, method=reg.method, key=key_text,
                     code=code,
                 )
+
+
+def _app_wide_is_free(project: ProjectErrors, objs: Any, atom: Atom) -> bool:
+    """Whether the blueprint's handler for ``atom`` can become app-wide
+    without meeting another: every app the blueprints are registered on is
+    known, has no app-wide handler for it (nor for every HTTP error), and
+    no other blueprint-level handler for it."""
+    apps = [app for obj in objs for app in project.apps_of_blueprint(obj[1])]
+    if not apps:
+        return False
+    for app in apps:
+        if app.uncertain or app.handled or app.has(frozenset({atom, HTTP_ATOM, ALL_HTTP})):
+            return False
+        if sum(1 for atoms in app.bp_atoms if atom in atoms or HTTP_ATOM in atoms or ALL_HTTP in atoms) > 1:
+            return False
+    return True
 
 
 _ONE_VARIABLE_RULE = re.compile(r"^/?<(?:(?P<converter>[A-Za-z_]\w*)(?:\([^)]*\))?:)?[A-Za-z_]\w*>/?$")
