@@ -653,9 +653,18 @@ def _print(
 
 
 def list_rules(out: TextIO) -> int:
+    """One line a rule: code, pylint id, name, family, and its fixes (the
+    "Fix" section of its page: safe, unsafe or none)."""
+    from .docs import fix_kinds, rule_doc
+
     for r in all_rules():
         flag = "" if r.default_enabled else "  (off by default)"
-        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {r.family}{flag}\n")
+        try:
+            kinds = fix_kinds(rule_doc(r.code))
+        except OSError:
+            kinds = "none"
+        fix = f"fix: {kinds}"
+        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {fix:<21} {r.family}{flag}\n")
     return 0
 
 

@@ -24,6 +24,7 @@ import pytest
 from harness import Case, discover, materialise
 
 from flask_lint import cli, fixes
+from flask_lint.docs import fix_kinds, rule_doc
 from flask_lint.index import clear_indexes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,6 +78,8 @@ def test_every_fix_on_every_fixture(name: str, tmp_path: Any) -> None:
             return
         for f in fixable:
             assert f["fix"]["applicability"] in ("safe", "unsafe") and f["fix"]["edits"], f
+            documented = fix_kinds(rule_doc(f["code"]))
+            assert f["fix"]["applicability"] in documented.split(", "), f"{f['code']}'s Fix section says {documented}"
         _run(case.root, case.options, "--fix", "--unsafe-fixes")
         fixed = _snapshot(case.root)
         assert fixed != original
@@ -206,7 +209,9 @@ APP = (
     "def a():\n"
     "    return jsonify({'error': 'bad'}, 400)\n"
 )
-FIXED = APP.replace("methods='POST'", 'methods=["POST"]').replace("jsonify({'error': 'bad'}, 400)", "jsonify({'error': 'bad'}), 400")
+FIXED = APP.replace("methods='POST'", 'methods=["POST"]').replace(
+    "jsonify({'error': 'bad'}, 400)", "jsonify({'error': 'bad'}), 400"
+)
 
 
 @pytest.mark.parametrize(
@@ -271,7 +276,8 @@ def test_overlapping_fixes_take_successive_passes() -> None:
     text = "x = f(a, b)\n"
     call = ast.parse(text).body[0].value  # type: ignore[attr-defined]
     outer = fixes.Fix("safe", "wrap", (fixes.insert_before(call, "g("), fixes.insert_after(call, ")")))
-    inner = fixes.Fix("safe", "swap", (fixes.replace(call.args[0], fixes.copy(call.args[1])), fixes.replace(call.args[1], fixes.copy(call.args[0]))))
+    first, second = call.args
+    inner = fixes.Fix("safe", "swap", (fixes.replace(first, fixes.copy(second)), fixes.replace(second, fixes.copy(first))))
     whole = fixes.Fix("safe", "replace", (fixes.replace(call, "h()"),))
     new, count = fixes.apply_fixes(text, [whole, inner])
     assert (new, count) == ("x = h()\n", 1)  # the swap overlaps: next pass
@@ -399,6 +405,18 @@ def test_json_and_sarif_fix_objects(tmp_path: Any) -> None:
         }
     ]
     assert results["FLK307"]["fixes"][0]["description"] == {"text": "Pass the methods as a list"}
+    import jsonschema
+
+    with open(os.path.join(HERE, "data", "sarif-schema-2.1.0.json"), encoding="utf-8") as handle:
+        jsonschema.validate(sarif, json.load(handle), cls=jsonschema.Draft4Validator)
+
+
+def test_rules_command_shows_the_fix_kinds() -> None:
+    out = io.StringIO()
+    cli.list_rules(out)
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    assert "fix: safe " in lines["FLK307"] and "fix: unsafe " in lines["FLK105"]
+    assert "fix: safe, unsafe " in lines["FLK204"] and "fix: none " in lines["FLK107"]
 
 
 def test_fixes_survive_the_findings_cache() -> None:
