@@ -31,8 +31,8 @@ _FIX_KINDS = re.compile(r"^\*\*(Safe|Unsafe|None)\*\*", re.MULTILINE)
 
 def fix_kinds(doc: str) -> str:
     """What a rule page's "Fix" section says the rule's fixes are: ``safe``,
-    ``unsafe``, ``safe, unsafe`` or ``none`` (each paragraph of the section
-    that opens with a bold **Safe**, **Unsafe** or **None**)."""
+    ``unsafe``, ``safe, unsafe`` or ``none``, from the paragraphs of the
+    section that open with a bold **Safe**, **Unsafe** or **None**."""
     match = re.search(r"^## Fix\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
-    kinds = [k.lower() for k in _FIX_KINDS.findall(match.group(1))] if match else []
-    return ", ".join(sorted(set(kinds))) or "none"
+    kinds = {k.lower() for k in _FIX_KINDS.findall(match.group(1))} if match else set()
+    return ", ".join(sorted(kinds - {"none"})) or "none"  # "None for the other shapes" is implied

@@ -114,7 +114,7 @@ def _oracle(path: str, project: bool) -> Dict[str, Any]:
 # oracle shows the effect before, and no longer after the fix.
 # FLK206's fixture has none (its app has app-wide 404/405 handlers already):
 # test_blueprint_handler_fix_under_flask covers it.
-FIXED_FIXTURES = ["FLK102", "FLK105", "FLK106", "FLK108", "FLK111", "FLK112", "FLK204", "FLK205", "FLK307", "FLK403"]
+FIXED_FIXTURES = ["FLK102", "FLK104", "FLK105", "FLK106", "FLK108", "FLK111", "FLK112", "FLK204", "FLK205", "FLK307", "FLK403"]
 
 
 @pytest.mark.parametrize("code", FIXED_FIXTURES)

@@ -980,13 +980,16 @@ def _check_abort(ctx: FileContext, call: ast.Call, qual: str) -> None:
         value = code.value
         if isinstance(value, float) and value.is_integer() and int(value) in WERKZEUG_ERROR_CODES:
             return  # abort(404.0) finds NotFound: 404.0 == 404
+        autofix = None
         if isinstance(value, str) and value.strip().isdigit():
             fix = f"pass the int: abort({int(value.strip())})"
+            if int(value.strip()) in WERKZEUG_ERROR_CODES:  # the code Werkzeug then raises for
+                autofix = fixes.make(fixes.SAFE, "Pass the code as an int", fixes.replace(code, str(int(value.strip()))))
         elif value is None or isinstance(value, (bool, float, str)):
             fix = "pass an HTTP error code such as abort(404)"
         else:
             return
-        ctx.report(ABORT_UNKNOWN_CODE, call, call=shown, code=repr(value), fix=fix)
+        ctx.report(ABORT_UNKNOWN_CODE, call, autofix=autofix, call=shown, code=repr(value), fix=fix)
 
 
 def _abort_fix(code: int) -> str:
