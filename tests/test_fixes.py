@@ -426,3 +426,80 @@ def test_fixes_survive_the_findings_cache() -> None:
     finding = Finding(1, 0, "FLK105", "msg", 1, 5, fix)
     assert Finding.from_row(json.loads(json.dumps(finding.row()))) == finding
     assert Finding.from_row(json.loads(json.dumps(Finding(1, 0, "FLK105", "m").row()))).fix is None
+
+
+# Findings whose repair is not certain: reported, without a fix.
+NO_FIX = {
+    "FLK112-generator": (
+        "FLK112",
+        "from flask import Flask, redirect\n\napp = Flask(__name__)\n\n\n@app.get('/')\ndef index():\n"
+        "    redirect('/login')\n    yield 'x'\n",
+    ),
+    "FLK205-called-directly": (
+        "FLK205",
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.errorhandler(404)\ndef not_found():\n"
+        "    return 'missing', 404\n\n\n@app.get('/')\ndef index():\n    return not_found()\n",
+    ),
+    "FLK403-name-taken": (
+        "FLK403",
+        "from flask import Flask, Response, request\n\napp = Flask(__name__)\nstream_with_context = None\n\n\n"
+        "@app.get('/')\ndef index():\n    def generate():\n        yield request.args.get('q', '')\n\n"
+        "    return Response(generate())\n",
+    ),
+    "FLK111-bool": (
+        "FLK111",
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.get('/')\ndef index():\n"
+        "    return str(request.args.get('all', bool))\n",
+    ),
+    "FLK108-helper": (
+        "FLK108",
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\ndef error(message):\n"
+        "    return jsonify({'error': message}, 400)\n\n\n@app.get('/')\ndef index():\n    return error('no')\n",
+    ),
+    "FLK204-variable": (
+        "FLK204",
+        "from flask import Flask, render_template\n\napp = Flask(__name__)\n\n\n@app.errorhandler(404)\n"
+        "def not_found(error):\n    page = render_template('404.html')\n    return page\n",
+    ),
+    "FLK307-misspelt": (
+        "FLK307",
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/', methods='PSOT')\ndef index():\n"
+        "    return 'x'\n",
+    ),
+    "FLK106-side-effect": (
+        "FLK106",
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\nITEMS = {}\n\n\n@app.delete('/<name>')\n"
+        "def delete(name):\n    return jsonify(ITEMS.pop(name, None)), 204\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NO_FIX))
+def test_no_fix_where_the_repair_is_not_certain(case: str, tmp_path: Any) -> None:
+    code, source = NO_FIX[case]
+    path = _write(tmp_path, "app.py", source.encode())
+    out = io.StringIO()
+    try:
+        cli.lint(["--no-cache", "--select", code, "--format", "json", path], out)
+    finally:
+        clear_indexes()
+    found = [f for f in json.loads(out.getvalue()) if f["code"] == code]
+    assert found and all(f["fix"] is None for f in found), found
+
+
+def test_two_fixes_on_one_return_settle_over_passes(tmp_path: Any) -> None:
+    """FLK204 (the handler's 404) and FLK108 (the 400 inside jsonify) both
+    add a status after the same call: one is applied, and the other finding
+    is gone in the next pass."""
+    source = (
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n@app.errorhandler(404)\n"
+        "def not_found(error):\n    return jsonify(error='missing', status=400)\n"
+    )
+    path = _write(tmp_path, "app.py", source.encode())
+    try:
+        assert cli.lint(["--no-cache", "--select", "FLK108,FLK204", "--fix", path], io.StringIO()) == 0
+    finally:
+        clear_indexes()
+    with open(path, encoding="utf-8") as handle:
+        fixed = handle.read()
+    assert fixed.count(", 400") + fixed.count(", 404") == 1 and "status=400)," in fixed, fixed
