@@ -122,7 +122,8 @@ def import_edit(tree: ast.Module, module: str, name: str) -> Optional[Edit]:
     """The edit that imports ``name`` from ``module``: joined to the first
     module-level ``from module import ...`` without a star, else a line of
     its own after the last import of the module's leading imports (or after
-    the docstring).  The caller checks that ``name`` is free."""
+    the docstring; None when the module has neither).  The caller checks
+    that ``name`` is free."""
     body = tree.body
     for stmt in body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
@@ -141,8 +142,23 @@ def import_edit(tree: ast.Module, module: str, name: str) -> Optional[Edit]:
         else:
             break
     if anchor is None:
-        return Edit(1, 0, 1, 0, (f"from {module} import {name}\n",))
+        return None  # above line 1 could be a shebang's or an encoding cookie's place
     return insert_after(anchor, f"\nfrom {module} import {name}")
+
+
+def fstring_spans(tree: ast.AST) -> List[Span]:
+    return [span(node) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)]
+
+
+def inside_fstrings(fix: Fix, spans: Sequence[Span]) -> bool:
+    """Whether an edit falls inside one of the f-strings (:func:`fstring_spans`):
+    before Python 3.12 the positions of the expressions in an f-string can
+    be off, and an edit there could land on the wrong text."""
+    for edit in fix.edits:
+        start, end = (edit.line, edit.col), (edit.end_line, edit.end_col)
+        if any((s[0], s[1]) <= start and end <= (s[2], s[3]) for s in spans):
+            return True
+    return False
 
 
 # ----------------------------------------------------------------- positions
@@ -346,7 +362,7 @@ def count_fixable(fixes: Iterable[Optional[Fix]]) -> Dict[str, int]:
 
 __all__ = [
     "SAFE", "UNSAFE", "MAX_PASSES", "Edit", "Fix", "span", "copy", "replace", "replace_between", "insert_before",
-    "insert_after", "insert_after_token", "delete_between", "make", "import_edit", "Positions", "resolve",
-    "apply_fixes", "FileChanged",
-    "encode_like", "write_atomic", "count_fixable", "fix_passes", "to_data", "from_data",
+    "insert_after", "insert_after_token", "delete_between", "make", "import_edit", "fstring_spans",
+    "inside_fstrings", "Positions", "resolve", "apply_fixes", "FileChanged", "encode_like", "write_atomic",
+    "count_fixable", "fix_passes", "to_data", "from_data",
 ]

@@ -503,3 +503,19 @@ def test_two_fixes_on_one_return_settle_over_passes(tmp_path: Any) -> None:
     with open(path, encoding="utf-8") as handle:
         fixed = handle.read()
     assert fixed.count(", 400") + fixed.count(", 404") == 1 and "status=400)," in fixed, fixed
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="f-string positions are exact from Python 3.12")
+def test_no_fix_inside_an_fstring(tmp_path: Any) -> None:
+    source = (
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.get('/')\ndef index():\n"
+        "    return f\"{request.args.get('p', int)}\"\n"
+    )
+    path = _write(tmp_path, "app.py", source.encode())
+    out = io.StringIO()
+    try:
+        cli.lint(["--no-cache", "--select", "FLK111", "--format", "json", path], out)
+    finally:
+        clear_indexes()
+    (found,) = json.loads(out.getvalue())
+    assert found["fix"] is None
