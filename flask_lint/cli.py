@@ -663,8 +663,8 @@ def list_rules(out: TextIO) -> int:
             kinds = fix_kinds(rule_doc(r.code))
         except OSError:
             kinds = "none"
-        fix = f"fix: {kinds}"
-        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {fix:<21} {r.family}{flag}\n")
+        fix = "fix:" + kinds.replace(", ", ",")
+        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {fix:<19} {r.family}{flag}\n")
     return 0
 
 

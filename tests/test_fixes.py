@@ -415,8 +415,8 @@ def test_rules_command_shows_the_fix_kinds() -> None:
     out = io.StringIO()
     cli.list_rules(out)
     lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
-    assert "fix: safe " in lines["FLK307"] and "fix: unsafe " in lines["FLK105"]
-    assert "fix: safe, unsafe " in lines["FLK204"] and "fix: none " in lines["FLK107"]
+    assert lines["FLK307"].split()[3] == "fix:safe" and lines["FLK105"].split()[3] == "fix:unsafe"
+    assert lines["FLK204"].split()[3] == "fix:safe,unsafe" and lines["FLK107"].split()[3] == "fix:none"
 
 
 def test_fixes_survive_the_findings_cache() -> None:
