@@ -110,39 +110,63 @@ def _oracle(path: str, project: bool) -> Dict[str, Any]:
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
-# The rules whose fixture findings carry a fix, with the claim's code: the
-# oracle shows the effect before, and no longer after the fix.
-# FLK206's fixture has none (its app has app-wide 404/405 handlers already):
-# test_blueprint_handler_fix_under_flask covers it.
-FIXED_FIXTURES = ["FLK102", "FLK104", "FLK105", "FLK106", "FLK108", "FLK111", "FLK112", "FLK204", "FLK205", "FLK307", "FLK403"]
+# The fixtures whose findings carry a fix (FLK206's has none: its app has
+# app-wide 404/405 handlers already; test_blueprint_handler_fix_under_flask
+# covers it), and the fixture projects that have some.
+FIXED_FIXTURES = [
+    "FLK102", "FLK104", "FLK105", "FLK106", "FLK108", "FLK111", "FLK112", "FLK204", "FLK205", "FLK307", "FLK403",
+    "projects/context_services", "projects/errors_factory_flagged", "projects/responses_crossfile",
+]
 
 
-@pytest.mark.parametrize("code", FIXED_FIXTURES)
-def test_oracle_shows_the_repaired_behaviour(code: str, tmp_path: Any) -> None:
-    """The fixed copy of the rule's fixture, run under Flask: no fixed line
-    shows the rule's effect any more (the handler answers its 404, the view
-    its status, the route registers), and no line shows an effect it did not
-    show before."""
-    case = next(c for c in CASES if c.name == code)
+def _line_map(old: str, new: str) -> Dict[int, int]:
+    """Old line number -> new one, for the lines a fix kept or rewrote in
+    place (an added import line shifts the lines below it)."""
+    import difflib
+
+    out: Dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            out.update({i1 + k + 1: j1 + k + 1 for k in range(i2 - i1)})
+    return out
+
+
+@pytest.mark.parametrize("name", FIXED_FIXTURES)
+def test_oracle_shows_the_repaired_behaviour(name: str, tmp_path: Any) -> None:
+    """The fixed copy of a fixture, run under Flask: no line a fix repaired
+    shows its rule's effect any more (the handler answers its 404, the view
+    its status, the route registers, the stream keeps its context), and no
+    line shows an effect it did not show before."""
+    case = next(c for c in CASES if c.name == name)
+    project = name.startswith("projects/")
     try:
         fixed, before = _fixed_copy(case, str(tmp_path))
     finally:
         clear_indexes()
-    rel = f"{code}.py"
-    path = os.path.join(fixed.root, rel)
-    with open(case.source, encoding="utf-8") as handle:
-        lines_before = handle.read().count("\n")
-    with open(path, encoding="utf-8") as handle:
-        lines_after = handle.read().count("\n")
-    assert lines_before == lines_after, "the fixes of this fixture add no line: the lines compare"
-    old = _oracle(case.source, project=False)
-    new = _oracle(path, project=False)
-    fixed_lines = {f"{rel}:{f['line']}" for f in before if f["fix"] and f["code"] == code}
-    assert fixed_lines, f"{code}'s fixture has no fixed finding"
-    still = sorted(set(new["observed"][code]) & fixed_lines)
-    assert not still, f"Flask still shows {code}'s effect after the fix: {still}"
-    shown = {line for lines in old["observed"].values() for line in lines}
-    for other, lines in new["observed"].items():
+    source_root = case.source if project else os.path.dirname(case.source)
+    maps: Dict[str, Dict[int, int]] = {}
+    for rel in fixed.files():
+        original = os.path.join(source_root, rel)
+        if os.path.exists(original):
+            with open(original, encoding="utf-8") as old, open(os.path.join(fixed.root, rel), encoding="utf-8") as new:
+                maps[rel] = _line_map(old.read(), new.read())
+
+    def moved(where: str) -> str:
+        rel, _, line = where.rpartition(":")
+        return f"{rel}:{maps.get(rel, {}).get(int(line), -1)}"
+
+    target = os.path.join(fixed.root, os.path.basename(case.source)) if not project else fixed.root
+    old_report = _oracle(case.source, project=project)
+    new_report = _oracle(target, project=project)
+    repaired = [(f["code"], f"{os.path.relpath(f['path'], fixed.root)}:{f['line']}") for f in before if f["fix"]]
+    assert repaired, f"{name} has no fixed finding"
+    shown_before = [(code, where) for code, where in repaired if where in old_report["observed"].get(code, {})]
+    assert shown_before, f"Flask showed none of the effects the fixes of {name} repair"
+    for code, where in shown_before:
+        assert moved(where) not in new_report["observed"][code], f"Flask still shows {code}'s effect at {where}"
+    shown = {moved(line) for lines in old_report["observed"].values() for line in lines}
+    for other, lines in new_report["observed"].items():
         appeared = sorted(set(lines) - shown)
         assert not appeared, f"after the fixes, Flask shows {other}'s effect on new lines: {appeared}"
 
