@@ -253,8 +253,8 @@ class FindingsCache:
         try:
             if any((index.files.get(other) or ("",))[0] != hashed for other, hashed in cited.items()):
                 return None
-            return [Finding(*item) for item in entry[2]]
-        except (TypeError, AttributeError):  # a damaged entry
+            return [Finding.from_row(item) for item in entry[2]]
+        except (TypeError, AttributeError, ValueError):  # a damaged entry
             return None
 
     def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding], cited: Dict[str, str]) -> None:

@@ -117,6 +117,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="append '# noqa: FLKnnn' to each line with findings (merged into a noqa comment already there)",
     )
     parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes in place, then report what is left (see --unsafe-fixes, --diff)",
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too (they change what the code does); "
+        "otherwise mark them as fixable",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the unified diff of what --fix would change and write nothing (exit 1 when there is a diff)",
+    )
+    parser.add_argument(
         "--stdin-filename",
         metavar="PATH",
         help="with the path '-': lint standard input as this file of its project (for editors)",
@@ -266,6 +282,9 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         parser.error("--stdin-filename needs the path '-' (standard input)")
     if args.add_noqa and (from_stdin or args.write_baseline is not None):
         parser.error("--add-noqa edits files: it takes neither '-' nor --write-baseline")
+    fixing = args.fix or args.diff
+    if fixing and (args.add_noqa or args.write_baseline is not None):
+        parser.error("--fix and --diff take neither --add-noqa nor --write-baseline")
     from .baseline import Baseline, BaselineError, scopes_of
 
     baseline = None
@@ -287,19 +306,29 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         print(f"flask-lint: error: {exc}", file=sys.stderr)
         return 2
     config = dataclasses.replace(config, enabled=frozenset(enabled))
+    if from_stdin and fixing:
+        return _fix_stdin(args, exclude, config, baseline, out)
+    # The enclosing function or class of each finding: what baselines and
+    # GitLab fingerprints key on (the files with findings are parsed again).
+    with_scopes = args.write_baseline is not None or baseline is not None or args.format == "gitlab"
     if from_stdin:
         linted = _lint_stdin(args.stdin_filename, exclude, config, use_cache=not args.no_cache)
         names = [args.stdin_filename] if args.stdin_filename else []
     else:
         linted = list(_lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs))
         names = files
-    # The enclosing function or class of each finding: what baselines and
-    # GitLab fingerprints key on (the files with findings are parsed again).
-    with_scopes = args.write_baseline is not None or baseline is not None or args.format == "gitlab"
+    if fixing:
+        fixed = _fix_files(args, linted, config, baseline, out)
+        if args.diff:
+            return 1 if fixed else 0
+        if fixed:  # what is left, as a run without --fix would say
+            linted = list(_lint_files(files, config, use_cache=not args.no_cache, jobs=args.jobs))
     reported: List[Tuple[str, Finding, str]] = []  # path, finding, scope
     for path, findings, text in linted:
         lines = text.splitlines()
         kept = [f for f in findings if not _suppressed(f, lines)]
+        if text and any(f.fix is not None for f in kept):
+            kept = _resolved(kept, text)
         scopes = scopes_of(kept, text) if with_scopes else [""] * len(kept)
         reported += [(path, f, scope) for f, scope in zip(kept, scopes)]
     if args.write_baseline is not None:
@@ -311,10 +340,176 @@ def lint(argv: Sequence[str], out: TextIO) -> int:
         from .noqa import add_noqa
 
         return add_noqa(results, out)
-    _print(results, args.format, out, scopes=[scope for _path, _f, scope in reported] if with_scopes else None)
+    _print(
+        results,
+        args.format,
+        out,
+        scopes=[scope for _path, _f, scope in reported] if with_scopes else None,
+        unsafe=args.unsafe_fixes,
+    )
     if args.statistics:
         _print_statistics(results, out if args.format == "text" else sys.stderr)
+    if args.format == "text":
+        _print_fixable(results, args.unsafe_fixes, out)
     return 1 if results and not args.exit_zero else 0
+
+
+# ------------------------------------------------------------------ fixes
+
+
+def _resolved(findings: List[Finding], text: str) -> List[Finding]:
+    """The findings with their fixes' edits as plain text (what the formats show)."""
+    from .fixes import Positions, resolve
+
+    positions = Positions(text)
+    out = []
+    for f in findings:
+        if f.fix is not None:
+            try:
+                f = dataclasses.replace(f, fix=resolve(f.fix, text, positions))
+            except ValueError:  # an anchor the text no longer has (the file changed)
+                f = dataclasses.replace(f, fix=None)
+        out.append(f)
+    return out
+
+
+def _print_fixable(results: List[Tuple[str, Finding]], unsafe: bool, out: TextIO) -> None:
+    """ruff's closing line: how many findings --fix would fix, and how many
+    more --unsafe-fixes would."""
+    from .fixes import count_fixable
+
+    counts = count_fixable(f.fix for _path, f in results)
+    applicable = counts["safe"] + (counts["unsafe"] if unsafe else 0)
+    hidden = 0 if unsafe else counts["unsafe"]
+    more = f" ({_count(hidden, 'hidden fix', 'hidden fixes')} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
+    option = "`--fix --unsafe-fixes`" if unsafe and counts["unsafe"] else "`--fix`"
+    if applicable:
+        out.write(f"[*] {applicable} fixable with the {option} option{more}.\n")
+    elif hidden:
+        out.write(f"No fixes available{more}.\n")
+
+
+def _kept_findings(
+    path: str, findings: List[Finding], text: str, baseline: Optional[Baseline]
+) -> List[Finding]:
+    """The findings a run would report in ``text``: neither noqa'd nor baselined."""
+    lines = text.splitlines()
+    kept = [f for f in findings if not _suppressed(f, lines)]
+    if baseline is not None and kept:
+        from .baseline import keys_of, scopes_of
+
+        keys = keys_of(baseline.rel(path), kept, scopes_of(kept, text))
+        kept = [kept[position] for position in baseline.new_findings(keys)]
+    return kept
+
+
+def _fixed_text(
+    path: str, text: str, findings: List[Finding], config: Config, baseline: Optional[Baseline], args: argparse.Namespace
+) -> Tuple[str, int]:
+    """``text`` with the fixes applied over successive passes, and how many
+    findings they fixed."""
+    from .engine import AnalysisError, analyse
+    from .fixes import fix_passes
+
+    def again(current: str) -> List[Finding]:
+        try:
+            found = analyse(path, config, text=current, families=FAMILIES, use_cache=not args.no_cache)
+        except AnalysisError:
+            return []
+        return _kept_findings(path, found, current, baseline)
+
+    return fix_passes(text, _kept_findings(path, findings, text, baseline), again, args.unsafe_fixes)
+
+
+def _fix_files(
+    args: argparse.Namespace,
+    linted: List[Tuple[str, List[Finding], str]],
+    config: Config,
+    baseline: Optional[Baseline],
+    out: TextIO,
+) -> int:
+    """--fix / --diff over the linted files: the number of findings fixed
+    (that would be, for --diff)."""
+    from .fixes import FileChanged, encode_like, write_atomic
+    from .source import SourceError, decode
+
+    total = files = 0
+    for path, findings, text in linted:
+        if not any(f.fix is not None and f.fix.applies(args.unsafe_fixes) for f in findings):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                original = handle.read()
+            if decode(original) != text:
+                raise FileChanged(path)
+            new, count = _fixed_text(path, text, findings, config, baseline, args)
+            if new == text:
+                continue
+            if args.diff:
+                _print_diff(path, text, new, out)
+            else:
+                write_atomic(path, original, encode_like(original, new))
+        except FileChanged:
+            print(f"flask-lint: {path}: changed since it was read; not fixed", file=sys.stderr)
+            continue
+        except (OSError, SourceError, UnicodeEncodeError, LookupError) as exc:
+            print(f"flask-lint: {path}: not fixed: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            continue
+        total += count
+        files += 1
+    verb = "Would fix" if args.diff else "Fixed"
+    if total or args.diff:
+        print(f"flask-lint: {verb} {_count(total, 'finding')} in {_count(files, 'file')}.", file=sys.stderr)
+    return total
+
+
+def _print_diff(path: str, old: str, new: str, out: TextIO) -> None:
+    import difflib
+
+    shown = path.replace(os.sep, "/")
+    diff = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{shown}", tofile=f"b/{shown}"
+    )
+    for line in diff:
+        out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+
+
+def _fix_stdin(
+    args: argparse.Namespace, exclude: Sequence[str], config: Config, baseline: Optional[Baseline], out: TextIO
+) -> int:
+    """``flask-lint --fix -``: the fixed source on standard output (what
+    editors read back); ``--diff -``: its diff.  Exit 1 when findings remain
+    (--fix) or when there is a diff (--diff)."""
+    from .engine import analyse
+    from .source import SourceError, decode
+
+    data = sys.stdin.buffer.read()
+    filename = args.stdin_filename
+    try:
+        text = decode(data)
+    except SourceError as exc:
+        print(f"flask-lint: error: {exc}", file=sys.stderr)
+        if args.fix:
+            sys.stdout.buffer.write(data)
+        return 1
+    new, count = text, 0
+    if filename is None or not _excluded_file(filename, exclude):
+        path = filename or "stdin.py"
+        try:
+            findings = analyse(path, config, text=text, families=FAMILIES, use_cache=not args.no_cache)
+        except Exception:  # noqa: B902 - nothing to fix in a file that cannot be analysed
+            findings = []
+        new, count = _fixed_text(path, text, findings, config, baseline, args)
+    if args.diff:
+        if new != text:
+            _print_diff(filename or "stdin", text, new, out)
+        return 1 if new != text else 0
+    from .fixes import encode_like
+
+    sys.stdout.buffer.write(encode_like(data, new))
+    sys.stdout.flush()
+    print(f"flask-lint: Fixed {_count(count, 'finding')}.", file=sys.stderr)
+    return 0
 
 
 def _lint_stdin(
@@ -447,18 +642,29 @@ def _describe(exc: BaseException) -> BaseException:
     return AnalysisError(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def _print(results: List[Tuple[str, Finding]], fmt: str, out: TextIO, scopes: Optional[List[str]] = None) -> None:
+def _print(
+    results: List[Tuple[str, Finding]], fmt: str, out: TextIO, scopes: Optional[List[str]] = None, unsafe: bool = False
+) -> None:
     if not results and fmt in ("text", "github"):
         return  # nothing to write: a clean run need not import formats (pathlib, urllib)
     from .formats import write_results
 
-    write_results(results, fmt, out, scopes=scopes)
+    write_results(results, fmt, out, scopes=scopes, unsafe=unsafe)
 
 
 def list_rules(out: TextIO) -> int:
+    """One line a rule: code, pylint id, name, family, and its fixes (the
+    "Fix" section of its page: safe, unsafe or none)."""
+    from .docs import fix_kinds, rule_doc
+
     for r in all_rules():
         flag = "" if r.default_enabled else "  (off by default)"
-        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {r.family}{flag}\n")
+        try:
+            kinds = fix_kinds(rule_doc(r.code))
+        except OSError:
+            kinds = "none"
+        fix = "fix:" + kinds.replace(", ", ",")
+        out.write(f"{r.code}  {r.msgid}  {r.name:<40} {fix:<19} {r.family}{flag}\n")
     return 0
 
 

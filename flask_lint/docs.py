@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _CANDIDATES = (
@@ -23,3 +24,15 @@ def rule_doc_path(code: str) -> str:
 def rule_doc(code: str) -> str:
     with open(rule_doc_path(code), encoding="utf-8") as handle:
         return handle.read()
+
+
+_FIX_KINDS = re.compile(r"^\*\*(Safe|Unsafe|None)\*\*", re.MULTILINE)
+
+
+def fix_kinds(doc: str) -> str:
+    """What a rule page's "Fix" section says the rule's fixes are: ``safe``,
+    ``unsafe``, ``safe, unsafe`` or ``none``, from the paragraphs of the
+    section that open with a bold **Safe**, **Unsafe** or **None**."""
+    match = re.search(r"^## Fix\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
+    kinds = {k.lower() for k in _FIX_KINDS.findall(match.group(1))} if match else set()
+    return ", ".join(sorted(kinds - {"none"})) or "none"  # "None for the other shapes" is implied

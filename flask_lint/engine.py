@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import Config
+from .fixes import Fix, fstring_spans, inside_fstrings
 from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, import_aliases, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Family, Finding, Rule
@@ -45,7 +47,11 @@ class FileContext:
     findings: List[Finding] = field(default_factory=list)
     _cache: Dict[str, Any] = field(default_factory=dict)
 
-    def report(self, rule: Rule, node: ast.AST, **args: object) -> None:
+    def report(self, rule: Rule, node: ast.AST, autofix: Optional[Fix] = None, **args: object) -> None:
+        """``autofix``: the edits that repair the finding (flask_lint.fixes), built
+        by the rule only where the repair is certain."""
+        if autofix is not None and sys.version_info < (3, 12) and inside_fstrings(autofix, self._fstrings()):
+            autofix = None
         self.findings.append(
             Finding(
                 line=getattr(node, "lineno", 1),
@@ -54,8 +60,14 @@ class FileContext:
                 message=rule.format(**args),
                 end_line=getattr(node, "end_lineno", None),
                 end_col=getattr(node, "end_col_offset", None),
+                fix=autofix,
             )
         )
+
+    def _fstrings(self) -> List[Tuple[int, int, int, int]]:
+        if "fstrings" not in self._cache:
+            self._cache["fstrings"] = fstring_spans(self.model.tree)
+        return self._cache["fstrings"]
 
     # ------------------------------------------------------------- objects
 

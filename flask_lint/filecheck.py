@@ -83,5 +83,5 @@ def read_bytes(path: str) -> bytes:
 
 
 def finding_row(finding: Finding) -> Tuple[Any, ...]:
-    """A finding as plain data (``Finding(*row)`` gives it back)."""
-    return (finding.line, finding.col, finding.code, finding.message, finding.end_line, finding.end_col)
+    """A finding as plain data (``Finding.from_row(row)`` gives it back)."""
+    return finding.row()

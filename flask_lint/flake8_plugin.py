@@ -2,7 +2,8 @@
 
 flake8 owns file discovery, selection and ``# noqa``; this class only maps
 its options onto :class:`Config` and the engine's findings onto flake8's
-``(line, col, "FLKnnn message", type)`` tuples.
+``(line, col, "FLKnnn message", type)`` tuples.  flake8 has no way to
+apply fixes: the findings' fixes are the ``flask-lint --fix`` command's.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 from . import __version__
 from .docs import DOCS_URL, rule_doc
 from .families import all_rules
+from .fixes import Fix
 from .registry import Finding, Rule
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
@@ -41,9 +42,12 @@ GITHUB_COMMANDS = {"E": "error", "W": "warning", "C": "notice", "R": "notice", "
 GITLAB_SEVERITIES = {"E": "critical", "W": "major", "C": "minor", "R": "minor", "I": "info"}
 
 
-def write_results(results: Results, fmt: str, out: TextIO, scopes: Optional[Sequence[str]] = None) -> None:
+def write_results(
+    results: Results, fmt: str, out: TextIO, scopes: Optional[Sequence[str]] = None, unsafe: bool = False
+) -> None:
     """``scopes``: the enclosing function or class of each finding (see
-    baseline.py), for the GitLab fingerprints; read from the files when not given."""
+    baseline.py), for the GitLab fingerprints; read from the files when not
+    given.  ``unsafe``: unsafe fixes count as applicable (``[*]`` in text)."""
     if fmt == "json":
         json.dump(json_payload(results), out, indent=2)
         out.write("\n")
@@ -60,7 +64,8 @@ def write_results(results: Results, fmt: str, out: TextIO, scopes: Optional[Sequ
         out.write(junit_xml(results))
     else:
         for path, f in results:
-            out.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {f.message}\n")
+            mark = "[*] " if f.fix is not None and f.fix.applies(unsafe) else ""
+            out.write(f"{path}:{f.line}:{f.col + 1}: {f.code} {mark}{f.message}\n")
 
 
 # ------------------------------------------------------------------- json
@@ -78,9 +83,28 @@ def json_payload(results: Results) -> List[Dict[str, Any]]:
             "code": f.code,
             "name": names[f.code],
             "message": f.message,
+            "fix": _json_fix(f.fix),
         }
         for path, f in results
     ]
+
+
+def _json_fix(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
+    """ruff's ``fix`` object; columns as the finding's (1-based, UTF-8 bytes)."""
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {
+                "content": e.text,
+                "location": {"row": e.line, "column": e.col + 1},
+                "end_location": {"row": e.end_line, "column": e.end_col + 1},
+            }
+            for e in fix.edits
+        ],
+    }
 
 
 # ---------------------------------------------------------------- columns
@@ -175,6 +199,25 @@ def _artifact_location(path: str, cwd: str) -> Dict[str, str]:
     return {"uri": quote(rel.replace(os.sep, "/")), "uriBaseId": SRCROOT}
 
 
+def _sarif_fix(lines: _Lines, path: str, cwd: str, fix: Fix) -> Dict[str, Any]:
+    """A SARIF fix: the edits as replacements of regions (UTF-16 columns,
+    like the results'), with ruff's applicability as a property."""
+    replacements = []
+    for e in fix.edits:
+        region = {
+            "startLine": e.line,
+            "startColumn": lines.column(path, e.line, e.col),
+            "endLine": e.end_line,
+            "endColumn": lines.column(path, e.end_line, e.end_col),
+        }
+        replacements.append({"deletedRegion": region, "insertedContent": {"text": e.text}})
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [{"artifactLocation": _artifact_location(path, cwd), "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
+    }
+
+
 def sarif_log(results: Results, cwd: Optional[str] = None) -> Dict[str, Any]:
     """A SARIF 2.1.0 log with one run; relative URIs are under %SRCROOT%,
     the folder flask-lint ran in (GitHub resolves them against the checkout)."""
@@ -188,22 +231,23 @@ def sarif_log(results: Results, cwd: Optional[str] = None) -> Dict[str, Any]:
     sarif_results = []
     for path, f in results:
         r = by_code[f.code]
-        sarif_results.append(
-            {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": SARIF_LEVELS.get(r.severity, "warning"),
-                "message": {"text": f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": _artifact_location(path, cwd),
-                            "region": _region(lines, path, f),
-                        }
+        result: Dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": SARIF_LEVELS.get(r.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact_location(path, cwd),
+                        "region": _region(lines, path, f),
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if f.fix is not None:
+            result["fixes"] = [_sarif_fix(lines, path, cwd, f.fix)]
+        sarif_results.append(result)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

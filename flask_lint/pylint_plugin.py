@@ -6,7 +6,8 @@ pylint message ids (``FLK101`` -> ``E9101``) and symbols.
 
 pylint wants one checker per message-id prefix, so each rule family is its
 own checker; the first one to see a module runs the engine once and the
-others take their share of the findings.
+others take their share of the findings.  pylint has no way to apply
+fixes: the findings' fixes are the ``flask-lint --fix`` command's.
 """
 
 from __future__ import annotations

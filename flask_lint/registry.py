@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Set, Tuple
+from typing import Any, Callable, Optional, Sequence, Set, Tuple
+
+from .fixes import Fix, from_data, to_data
 
 CODE_RE = re.compile(r"^FLK[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -57,10 +59,20 @@ class Finding:
     message: str
     end_line: int | None = None
     end_col: int | None = None
+    fix: Optional[Fix] = None  # see flask_lint.fixes
 
     @property
     def text(self) -> str:
         return f"{self.code} {self.message}"
+
+    def row(self) -> Tuple[Any, ...]:
+        """The finding as plain data (JSON, marshal): :meth:`from_row` gives it back."""
+        return (self.line, self.col, self.code, self.message, self.end_line, self.end_col, to_data(self.fix))
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Finding:
+        line, col, code, message, end_line, end_col = row[:6]
+        return cls(line, col, code, message, end_line, end_col, from_data(row[6]) if len(row) > 6 else None)
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.line, self.col, self.code, self.message)

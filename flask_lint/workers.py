@@ -206,7 +206,7 @@ class Workers:
             for position, rows in reply if isinstance(reply, list) else ():
                 if rows is not None and position in paths:
                     path, digest = paths[position]
-                    out[position] = Result(path, findings=[Finding(*row) for row in rows], digest=digest)
+                    out[position] = Result(path, findings=[Finding.from_row(row) for row in rows], digest=digest)
         return out
 
     def close(self) -> None:

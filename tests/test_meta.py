@@ -17,7 +17,9 @@ from flask_lint.registry import not_analysed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULES = all_rules()
-DOC_SECTIONS = ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options", "## References"]
+DOC_SECTIONS = [
+    "## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix", "## Options", "## References"
+]
 
 
 def test_codes_names_and_ids_are_unique() -> None:

@@ -145,7 +145,7 @@ def test_every_format_includes_it(project: Path) -> None:
 
 def test_rules_and_explain_list_it(project: Path) -> None:
     rules = _cli(project, "rules").stdout.splitlines()
-    assert rules[0].split() == ["FLK001", "E9001", "file-not-analysed", "files"]
+    assert rules[0].split() == ["FLK001", "E9001", "file-not-analysed", "fix:none", "files"]
     assert _cli(project, "explain", "file-not-analysed").stdout.startswith("# FLK001 file-not-analysed\n")
 
 

@@ -39,7 +39,7 @@ def index():
     return {"message": "ça va, 東京"}, 999
 '''
 STATUS_LINE = 12
-JSON_FIELDS = {"path", "line", "column", "end_line", "end_column", "code", "name", "message"}
+JSON_FIELDS = {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix"}
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from .. import fixes
 from ..engine import FileContext
 from ..model import FunctionInfo, call_arg, child_nodes
 from ..names import RESPONSE_CLASSES
@@ -64,11 +65,32 @@ class StreamChecker:
             body = call_arg(expr, 0, "response")
             found = self._generator(body, 0) if body is not None else None
             if found is not None:
-                yield "FLK403", expr, found
+                yield "FLK403", expr, dict(found, autofix=self._wrap_fix(body))
         elif is_view:
             found = self._generator(expr, 0)
             if found is not None:
-                yield "FLK403", ret, found
+                yield "FLK403", ret, dict(found, autofix=self._wrap_fix(expr))
+
+    def _wrap_fix(self, generator: Optional[ast.expr]) -> Optional[fixes.Fix]:
+        """``stream_with_context(gen())`` for a generator call or a variable
+        holding one (a generator expression's own span may include the
+        call's parentheses: no fix), importing the name unless it is bound to
+        Flask's already; no fix when the name means something else here."""
+        if not isinstance(generator, (ast.Call, ast.Name)):
+            return None
+        model = self.ctx.model
+        scope = model.scope_of(generator.func if isinstance(generator, ast.Call) else generator)
+        found = model.lookup(STREAM_WRAPPER.rsplit(".", 1)[1], scope)
+        name = STREAM_WRAPPER.rsplit(".", 1)[1]
+        imported: Optional[fixes.Edit] = None
+        if found is None:
+            imported = fixes.import_edit(model.tree, "flask", name)
+            if imported is None:
+                return None
+        elif not all(b.kind == "import" and b.qualname == STREAM_WRAPPER for b in found[1]):
+            return None
+        edits = [fixes.insert_before(generator, f"{name}("), fixes.insert_after(generator, ")")]
+        return fixes.make(fixes.SAFE, f"Wrap the generator in `{name}`", *edits, *([imported] if imported else []))
 
     def _is_response(self, call: ast.Call) -> bool:
         qual = self.ctx.model.call_qualname(call)

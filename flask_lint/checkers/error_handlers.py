@@ -23,9 +23,11 @@ import ast
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from .. import fixes
 from ..engine import FileContext
 from ..index import NOTHING, Obj
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
+from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
 from ..source import is_test_module, is_test_path
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
@@ -404,8 +406,39 @@ def _check_handler_bodies(ctx: FileContext, project: ProjectErrors) -> None:
         for ret, what in facts.bare_returns(helper):
             body = ret.value.elts[0] if isinstance(ret.value, ast.Tuple) else ret.value
             ctx.report(
-                ERRORHANDLER_SUCCESS_STATUS, ret, name=func.name, what=what, body=_source(body, "body", 50), status=status
+                ERRORHANDLER_SUCCESS_STATUS, ret, autofix=_status_fix(ctx, ret, keys, status),
+                name=func.name, what=what, body=_source(body, "body", 50), status=status,
             )
+
+
+# Bodies that a status can follow in the returned tuple whatever they hold;
+# a project helper's result may itself be a (body, headers) tuple.
+_STATUSLESS_BUILDERS = frozenset(
+    {"flask.render_template", "flask.render_template_string", "flask.jsonify", "json.dumps", "flask.make_response"}
+)
+
+
+def _status_fix(ctx: FileContext, ret: ast.Return, keys: List[FrozenSet[Atom]], status: str) -> Optional[fixes.Fix]:
+    """``, status`` after the body: safe when the keys give the status (the
+    literal code of the only key, ``e.code`` when every key is an HTTP
+    error), unsafe when it is 500 for an ``Exception`` handler's (the
+    handler may have meant something else), none when unknown."""
+    if not (status.isdigit() or status.endswith(".code")):
+        return None
+    http_only = all(a[0] == "code" or a in (HTTP_ATOM, ALL_HTTP) for atoms in keys for a in atoms)
+    applicability = fixes.SAFE if http_only else fixes.UNSAFE
+    if status.endswith(".code") and not http_only:
+        return None  # e.code on an exception that has none: AttributeError
+    value = ret.value
+    if isinstance(value, ast.Tuple) and len(value.elts) == 2:
+        return fixes.make(applicability, f"Return status {status}", fixes.insert_after(value.elts[0], f", {status}"))
+    plain = isinstance(value, (ast.Constant, ast.JoinedStr, ast.Dict, ast.List))
+    if isinstance(value, ast.Call):
+        qual = ctx.model.call_qualname(value)
+        plain = qual in _STATUSLESS_BUILDERS or qual in RESPONSE_CLASSES
+    if not plain or value is None:
+        return None
+    return fixes.make(applicability, f"Return status {status}", fixes.insert_after(value, f", {status}"))
 
 
 def _suggested_status(keys: List[FrozenSet[Atom]], param: Optional[str]) -> str:
@@ -480,7 +513,8 @@ def _check_signatures(ctx: FileContext, project: ProjectErrors) -> None:
         problem = _arity_problem(func.args, 1)
         if problem:
             ctx.report(
-                ERRORHANDLER_SIGNATURE, func, kind="error handler", name=func.name, problem=problem,
+                ERRORHANDLER_SIGNATURE, func, autofix=_parameter_fix(ctx, func, ("error", "e")),
+                kind="error handler", name=func.name, problem=problem,
                 when="each time the error occurs, and the client gets a 500 instead",
                 fix=f"define it as def {func.name}(error)",
             )
@@ -493,7 +527,8 @@ def _check_signatures(ctx: FileContext, project: ProjectErrors) -> None:
             problem = _arity_problem(lam.args, 1)
             if problem:
                 ctx.report(
-                    ERRORHANDLER_SIGNATURE, lam, kind="error handler", name="<lambda>", problem=problem,
+                    ERRORHANDLER_SIGNATURE, lam, autofix=_parameter_fix(ctx, lam, ("error", "e")),
+                    kind="error handler", name="<lambda>", problem=problem,
                     when="each time the error occurs, and the client gets a 500 instead", fix="write lambda error: ...",
                 )
     _check_hook_signatures(ctx, project)
@@ -544,7 +579,34 @@ def _check_hook_signatures(ctx: FileContext, project: ProjectErrors) -> None:
         else:
             when, fix = "on every request (a 500)", "remove the parameter or give it a default"
         reported.add(id(target))
-        ctx.report(ERRORHANDLER_SIGNATURE, target, kind=f"{kind} hook", name=name, problem=problem, when=when, fix=fix)
+        autofix = _parameter_fix(ctx, target, ("exc", "error")) if kind.startswith("teardown") else None
+        ctx.report(
+            ERRORHANDLER_SIGNATURE, target, autofix=autofix, kind=f"{kind} hook", name=name, problem=problem, when=when, fix=fix
+        )
+
+
+def _parameter_fix(ctx: FileContext, func: ast.AST, names: Tuple[str, ...]) -> Optional[fixes.Fix]:
+    """The one parameter Flask passes, for a function that takes none: named
+    after the first of ``names`` its body does not use, and only when this
+    file never calls the function itself (such a call would lose it)."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return None
+    args = func.args
+    if args.posonlyargs or args.args or args.vararg or args.kwonlyargs or args.kwarg or getattr(func, "type_params", None):
+        return None
+    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
+    name = next((n for n in names if n not in used), None)
+    if name is None:
+        return None
+    if isinstance(func, ast.Lambda):
+        at = func.col_offset + len("lambda")
+        edit = fixes.Edit(func.lineno, at, func.lineno, at, (f" {name}",))
+    else:
+        for call, _scope, _loop in ctx.model.calls:
+            if isinstance(call.func, ast.Name) and call.func.id == func.name:
+                return None
+        edit = fixes.insert_after_token(func, "(", name)  # the first ( after def name
+    return fixes.make(fixes.SAFE, f"Add the parameter {name}", edit)
 
 
 # ------------------------------------------------------------------ FLK206
@@ -569,9 +631,33 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
                 if isinstance(node, ast.Call):
                     node = node.func
                 bp = _source(node.value, "bp", 30) if isinstance(node, ast.Attribute) else "bp"
+                autofix = None
+                if isinstance(node, ast.Attribute) and node.attr == "errorhandler" and not reg.in_loop:
+                    if _app_wide_is_free(project, objs, atom):
+                        # Unsafe: the handler then answers for the whole app.
+                        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+                        edit = fixes.Edit(end[0], end[1] - len("errorhandler"), *end, ("app_errorhandler",))
+                        autofix = fixes.make(fixes.UNSAFE, "Register it with app_errorhandler", edit)
                 ctx.report(
-                    BLUEPRINT_ROUTING_ERRORHANDLER, reg.node, bp=bp, method=reg.method, key=key_text, code=code
+                    BLUEPRINT_ROUTING_ERRORHANDLER, reg.node, autofix=autofix, bp=bp, method=reg.method, key=key_text,
+                    code=code,
                 )
+
+
+def _app_wide_is_free(project: ProjectErrors, objs: Any, atom: Atom) -> bool:
+    """Whether the blueprint's handler for ``atom`` can become app-wide
+    without meeting another: every app the blueprints are registered on is
+    known, has no app-wide handler for it (nor for every HTTP error), and
+    no other blueprint-level handler for it."""
+    apps = [app for obj in objs for app in project.apps_of_blueprint(obj[1])]
+    if not apps:
+        return False
+    for app in apps:
+        if app.uncertain or app.handled or app.has(frozenset({atom, HTTP_ATOM, ALL_HTTP})):
+            return False
+        if sum(1 for atoms in app.bp_atoms if atom in atoms or HTTP_ATOM in atoms or ALL_HTTP in atoms) > 1:
+            return False
+    return True
 
 
 _ONE_VARIABLE_RULE = re.compile(r"^/?<(?:(?P<converter>[A-Za-z_]\w*)(?:\([^)]*\))?:)?[A-Za-z_]\w*>/?$")

@@ -25,6 +25,7 @@ import ast
 import re
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
+from .. import fixes
 from ..engine import FileContext
 from ..model import FlaskModel, FunctionInfo, RouteReg, View, call_arg, child_nodes
 from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, WERKZEUG_NEWER_CODES
@@ -278,7 +279,34 @@ def _malformed_tuple(ctx: FileContext, ret: ast.Return) -> None:
         return
     problem = _tuple_problem(ctx.model, value.elts, "return")
     if problem is not None:
-        ctx.report(MALFORMED_RESPONSE, ret, problem=problem[0], consequence=problem[1], fix=problem[2])
+        autofix = _tuple_fix(value.elts)
+        ctx.report(MALFORMED_RESPONSE, ret, autofix=autofix, problem=problem[0], consequence=problem[1], fix=problem[2])
+
+
+def _tuple_fix(elts: List[ast.expr]) -> Optional[fixes.Fix]:
+    """The repairs of a response tuple (or of make_response's arguments)
+    that are certain: ``(404, body)`` swapped, ``(None, 204)`` with ``""``,
+    ``(body, headers, 404)`` with the status second."""
+    if len(elts) not in (2, 3):
+        return None
+    body, status = elts[0], elts[1]
+    if isinstance(body, ast.Constant) and body.value is None:
+        return fixes.make(fixes.SAFE, "Use an empty body", fixes.replace(body, '""'))
+    first = int_literal(body)
+    if first is not None and 100 <= first <= 599 and int_literal(status) is None:
+        return fixes.make(
+            fixes.SAFE,
+            "Put the body before the status",
+            fixes.replace(body, fixes.copy(status)),
+            fixes.replace(status, fixes.copy(body)),
+        )
+    if len(elts) == 3 and isinstance(status, ast.Dict) and int_literal(elts[2]) is not None and body_problem(body) is None:
+        headers = elts[2]
+        return fixes.make(
+            fixes.SAFE, "Put the status before the headers",
+            fixes.replace(status, fixes.copy(headers)), fixes.replace(headers, fixes.copy(status)),
+        )
+    return None
 
 
 def _tuple_problem(model: FlaskModel, elts: List[ast.expr], form: str) -> Optional[Tuple[str, str, str]]:
@@ -338,7 +366,23 @@ def _bodiless(ctx: FileContext, ret: ast.Return, responder: Responder) -> None:
         status = bodiless_status(ctx.model, value.elts[1])
         kind = body_kind(ctx.model, value.elts[0])
         if status is not None and kind is not None:
-            ctx.report(BODY_WITH_BODILESS_STATUS, ret, body=kind, status=status, effect=_bodiless_effect(status))
+            ctx.report(
+                BODY_WITH_BODILESS_STATUS, ret, autofix=_empty_body_fix(value.elts[0]), body=kind, status=status,
+                effect=_bodiless_effect(status),
+            )
+
+
+def _empty_body_fix(body: Optional[ast.expr]) -> Optional[fixes.Fix]:
+    """``""`` for a body a 204/304 drops anyway, unless building it does
+    something (a call inside its arguments, a walrus, an await)."""
+    if body is None:
+        return None
+    inner = body.args + [k.value for k in body.keywords] if isinstance(body, ast.Call) else [body]
+    for node in inner:
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+                return None
+    return fixes.make(fixes.SAFE, "Send an empty body", fixes.replace(body, '""'))
 
 
 def _bodiless_effect(status: int) -> str:
@@ -366,15 +410,21 @@ def _jsonify_status_keyword(ctx: FileContext, ret: ast.Return) -> None:
     value = ret.value
     if isinstance(value, ast.Tuple) and len(value.elts) == 2 and is_headers_literal(value.elts[1]):
         value = value.elts[0]
+    response = value  # the status goes right after it, in the returned tuple
     if isinstance(value, ast.Call) and ctx.model.call_qualname(value) == "flask.make_response" and len(value.args) == 1:
         value = value.args[0]
     found = _jsonify_error_keyword(ctx.model, value)
-    if found is None:
+    if found is None or response is None:
         return
     kw, number = found
+    # The keyword stays: clients may read it in the body.
+    autofix = fixes.make(
+        fixes.SAFE, "Return the status with the response", fixes.insert_after(response, ", ", fixes.copy(kw.value))
+    )
     ctx.report(
         STATUS_IN_JSONIFY,
         kw.value,
+        autofix=autofix,
         call=f"jsonify(..., {kw.arg}={source(kw.value, 30)})",
         effect=f"puts {kw.arg}={number} into the JSON body",
         fix=f"return jsonify(...), {number} (keep {kw.arg}= in the body if clients read it)",
@@ -864,11 +914,15 @@ def _check_make_response(ctx: FileContext, call: ast.Call) -> None:
         _invalid_status(ctx, call, args[1] if not (len(args) == 2 and is_headers_literal(args[1])) else None)
         problem = _tuple_problem(ctx.model, list(args), "make_response")
         if problem is not None:
-            ctx.report(MALFORMED_RESPONSE, call, problem=problem[0], consequence=problem[1], fix=problem[2])
+            autofix = _tuple_fix(list(args))
+            ctx.report(MALFORMED_RESPONSE, call, autofix=autofix, problem=problem[0], consequence=problem[1], fix=problem[2])
         status = bodiless_status(ctx.model, args[1])
         kind = body_kind(ctx.model, args[0])
         if status is not None and kind is not None:
-            ctx.report(BODY_WITH_BODILESS_STATUS, call, body=kind, status=status, effect=_bodiless_effect(status))
+            ctx.report(
+                BODY_WITH_BODILESS_STATUS, call, autofix=_empty_body_fix(args[0]), body=kind, status=status,
+                effect=_bodiless_effect(status),
+            )
 
 
 def _check_response_class(ctx: FileContext, call: ast.Call) -> None:
@@ -879,13 +933,22 @@ def _check_response_class(ctx: FileContext, call: ast.Call) -> None:
     problem = status_problem(status)
     if problem is not None:
         fix = problem[2]
+        autofix = None
         if isinstance(status, ast.Constant) and isinstance(status.value, str) and MIMETYPE.match(status.value.strip()):
             fix = f"pass mimetype={status.value!r} (the second positional argument of Response is the status)"
-        ctx.report(MALFORMED_RESPONSE, call, problem=problem[0], consequence=problem[1], fix=fix)
+            if len(call.args) >= 2 and call.args[1] is status and not any(k.arg == "mimetype" for k in call.keywords):
+                later = call.args[2:]  # positional after it would follow a keyword: move it only when last
+                if not later:
+                    autofix = fixes.make(fixes.SAFE, "Pass it as mimetype=", fixes.insert_before(status, "mimetype="))
+        ctx.report(MALFORMED_RESPONSE, call, autofix=autofix, problem=problem[0], consequence=problem[1], fix=fix)
     code = bodiless_status(ctx.model, status)
-    kind = body_kind(ctx.model, call_arg(call, 0, "response"))
+    body = call_arg(call, 0, "response")
+    kind = body_kind(ctx.model, body)
     if code is not None and kind is not None:
-        ctx.report(BODY_WITH_BODILESS_STATUS, call, body=kind, status=code, effect=_bodiless_effect(code))
+        ctx.report(
+            BODY_WITH_BODILESS_STATUS, call, autofix=_empty_body_fix(body), body=kind, status=code,
+            effect=_bodiless_effect(code),
+        )
 
 
 def _check_abort(ctx: FileContext, call: ast.Call, qual: str) -> None:
@@ -917,13 +980,16 @@ def _check_abort(ctx: FileContext, call: ast.Call, qual: str) -> None:
         value = code.value
         if isinstance(value, float) and value.is_integer() and int(value) in WERKZEUG_ERROR_CODES:
             return  # abort(404.0) finds NotFound: 404.0 == 404
+        autofix = None
         if isinstance(value, str) and value.strip().isdigit():
             fix = f"pass the int: abort({int(value.strip())})"
+            if int(value.strip()) in WERKZEUG_ERROR_CODES:  # the code Werkzeug then raises for
+                autofix = fixes.make(fixes.SAFE, "Pass the code as an int", fixes.replace(code, str(int(value.strip()))))
         elif value is None or isinstance(value, (bool, float, str)):
             fix = "pass an HTTP error code such as abort(404)"
         else:
             return
-        ctx.report(ABORT_UNKNOWN_CODE, call, call=shown, code=repr(value), fix=fix)
+        ctx.report(ABORT_UNKNOWN_CODE, call, autofix=autofix, call=shown, code=repr(value), fix=fix)
 
 
 def _abort_fix(code: int) -> str:
@@ -953,7 +1019,7 @@ def _check_redirect(ctx: FileContext, call: ast.Call) -> None:
                 if isinstance(value, float)
                 else f"Flask sends the status line '0 {value}', which gunicorn and wsgiref turn into a 500"
             )
-            ctx.report(REDIRECT_NON_3XX, call, code=repr(value), consequence=consequence)
+            ctx.report(REDIRECT_NON_3XX, call, autofix=_redirect_fix(code), code=repr(value), consequence=consequence)
             return
     if number is None or number in REDIRECT_CODES:
         return
@@ -972,7 +1038,13 @@ def _check_redirect(ctx: FileContext, call: ast.Call) -> None:
         )
     else:
         consequence = "that is not a redirect status, so the browser does not follow it"
-    ctx.report(REDIRECT_NON_3XX, call, code=number, consequence=consequence)
+    ctx.report(REDIRECT_NON_3XX, call, autofix=_redirect_fix(code), code=number, consequence=consequence)
+
+
+def _redirect_fix(code: ast.expr) -> Optional[fixes.Fix]:
+    """302, the default: unsafe, the response changes (the intent may have
+    been an error status, or 303 after a POST)."""
+    return fixes.make(fixes.UNSAFE, "Redirect with 302", fixes.replace(code, "302"))
 
 
 def _check_jsonify_positional(ctx: FileContext, call: ast.Call) -> None:
@@ -988,13 +1060,41 @@ def _check_jsonify_positional(ctx: FileContext, call: ast.Call) -> None:
     if number is None or not 100 <= number <= 599:
         return
     shown = source(payload, 30)
+    autofix = None
+    if id(call) in _returned_values(ctx):
+        autofix = fixes.make(
+            fixes.SAFE,
+            "Return the status next to jsonify(...)",
+            fixes.Edit(*fixes.span(payload)[2:], *fixes.span(last)[2:], ()),
+            fixes.insert_after(call, ", ", fixes.copy(last)),
+        )
     ctx.report(
         STATUS_IN_JSONIFY,
         last,
+        autofix=autofix,
         call=f"jsonify({shown}, {source(last, 20)})",
         effect=f"serialises the list [{shown}, {number}] as the JSON body",
         fix=f"return jsonify({shown}), {number}",
     )
+
+
+def _returned_values(ctx: FileContext) -> Set[int]:
+    """Ids of the expressions that views, error handlers and before-request
+    functions return as they are (a helper's callers may use the response)."""
+    if "returned-values" not in ctx._cache:
+        ctx._cache["returned-values"] = {
+            id(ret.value)
+            for responder in responders(ctx)
+            if responder.returns_response and responder.transparent and not responder.resource
+            for ret in responder.info.returns
+            if ret.value is not None
+        }
+    return ctx._cache["returned-values"]
+
+
+# Types whose conversion of the string is what `type=` is meant for; bool,
+# list, dict, bytes convert a string in ways nobody means ("false" is True).
+CERTAIN_TYPES = frozenset({"int", "float", "str", "Decimal", "UUID"})
 
 
 def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
@@ -1019,9 +1119,18 @@ def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
     key = call_arg(call, 0, "key")
     key_text = source(key, 30) if key is not None else "the key"
     where = (qual or "").rsplit(".", 1)[-1]
+    autofix = None
+    if type_name in CERTAIN_TYPES and not any(k.arg == "type" for k in call.keywords) and len(call.args) <= 2:
+        if len(call.args) == 2:
+            edit = fixes.insert_before(default, "type=")
+        else:
+            keyword = next(k for k in call.keywords if k.arg == "default")
+            edit = fixes.replace(keyword, "type=", fixes.copy(default))
+        autofix = fixes.make(fixes.SAFE, "Pass the type as type=", edit)
     ctx.report(
         ARG_TYPE_AS_DEFAULT,
         call,
+        autofix=autofix,
         call=source(call, 60),
         type=type_name,
         key=key_text,
@@ -1047,7 +1156,16 @@ def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
         if _expects_exception(ctx.model, stmt, parents):
             continue
         shown = f"{source(call.func, 30)}(...)"
-        ctx.report(RESPONSE_NOT_RETURNED, call, call=shown)
+        ctx.report(RESPONSE_NOT_RETURNED, call, autofix=_return_fix(ctx, stmt, call), call=shown)
+
+
+def _return_fix(ctx: FileContext, stmt: ast.stmt, call: ast.Call) -> Optional[fixes.Fix]:
+    """``return`` in front: unsafe, the code after it no longer runs.  Not in
+    a generator, where ``return value`` only stops the iteration."""
+    info = ctx.model.function_info(ctx.model.scope_of(call.func).node)
+    if info is None or info.is_generator or not isinstance(stmt, ast.Expr) or stmt.value is not call:
+        return None
+    return fixes.make(fixes.UNSAFE, "Return the response", fixes.insert_before(stmt, "return "))
 
 
 def _all_statements(ctx: FileContext) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt, ...]]]:

@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
+from .. import fixes
 from ..engine import FileContext
 from ..index import Obj, ProjectIndex
 from ..model import ROUTE_METHODS, FunctionNode, RouteReg
@@ -685,7 +686,7 @@ def _check_invalid_methods(ctx: FileContext, facts: Dict[int, RouteFact]) -> Non
         expected = ("TypeError", "RuntimeError") if route.method in ROUTE_SHORTCUTS else ("TypeError",)
         if fact is not None and any(_guarded(fact.entry, name) for name in expected):
             continue  # inside pytest.raises(TypeError) or a try that catches it
-        ctx.report(INVALID_METHODS, found[0], problem=found[1], fix=found[2])
+        ctx.report(INVALID_METHODS, found[0], autofix=_methods_fix(route, call), problem=found[1], fix=found[2])
 
 
 def _methods_problem(route: RouteReg, call: ast.Call) -> Optional[Tuple[ast.AST, str, str]]:
@@ -733,6 +734,27 @@ def _methods_problem(route: RouteReg, call: ast.Call) -> Optional[Tuple[ast.AST,
                         fix,
                     )
     return None
+
+
+def _methods_fix(route: RouteReg, call: ast.Call) -> Optional[fixes.Fix]:
+    """``methods="POST"`` as ``methods=["POST"]`` and ``method=[...]`` as
+    ``methods=[...]``: only when every name in the string is an HTTP method
+    (a misspelt one has no certain repair)."""
+    named = [kw for kw in call.keywords if kw.arg in ("method", "methods")]
+    if len(named) != 1 or route.method in ROUTE_SHORTCUTS:
+        return None
+    kw, value = named[0], named[0].value
+    edits: List[fixes.Edit] = []
+    if kw.arg == "method":
+        edits.append(fixes.Edit(kw.lineno, kw.col_offset + len("method"), kw.lineno, kw.col_offset + len("method"), ("s",)))
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        parts = value.value.replace(",", " ").split()
+        if not parts or any(p.upper() not in HTTP_METHODS for p in parts):
+            return None
+        edits.append(fixes.replace(value, "[" + ", ".join(f'"{p}"' for p in parts) + "]"))
+    elif not (isinstance(value, (ast.List, ast.Tuple)) and kw.arg == "method"):
+        return None
+    return fixes.make(fixes.SAFE, "Pass the methods as a list", *edits)
 
 
 # --------------------------------------------------------------------------
