@@ -986,7 +986,9 @@ class _Walker:
                 scope.bind(name_alias.asname or name_alias.name, Binding("import", qualname=qual))
             return
         if isinstance(node, (ast.Global, ast.Nonlocal)):
-            if isinstance(node, ast.Global):
+            if isinstance(node, ast.Global) and scope is not self.model.module_scope:
+                # `global x` at module level is legal and means nothing: recording
+                # it would send lookup() from the module scope back to itself
                 scope.global_names.update(node.names)
             return
         if isinstance(node, ast.Assign):

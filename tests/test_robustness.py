@@ -163,6 +163,18 @@ def test_blueprint_registered_inside_a_lambda(project: Path) -> None:
     assert "app.py:11:5: FLK101" in out
 
 
+def test_module_level_global_statement(project: Path) -> None:
+    # Once an endless loop: `global x` at module level (legal, meaningless)
+    # sent every lookup of x from the module scope back to the module scope.
+    (project / "app.py").write_text(
+        "from flask import Flask\n\nglobal started\nstarted = 1\nLIMIT = started + 1\n"
+        "app = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'x', 700\n"
+    )
+    code, out, err = run_cli(project, "--no-cache", ".")
+    assert err == ""
+    assert "app.py:11:5: FLK101" in out
+
+
 def test_bad_cli_usage_is_one_line_exit_2(project: Path) -> None:
     for args in (["--select", "XYZ1"], ["--flask-max-app-routes", "zero"], ["no/such/path"]):
         code, _out, err = run_cli(project, *args)
