@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Nam
 
 from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
-from .names import canonical
+from .names import VENDORABLE_PACKAGES, canonical
 from .registry import Family
 from .source import SourceError, is_relevant, read_source, skipped_path_part
 from .summary import (
@@ -458,7 +458,8 @@ class ProjectIndex:
         self.modules: Dict[str, Dict[str, Any]] = {}
         for rel in sorted(self.by_path):
             summary = self.by_path[rel]
-            self.modules.setdefault(summary["module"], summary)
+            if summary["module"].partition(".")[0] not in VENDORABLE_PACKAGES:
+                self.modules.setdefault(summary["module"], summary)
         self.functions: Dict[str, Tuple[str, Dict[str, Any]]] = {}
         self.classes: Dict[str, Tuple[str, Dict[str, Any]]] = {}
         for name, summary in self.modules.items():

@@ -48,6 +48,19 @@ _ALIASES = {
     "flask_restx.resource.Resource": "flask_restx.Resource",
 }
 
+# Packages whose objects the model knows by name. A copy of one inside the
+# project (vendored under libs/ and put on sys.path at run time) is still
+# that package: the index never reads it as the project's own code, which
+# would turn flask.Flask into a project class nobody knows is an app.
+VENDORABLE_PACKAGES = frozenset(
+    {
+        "flask", "werkzeug", "apiflask", "flask_openapi3", "flask_restful", "flask_restx", "flask_restplus",
+        "flask_smorest", "flask_login", "flask_jwt_extended", "flask_security", "flask_sqlalchemy",
+        "flask_caching", "flask_limiter", "flask_cors", "flask_httpauth", "flask_socketio", "flask_celeryext",
+        "flask_rq",
+    }
+)
+
 APP_CLASSES = frozenset({"flask.Flask", "apiflask.APIFlask", "flask_openapi3.OpenAPI"})
 BLUEPRINT_CLASSES = frozenset(
     {"flask.Blueprint", "flask_smorest.Blueprint", "apiflask.APIBlueprint", "flask_openapi3.APIBlueprint"}
