@@ -1109,16 +1109,15 @@ def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
     default = call_arg(call, 1, "default")
     if default is None or any(isinstance(a, ast.Starred) for a in call.args):
         return
-    qual = ctx.model.qualname(default)
-    if qual is None and isinstance(default, ast.Name):
+    default_qual = ctx.model.qualname(default)
+    if default_qual is None and isinstance(default, ast.Name):
         bound = ctx.model.value(default)  # a local bound to the type: ``fallback = int``
-        qual = bound[1] if bound[0] == "q" else None
-    type_name = TYPE_NAMES.get(qual or "")
+        default_qual = bound[1] if bound[0] == "q" else None
+    type_name = TYPE_NAMES.get(default_qual or "")
     if type_name is None:
         return
     key = call_arg(call, 0, "key")
     key_text = source(key, 30) if key is not None else "the key"
-    where = (qual or "").rsplit(".", 1)[-1]
     autofix = None
     if type_name in CERTAIN_TYPES and not any(k.arg == "type" for k in call.keywords) and len(call.args) <= 2:
         if len(call.args) == 2:
@@ -1134,7 +1133,7 @@ def _check_arg_get(ctx: FileContext, call: ast.Call) -> None:
         call=source(call, 60),
         type=type_name,
         key=key_text,
-        fix=f"request.{where}.get({key_text}, type={source(default, 20)})",
+        fix=f"{source(owner, 30)}.get({key_text}, type={source(default, 20)})",
     )
 
 
