@@ -771,10 +771,28 @@ def _check_may_return_none(ctx: FileContext, responder: Responder, facts: Projec
         # URL variables together.
         falls_off = any(_flow(ctx, responder, facts, c).block(responder.func.body) == YES for c in contexts)
     if falls_off:
-        ctx.report(
-            MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name,
-            how="can reach the end of its body without a return",
-        )
+        how = "can reach the end of its body without a return"
+        if _falls_off_only_for_head(ctx, responder, facts, contexts):
+            how += ' for HEAD (Flask sends HEAD to every GET route, with request.method == "HEAD")'
+        ctx.report(MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name, how=how)
+
+
+def _falls_off_only_for_head(
+    ctx: FileContext,
+    responder: Responder,
+    facts: ProjectFacts,
+    contexts: Optional[List[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]]],
+) -> bool:
+    """The view's paths that fall off all need request.method == "HEAD"."""
+    judged: List[Optional[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]]] = [None]
+    if contexts:
+        judged = list(contexts)
+    for context in judged:
+        flow = _flow(ctx, responder, facts, context)
+        flow.ignore_head = True
+        if flow.block(responder.func.body) == YES:
+            return False
+    return True
 
 
 def _check_after_request(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
