@@ -415,7 +415,14 @@ class ProjectErrors:
                 return "extension"
             return "ok" if root in ERROR_NEUTRAL_PACKAGES else "unknown"
         if kind == "bound":
-            return "ok" if callee[2] in FLASK_METHODS else "unknown"
+            if callee[2] in FLASK_METHODS:
+                return "ok"
+            owner = callee[1]
+            if callee[2] == "init_app" and isinstance(owner, tuple) and owner[:1] == ("api",):
+                # api.init_app(app): an Api that answers for its own
+                # resources only (see _api_handling()), or for the whole app.
+                return "ok" if self._resource_only_api(owner[1]) else "extension"
+            return "unknown"
         if kind == "class":
             if RESOURCE_ONLY_APIS.intersection(self.index.base_qualnames(callee[1])):
                 return "ok"
