@@ -18,7 +18,7 @@ from ._errors_functions import (
     visible_to_index,
 )
 from ._errors_keys import CUSTOM_HANDLING_ATTRS
-from ._errors_swallow import aborted_codes
+from ._errors_swallow import aborted_codes, aborting_scopes
 
 # --------------------------------------------------------------------------
 # Cross-file facts: the "errors" summary extension
@@ -60,8 +60,9 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
         if any(row):
             funcs[info.qualname] = row
     aborts: Dict[str, List[int]] = {}
+    aborting = aborting_scopes(model)
     for info in model.functions.values():
-        codes = aborted_codes(model, info)
+        codes = aborted_codes(model, info) if id(info.scope) in aborting else None
         if codes:
             aborts[info.qualname] = codes
     custom: List[Value] = []

@@ -110,6 +110,22 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
     return found
 
 
+def aborting_scopes(model: FlaskModel) -> Set[int]:
+    """Ids of the scopes that call ``abort``, a ``*_or_404`` method or a
+    Werkzeug HTTP exception class: the only functions
+    :func:`aborted_codes` needs to read."""
+    out: Set[int] = set()
+    for call, scope, _in_loop in model.calls:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in OR_404_METHODS:
+            out.add(id(scope))
+            continue
+        qual = model.call_qualname(call)
+        if qual == ABORT or werkzeug_exception_code(qual) is not None:
+            out.add(id(scope))
+    return out
+
+
 def aborted_codes(model: FlaskModel, info: FunctionInfo) -> List[int]:
     """The statuses a project function aborts with directly: ``abort(404)``
     or ``raise NotFound()`` outside any ``try`` of its own (the helpers
