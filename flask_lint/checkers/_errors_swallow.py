@@ -41,8 +41,8 @@ class Raiser:
     node: ast.AST
     what: str  # how the message names it
     codes: FrozenSet[int]  # the statuses it raises
-    tolerated: FrozenSet[int]  # the handler statuses that keep its meaning
     keyed: bool = False  # a BadRequestKeyError, which ``except KeyError`` also catches
+    json: bool = False  # depends on the request's content type
 
 
 @dataclass(frozen=True)
@@ -83,30 +83,28 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
             target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             code = werkzeug_exception_code(model.qualname(target))
             if code is not None and code in WERKZEUG_ERROR_CODES:
-                found.append(Raiser(node, f"raise {ast.unparse(target)}", frozenset({code}), frozenset({code})))
+                found.append(Raiser(node, f"raise {ast.unparse(target)}", frozenset({code})))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             if model.qualname(node.value) in _KEYED_REQUEST_DATA:
                 text = ast.unparse(node)
-                found.append(Raiser(node, f"{text} (a missing key)", frozenset({400}), frozenset({400}), keyed=True))
+                found.append(Raiser(node, f"{text} (a missing key)", frozenset({400}), keyed=True))
         elif isinstance(node, ast.Call):
             qual = model.call_qualname(node)
             if qual == ABORT:
                 code = _literal_code(node)
                 if code is not None:
-                    found.append(Raiser(node, f"abort({code})", frozenset({code}), frozenset({code})))
+                    found.append(Raiser(node, f"abort({code})", frozenset({code})))
             elif qual == GET_JSON:
                 if not any(k.arg in ("silent", "force") or k.arg is None for k in node.keywords) and not node.args:
                     # 415 for another content type (400 for a malformed body)
-                    found.append(
-                        Raiser(node, "request.get_json() (on a non-JSON request)", frozenset({415}), frozenset({400, 415}))
-                    )
+                    found.append(Raiser(node, "request.get_json() (on a non-JSON request)", frozenset({415}), json=True))
             elif isinstance(node.func, ast.Attribute) and node.func.attr in OR_404_METHODS:
-                found.append(Raiser(node, f"{node.func.attr}()", frozenset({404}), frozenset({404})))
+                found.append(Raiser(node, f"{node.func.attr}()", frozenset({404})))
             elif helper is not None:
                 codes = helper(node)
                 if codes:
                     name = ast.unparse(node.func)
-                    found.append(Raiser(node, f"{name}() (it aborts)", codes, codes))
+                    found.append(Raiser(node, f"{name}() (it aborts)", codes))
     return found
 
 
@@ -132,7 +130,7 @@ def aborted_codes(model: FlaskModel, info: FunctionInfo) -> List[int]:
     that look a record up or check a permission)."""
     codes: Set[int] = set()
     for raiser in raisers(model, info.node.body):
-        if not raiser.keyed and raiser.codes == raiser.tolerated:
+        if not raiser.keyed and not raiser.json:
             codes |= raiser.codes
     return sorted(codes)
 
@@ -270,10 +268,13 @@ def _swallow(
     statuses = handler_statuses(model, info, handler)
     if statuses is None:
         return None
+    kinds = {status // 100 for status in statuses}
     for raiser in raisers(model, stmt.body, helper):
         if raiser.keyed and keyed_caught:
             continue
-        if not statuses & raiser.tolerated:
+        # Another status of the same class (a 401 for a missing key, a 400
+        # for a body that is not JSON) keeps the answer a client error.
+        if not kinds & {code // 100 for code in raiser.codes}:
             return Swallow(handler, raiser, min(statuses))
     return None
 
