@@ -78,6 +78,7 @@ class ProjectErrors:
         self.light_modules: Set[str] = set()  # modules that never mention Flask: their defs' own facts only
         self.funcs: Dict[str, Tuple[Any, ...]] = {}
         self.pure: Set[str] = set()  # pass-through decorators
+        self.aborts: Dict[str, FrozenSet[int]] = {}  # the statuses a project function aborts with
         self.tops: Dict[str, List[List[Any]]] = {}  # module-level imports and registrations, in order
         for module, data in index.extension(EXTENSION):
             if not isinstance(data, dict):
@@ -90,6 +91,8 @@ class ProjectErrors:
                 if isinstance(row, (list, tuple)) and len(row) >= 3:
                     self.funcs[qual] = tuple(row)
             self.pure.update(data.get("pure") or ())
+            for qual, codes in (data.get("aborts") or {}).items():
+                self.aborts[qual] = frozenset(codes)
             if data.get("top"):
                 self.tops[module] = data["top"]
         self.custom: List[Obj] = []
@@ -412,7 +415,14 @@ class ProjectErrors:
                 return "extension"
             return "ok" if root in ERROR_NEUTRAL_PACKAGES else "unknown"
         if kind == "bound":
-            return "ok" if callee[2] in FLASK_METHODS else "unknown"
+            if callee[2] in FLASK_METHODS:
+                return "ok"
+            owner = callee[1]
+            if callee[2] == "init_app" and isinstance(owner, tuple) and owner[:1] == ("api",):
+                # api.init_app(app): an Api that answers for its own
+                # resources only (see _api_handling()), or for the whole app.
+                return "ok" if self._resource_only_api(owner[1]) else "extension"
+            return "unknown"
         if kind == "class":
             if RESOURCE_ONLY_APIS.intersection(self.index.base_qualnames(callee[1])):
                 return "ok"

@@ -18,6 +18,7 @@ from ._errors_functions import (
     visible_to_index,
 )
 from ._errors_keys import CUSTOM_HANDLING_ATTRS
+from ._errors_swallow import aborted_codes, aborting_scopes
 
 # --------------------------------------------------------------------------
 # Cross-file facts: the "errors" summary extension
@@ -29,7 +30,8 @@ EXTENSION = "errors"
 def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
     """Per module: ``funcs`` {qualname: [all returns bare?, http passage,
     answers, what :func:`cannot_raise` says]} for functions with something
-    to say; ``custom`` the objects
+    to say; ``aborts`` {qualname: [codes]} for those that abort (FLK209);
+    ``custom`` the objects
     whose error machinery is replaced (``app.handle_exception = f``);
     ``json_errors`` {creation key: literal or None} for ``APIFlask(json_errors=)``;
     ``pure`` the pass-through decorators it defines.
@@ -57,6 +59,12 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
             row.append(fixed_status(facts))  # for FLK207's message in the registering module
         if any(row):
             funcs[info.qualname] = row
+    aborts: Dict[str, List[int]] = {}
+    aborting = aborting_scopes(model)
+    for info in model.functions.values():
+        codes = aborted_codes(model, info) if id(info.scope) in aborting else None
+        if codes:
+            aborts[info.qualname] = codes
     custom: List[Value] = []
     for target, scope in _attribute_assignments(model):
         custom.append(model.value(target, scope))
@@ -66,6 +74,8 @@ def summarise_errors(model: FlaskModel) -> Optional[Dict[str, Any]]:
         if value is not None:
             json_errors[creation.key] = value.value if isinstance(value, ast.Constant) else None
     out: Dict[str, Any] = {"funcs": funcs, "custom": custom, "json_errors": json_errors}
+    if aborts:
+        out["aborts"] = aborts
     out.update(_serving_facts(model))
     out.update(_propagation_facts(model))
     guarded = [
@@ -385,4 +395,4 @@ def _attribute_assignments(model: FlaskModel) -> Iterable[Tuple[ast.expr, Any]]:
 
 
 # The per-module facts the project index computes for this family.
-ERRORS_FACTS = Extension(EXTENSION, summarise_errors, version="6", light=True)
+ERRORS_FACTS = Extension(EXTENSION, summarise_errors, version="7", light=True)

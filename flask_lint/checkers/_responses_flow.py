@@ -951,6 +951,9 @@ class Flow:
         self.oracle = oracle
         self.method_tests = method_tests
         self.route_methods = route_methods
+        # Judge request.method tests as if HEAD were handled: tells whether
+        # a path falls off only for HEAD.
+        self.ignore_head = False
         self.suppressors = suppressors
         self.domains = domains
         self.integers = integers  # locals that can only hold an int (see guarded_domains)
@@ -2030,13 +2033,7 @@ class Flow:
                 return YES
             if self.route_methods is None:
                 return MAYBE
-            # Flask sends HEAD to every view that takes GET (request.method
-            # is then "HEAD"), and answers OPTIONS itself unless the route
-            # lists it.
-            required = set(self.route_methods)
-            if "GET" in required:
-                required.add("HEAD")
-            if required <= covered:
+            if self._required() <= covered:
                 return MAYBE
         return YES
 
@@ -2074,7 +2071,64 @@ class Flow:
         )
         if irrefutable:
             return _combine(results)
-        return YES if YES in results else MAYBE
+        if YES in results:
+            return YES
+        return self._method_match_misses(stmt)
+
+    def _method_match_misses(self, stmt: ast.stmt) -> str:
+        """YES when ``match request.method:`` has only unguarded method
+        literals for cases and misses a method the route certainly accepts
+        (HEAD on a GET route); MAYBE otherwise."""
+        subject = getattr(stmt, "subject", None)
+        if self.method_tests is None or self.route_methods is None or subject is None:
+            return MAYBE
+        covered: Set[str] = set()
+        for case in getattr(stmt, "cases", []):
+            values = _literal_alternatives(case.pattern)
+            if values is None or case.guard is not None:
+                return MAYBE
+            for value in values:
+                test = ast.Compare(left=subject, ops=[ast.Eq()], comparators=[ast.Constant(value=value)])
+                methods = self.method_tests(test)
+                if methods is None:
+                    return MAYBE
+                covered |= methods
+        return MAYBE if self._required() <= covered else YES
+
+    def _required(self) -> Set[str]:
+        required = _required_methods(self.route_methods or frozenset())
+        if self.ignore_head:
+            required.discard("HEAD")
+        return required
+
+
+def _literal_alternatives(pattern: ast.AST) -> Optional[List[str]]:
+    """The strings a ``case "GET":`` / ``case "GET" | "HEAD":`` pattern matches."""
+    kind = type(pattern).__name__
+    if kind == "MatchValue":
+        value = getattr(pattern, "value", None)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return [value.value]
+        return None
+    if kind == "MatchOr":
+        out: List[str] = []
+        for alternative in getattr(pattern, "patterns", []):
+            values = _literal_alternatives(alternative)
+            if values is None:
+                return None
+            out += values
+        return out
+    return None
+
+
+def _required_methods(route_methods: FrozenSet[str]) -> Set[str]:
+    """The values ``request.method`` takes on a route: Flask sends HEAD to
+    every view that takes GET (request.method is then "HEAD"), and answers
+    OPTIONS itself unless the route lists it."""
+    required = set(route_methods)
+    if "GET" in required:
+        required.add("HEAD")
+    return required
 
 
 # --------------------------------------------------------------------------

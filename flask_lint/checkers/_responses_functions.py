@@ -222,6 +222,9 @@ class Responder:
     view: Optional[View] = None
     resource: bool = False
     transparent: bool = True
+    # A Resource method whose value the Api marshals (@ns.marshal_with(model)):
+    # a None becomes an object with every field null, answered as a success.
+    marshalled: bool = False
 
     @property
     def name(self) -> str:
@@ -269,6 +272,8 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
         if view is not None and view.class_node is not None:
             responder.resource = _is_resource(ctx, view.class_node) and not _plain_view_class(ctx, view.class_node)
         responder.transparent = _transparent(ctx, func, registrations, view)
+        if responder.resource and not responder.transparent:
+            responder.marshalled = _marshalled(ctx, func, registrations, view)
         found[id(func)] = responder
 
     facts = project_facts(ctx.index)
@@ -409,28 +414,76 @@ def _derives_from(ctx: FileContext, class_node: ast.ClassDef, wanted: FrozenSet[
     return any(ctx.model.qualname(base) in wanted for base in class_node.bases)
 
 
-def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], view: Optional[View]) -> bool:
-    """Every decorator hands the function's return value to Flask unchanged."""
-    decorators: List[ast.expr] = list(func.decorator_list)
-    if view is not None and view.class_node is not None:
-        for item in view.class_node.body:
-            if isinstance(item, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id in ("decorators", "method_decorators") for t in item.targets
-            ):
-                if isinstance(item.value, (ast.List, ast.Tuple)):
-                    decorators.extend(item.value.elts)
-                else:
-                    return False
-    facts = project_facts(ctx.index)
-    for decorator in decorators:
+# Marshalling decorators: ``None`` becomes the model with every field null.
+MARSHAL_DECORATORS = frozenset({"flask_restx.marshal_with", "flask_restful.marshal_with", "flask_restplus.marshal_with"})
+_MARSHAL_METHODS = frozenset({"marshal_with", "marshal_list_with"})
+# Methods of a Flask-RESTX Api or Namespace that only document the method.
+_DOC_METHODS = frozenset({"doc", "response", "expect", "header", "param", "produces", "deprecated", "hide", "vendor"})
+
+
+def _api_method(ctx: FileContext, callee: ast.expr, names: FrozenSet[str]) -> bool:
+    return (
+        isinstance(callee, ast.Attribute)
+        and callee.attr in names
+        and ctx.owner_kind(ctx.model.value(callee.value)) in ("api", "namespace")
+    )
+
+
+def _marshal_decorator(ctx: FileContext, decorator: ast.expr) -> bool:
+    """``@ns.marshal_with(model)``, ``@marshal_with(fields)``: without
+    ``skip_none=`` (which drops the null fields) or ``**options``."""
+    if not isinstance(decorator, ast.Call) or any(k.arg in (None, "skip_none") for k in decorator.keywords):
+        return False
+    callee = decorator.func
+    return ctx.model.qualname(callee) in MARSHAL_DECORATORS or _api_method(ctx, callee, _MARSHAL_METHODS)
+
+
+def _marshalled(ctx: FileContext, func: FunctionNode, registrations: Set[int], view: Optional[View]) -> bool:
+    """A Resource method whose only decorators that touch its value marshal
+    it (the others document it or hand the value back)."""
+    shared = _class_decorators(view)
+    if shared is None or not all(_hands_back(ctx, d) for d in shared):
+        return False
+    found = False
+    for decorator in func.decorator_list:
         if id(decorator) in registrations:
             continue
-        callee = _decorator_callee(decorator)
-        verdict = facts.decorator(ctx.model.qualname(callee))
-        if verdict is not None:
-            if not verdict:
-                return False
-            continue
-        if not passthrough_name(ctx.model, callee):
+        if _marshal_decorator(ctx, decorator):
+            found = True
+        elif not (_api_method(ctx, _decorator_callee(decorator), _DOC_METHODS) or _hands_back(ctx, decorator)):
             return False
-    return True
+    return found
+
+
+def _class_decorators(view: Optional[View]) -> Optional[List[ast.expr]]:
+    """The decorators a class-based view applies to every method
+    (``decorators = [...]``, ``method_decorators = [...]``); None when they
+    are not a literal list."""
+    out: List[ast.expr] = []
+    if view is None or view.class_node is None:
+        return out
+    for item in view.class_node.body:
+        if isinstance(item, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in ("decorators", "method_decorators") for t in item.targets
+        ):
+            if not isinstance(item.value, (ast.List, ast.Tuple)):
+                return None
+            out.extend(item.value.elts)
+    return out
+
+
+def _hands_back(ctx: FileContext, decorator: ast.expr) -> bool:
+    """A decorator that hands the function's return value back unchanged."""
+    callee = _decorator_callee(decorator)
+    verdict = project_facts(ctx.index).decorator(ctx.model.qualname(callee))
+    if verdict is not None:
+        return bool(verdict)
+    return passthrough_name(ctx.model, callee)
+
+
+def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], view: Optional[View]) -> bool:
+    """Every decorator hands the function's return value to Flask unchanged."""
+    shared = _class_decorators(view)
+    if shared is None:
+        return False
+    return all(_hands_back(ctx, d) for d in list(func.decorator_list) + shared if id(d) not in registrations)

@@ -47,6 +47,7 @@ from ._errors_keys import (
 )
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
 from ._errors_summary import ERRORS_FACTS
+from ._errors_swallow import codes_text, describe_catch, except_span, swallowed
 
 MISSING_SERVER_ERROR_HANDLER = rule(
     "FLK201",
@@ -109,6 +110,15 @@ DUPLICATE_ERRORHANDLER = rule(
     "so {name} never runs; remove one of the two registrations",
     summary="the same error handler key registered twice on one app or blueprint",
 )
+VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS = rule(
+    "FLK209",
+    "view-catch-all-swallows-http-errors",
+    "{caught} in view {name} also catches the {code} that {raiser} raises on line {line} and answers {status}, "
+    "so the client gets {status} instead of {code}; put `except HTTPException: raise` before it, "
+    "or catch only the exceptions you expect",
+    summary="a view's except Exception / bare except that turns abort(404), get_or_404 or get_json's 415 "
+    "into another status",
+)
 
 
 # --------------------------------------------------------------------------
@@ -126,6 +136,7 @@ def check(ctx: FileContext) -> None:
     _check_blueprint_routing(ctx, project, regs)
     _check_catch_all(ctx, project, regs)
     _check_duplicates(ctx, project, regs)
+    _check_view_catch_alls(ctx, project)
 
 
 # What the index resolves and is surely neither an app nor a blueprint: a
@@ -814,6 +825,43 @@ def _same_function(ctx: FileContext, first: HandlerReg, later: HandlerReg) -> bo
     return first.func != UNKNOWN and first.func == later.func
 
 
+# ------------------------------------------------------------------ FLK209
+
+
+def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
+    if is_test_module(ctx.model.module) or is_test_path(ctx.path, ctx.index.root):
+        return  # test suites break views on purpose
+    model = ctx.model
+
+    def helper(call: ast.Call) -> Optional[FrozenSet[int]]:
+        obj = ctx.evaluate(model.value(call.func))
+        return project.aborts.get(obj[1]) if obj[0] == "function" else None
+
+    def class_of(kind: ast.expr) -> Optional[str]:
+        obj = ctx.evaluate(model.value(kind))
+        return obj[1] if obj[0] in ("class", "external") else None
+
+    seen: Set[int] = set()
+    for view in ctx.views:
+        info = model.function_info(view.func)
+        if info is None or id(view.func) in seen:
+            continue
+        seen.add(id(view.func))
+        name = view.func.name if view.class_node is None else f"{view.class_node.name}.{view.func.name}"
+        for found in swallowed(model, info, class_of, helper):
+            status = str(found.status) if found.status != 200 else "200 OK"
+            ctx.report(
+                VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
+                except_span(found.handler),
+                caught=describe_catch(found.handler),
+                name=f"{name}()",
+                code=codes_text(found.raiser.codes),
+                raiser=found.raiser.what,
+                line=getattr(found.raiser.node, "lineno", 0),
+                status=status,
+            )
+
+
 def _handler_name(reg: HandlerReg) -> str:
     if reg.func_node is not None:
         return reg.func_node.name
@@ -834,6 +882,7 @@ FAMILY = Family(
         BLUEPRINT_ROUTING_ERRORHANDLER,
         CATCH_ALL_SWALLOWS_HTTP_ERRORS,
         DUPLICATE_ERRORHANDLER,
+        VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
     ),
     check=check,
     extensions=(ERRORS_FACTS,),

@@ -118,8 +118,7 @@ BODY_WITH_BODILESS_STATUS = rule(
 MAY_RETURN_NONE = rule(
     "FLK107",
     "view-may-return-none",
-    "{kind} {name}() {how}: Flask raises TypeError ('did not return a valid response') and the client gets "
-    "a 500; return a response on every path (or abort(404) / raise)",
+    "{kind} {name}() {how}: {effect}; return a response on every path (or abort(404) / raise)",
     severity="E",
     summary="a view or error handler with a path that returns None",
 )
@@ -801,18 +800,28 @@ def _route_contexts(
     return contexts
 
 
+NO_RESPONSE_EFFECT = "Flask raises TypeError ('did not return a valid response') and the client gets a 500"
+# (checked under Flask-RESTX and Flask-RESTful: {"name": null, "size": null}, 200)
+MARSHALLED_NONE_EFFECT = (
+    "the Api marshals the None into the model with every field null and the client gets it as a success (200)"
+)
+
+
 def _check_may_return_none(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:
-    if responder.info.is_generator or not responder.transparent or responder.resource:
+    if responder.info.is_generator:
+        return
+    if (not responder.transparent or responder.resource) and not responder.marshalled:
         return
     if is_stub(responder.func):
         return  # a placeholder (docs generation, tests, an abstract base): not a finished view
     kind = "view" if responder.role == "view" else "error handler"
+    effect = MARSHALLED_NONE_EFFECT if responder.marshalled else NO_RESPONSE_EFFECT
     flow = _flow(ctx, responder, facts)
     dead = flow.unreachable(responder.func.body) if any(returns_none(r) for r in responder.info.returns) else set()
     for ret in responder.info.returns:
         if returns_none(ret) and id(ret) not in dead:
             how = "returns None here" if ret.value is not None else "has a bare return here"
-            ctx.report(MAY_RETURN_NONE, ret, kind=kind, name=responder.name, how=how)
+            ctx.report(MAY_RETURN_NONE, ret, kind=kind, name=responder.name, how=how, effect=effect)
     contexts = _route_contexts(responder) if responder.role == "view" else None
     if contexts is None:
         falls_off = flow.block(responder.func.body) == YES
@@ -821,10 +830,28 @@ def _check_may_return_none(ctx: FileContext, responder: Responder, facts: Projec
         # URL variables together.
         falls_off = any(_flow(ctx, responder, facts, c).block(responder.func.body) == YES for c in contexts)
     if falls_off:
-        ctx.report(
-            MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name,
-            how="can reach the end of its body without a return",
-        )
+        how = "can reach the end of its body without a return"
+        if _falls_off_only_for_head(ctx, responder, facts, contexts):
+            how += ' for HEAD (Flask sends HEAD to every GET route, with request.method == "HEAD")'
+        ctx.report(MAY_RETURN_NONE, def_span(responder.func), kind=kind, name=responder.name, how=how, effect=effect)
+
+
+def _falls_off_only_for_head(
+    ctx: FileContext,
+    responder: Responder,
+    facts: ProjectFacts,
+    contexts: Optional[List[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]]],
+) -> bool:
+    """The view's paths that fall off all need request.method == "HEAD"."""
+    judged: List[Optional[Tuple[Optional[FrozenSet[str]], Dict[Tuple[str, bool], bool]]]] = [None]
+    if contexts:
+        judged = list(contexts)
+    for context in judged:
+        flow = _flow(ctx, responder, facts, context)
+        flow.ignore_head = True
+        if flow.block(responder.func.body) == YES:
+            return False
+    return True
 
 
 def _check_after_request(ctx: FileContext, responder: Responder, facts: ProjectFacts) -> None:

@@ -169,7 +169,7 @@ class StubFinder(importlib.abc.MetaPathFinder):
 
 @dataclass
 class Event:
-    kind: str  # call / return / exception
+    kind: str  # call / return / exception / unwind
     func: Tuple[str, int]  # (file, def line) of the fixture function
     line: int  # the line the event happened on
     thread: str  # "main" (the request, wherever Flask runs it) or "spawned" (handed over by fixture code)
@@ -181,6 +181,7 @@ class Event:
     exc_text: str = ""
     exc_mro: Tuple[str, ...] = ()
     returned_type: str = ""  # the type name of what a return event gave back
+    exc_id: int = 0  # ties an exception's "unwind" events to its "exception" event
 
 
 _spawn_local = threading.local()
@@ -239,15 +240,16 @@ class Recorder:
                 )
         elif event == "exception":
             exc_type, value, _tb = arg
-            if id(value) in self._seen_exc:
-                return self.local_trace
+            # "exception" where it was first seen, "unwind" in each fixture
+            # frame it then goes through (FLK209: the view that caught it).
+            kind = "unwind" if id(value) in self._seen_exc else "exception"
             self._seen_exc[id(value)] = value
             thread, spawn = self._context()
             self._add(
                 Event(
-                    "exception", self.func_key(frame.f_code), frame.f_lineno, thread, spawn, self.probe,
+                    kind, self.func_key(frame.f_code), frame.f_lineno, thread, spawn, self.probe,
                     exc_type=exc_type.__name__, exc_text=str(value)[:300],
-                    exc_mro=tuple(c.__name__ for c in exc_type.__mro__),
+                    exc_mro=tuple(c.__name__ for c in exc_type.__mro__), exc_id=id(value),
                 )
             )
         return self.local_trace

@@ -19,6 +19,7 @@ from runtime import Probe, Run, _code_of
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, default_exceptions
 
 from .base import Claim, Observed, registrar
+from .responses import view_like_functions
 
 CLAIMS: Dict[str, Claim] = {}
 claim = registrar(CLAIMS)
@@ -367,3 +368,74 @@ def _instance(cls: Any) -> BaseException:
         return cls()  # type: ignore[no-any-return]
     except Exception:
         return cls("oracle")  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ FLK209
+
+
+@claim("FLK209")
+def view_catch_all_swallows(run: Run) -> Observed:
+    """During a request, an HTTPException with status C was raised in the
+    view (or in a fixture function it called), the last fixture frame it
+    went through was the view's, the view then returned from inside the
+    except clause that caught it (the first clause of the innermost ``try``
+    around that line whose class matches), or raised from there, and the
+    client got a status of another class than C (a 500 or a 200 for a
+    404; a 401 for a 400 is still a client error): tied to that ``except``
+    line."""
+    functions = run.functions()
+    views = view_like_functions(run)
+    out: Observed = {}
+    for probe in run.probes:
+        if probe.kind not in ("route", "hint") or probe.status is None:
+            continue
+        events = [e for e in run.events(probe=probe.index) if e.thread == "main"]
+        for position, event in enumerate(events):
+            if event.kind != "exception" or "HTTPException" not in event.exc_mro:
+                continue
+            code = _http_code(event.exc_text)
+            if code is None or probe.status // 100 == code // 100:
+                continue  # still an error of the same class (401 for 400, 400 for 415)
+            frames = [e for e in events[position:] if e.kind in ("exception", "unwind") and e.exc_id == event.exc_id]
+            last = frames[-1]
+            func = functions.get(last.func)
+            if last.func not in views or func is None:
+                continue
+            handler = _catching_clause(func, last.line, event.exc_mro)
+            if handler is None:
+                continue
+            span = range(handler.lineno, (handler.end_lineno or handler.lineno) + 1)
+            later = events[events.index(last) + 1:]
+            # It answered from the clause: a return, or another exception
+            # raised there (abort(500)).
+            if any(e.kind in ("return", "exception") and e.func == last.func and e.line in span for e in later):
+                out.setdefault(
+                    (last.func[0], handler.lineno),
+                    f"{probe.method} {probe.url}: {event.exc_type} ({code}) raised on line {event.line}, "
+                    f"caught here, client got {probe.status}",
+                )
+    return out
+
+
+def _http_code(text: str) -> Optional[int]:
+    match = re.match(r"(\d{3}) ", text)
+    return int(match.group(1)) if match else None
+
+
+def _catching_clause(func: ast.AST, line: int, mro: Tuple[str, ...]) -> Optional[ast.ExceptHandler]:
+    """The except clause Python picked for an exception that went through
+    ``line``: innermost ``try`` first, clauses in order, classes matched by
+    name against the exception's MRO."""
+    tries = [
+        node for node in ast.walk(func)
+        if isinstance(node, ast.Try) and node.body
+        and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno)
+    ]
+    tries.sort(key=lambda node: node.body[0].lineno, reverse=True)
+    for node in tries:
+        for handler in node.handlers:
+            kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for kind in kinds:
+                if kind is None or ast.unparse(kind).rpartition(".")[2] in mro:
+                    return handler
+    return None

@@ -34,6 +34,9 @@ def view_may_return_none(run: Run) -> Observed:
     """A request fails with Flask's 'did not return a valid response'
     TypeError, and the flagged function itself gave the None: the def line
     when it fell off its end, the return line for ``return``/``return None``.
+    Or (a Resource method behind ``marshal_with``) the request got a 2xx
+    JSON object with every field null and a view method Flask-RESTX or
+    Flask-RESTful called returned None.
 
     The None is followed from the view Flask called (or the error handler)
     inward through wrappers that hand a callee's None back (``return
@@ -42,6 +45,17 @@ def view_may_return_none(run: Run) -> Observed:
     responders = view_like_functions(run)
     out: Observed = {}
     for probe in run.probes:
+        if _marshalled_none(probe):
+            # A Resource method behind marshal_with: its None became the
+            # model with every field null, answered as a success.
+            returns = [e for e in run.events("return", probe.index) if e.thread == "main"]
+            for event in returns:
+                if event.returned_none and event.func in responders and event.caller is None:
+                    func = functions.get(event.func)
+                    explicit = func is not None and event.line in return_statement_lines(func)
+                    line = event.line if explicit else event.func[1]
+                    out.setdefault((event.func[0], line), f"{probe.method} {probe.url}: {probe.status} {probe.body!r}")
+            continue
         if not failed_with(probe, "TypeError", NO_RESPONSE):
             continue
         returns = [e for e in run.events("return", probe.index) if e.thread == "main"]
@@ -58,6 +72,17 @@ def view_may_return_none(run: Run) -> Observed:
                 (origin.func[0], line), f"{probe.method} {probe.url}: TypeError ({NO_RESPONSE}), status {probe.status}"
             )
     return out
+
+
+def _marshalled_none(probe: Probe) -> bool:
+    """A 2xx JSON object whose every field is null."""
+    if probe.status is None or not 200 <= probe.status < 300 or probe.kind not in ("route", "hint"):
+        return False
+    try:
+        body = json.loads(probe.body or b"null")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and bool(body) and all(value is None for value in body.values())
 
 
 def _origin_of_none(

@@ -1,0 +1,301 @@
+"""FLK209 facts: a view's ``try`` whose body can raise an HTTPException
+(``abort(404)``, ``get_or_404``, ``request.get_json()``'s 415, a project
+helper that aborts) and whose ``except Exception`` (or bare ``except``)
+answers with a status of its own, so the client never sees the HTTP error's.
+
+What a project function aborts with (:func:`aborted_codes`) is kept by the
+``errors`` summary extension, so that a helper of another module counts."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set
+
+from ..model import FlaskModel, FunctionInfo, child_nodes
+from ..names import WERKZEUG_ERROR_CODES, werkzeug_exception_code
+from ._errors_functions import FunctionFacts
+
+ABORT = "flask.abort"
+GET_JSON = "flask.request.get_json"
+# Flask-SQLAlchemy's query and session helpers: a 404 when nothing matches.
+OR_404_METHODS = frozenset({"get_or_404", "first_or_404", "one_or_404"})
+# request.args["k"] and the like raise BadRequestKeyError (a KeyError too): 400.
+_KEYED_REQUEST_DATA = frozenset(
+    {"flask.request.args", "flask.request.form", "flask.request.values", "flask.request.files"}
+)
+_CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException"})
+# Builtin classes an HTTPException is also an instance of (BadRequestKeyError).
+_KEY_ERROR_BASES = frozenset({"builtins.KeyError", "builtins.LookupError"})
+# What may use the caught error without letting its status through.
+_TEXT_CALLS = frozenset({"builtins.str", "builtins.repr", "builtins.print", "builtins.type"})
+_LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "info", "debug", "critical", "log", "format"})
+
+HelperCodes = Callable[[ast.Call], Optional[FrozenSet[int]]]
+# The dotted name of the class an except clause names (None: not a class it knows).
+ClassOf = Callable[[ast.expr], Optional[str]]
+
+
+@dataclass(frozen=True)
+class Raiser:
+    node: ast.AST
+    what: str  # how the message names it
+    codes: FrozenSet[int]  # the statuses it raises
+    keyed: bool = False  # a BadRequestKeyError, which ``except KeyError`` also catches
+    json: bool = False  # depends on the request's content type
+
+
+@dataclass(frozen=True)
+class Swallow:
+    handler: ast.ExceptHandler
+    raiser: Raiser
+    status: int
+
+
+def _own_nodes(body: List[ast.stmt], skip_tries: bool) -> Iterator[ast.AST]:
+    """The nodes of ``body``, not entering nested functions, classes and
+    lambdas, nor (with ``skip_tries``) a nested ``try`` that has handlers
+    (it catches first, and is judged on its own)."""
+    stack: List[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if skip_tries and isinstance(node, ast.Try) and node.handlers:
+            continue
+        yield node
+        stack.extend(reversed(list(child_nodes(node))))
+
+
+def _literal_code(call: ast.Call) -> Optional[int]:
+    code = call.args[0] if call.args else None
+    if isinstance(code, ast.Constant) and type(code.value) is int and code.value in WERKZEUG_ERROR_CODES:
+        return int(code.value)
+    return None
+
+
+def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCodes] = None) -> List[Raiser]:
+    """The statements of ``body`` that certainly raise an HTTPException on
+    some request, with its status."""
+    found: List[Raiser] = []
+    for node in _own_nodes(body, skip_tries=True):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            code = werkzeug_exception_code(model.qualname(target))
+            if code is not None and code in WERKZEUG_ERROR_CODES:
+                found.append(Raiser(node, f"raise {ast.unparse(target)}", frozenset({code})))
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            if model.qualname(node.value) in _KEYED_REQUEST_DATA:
+                text = ast.unparse(node)
+                found.append(Raiser(node, f"{text} (a missing key)", frozenset({400}), keyed=True))
+        elif isinstance(node, ast.Call):
+            qual = model.call_qualname(node)
+            if qual == ABORT:
+                code = _literal_code(node)
+                if code is not None:
+                    found.append(Raiser(node, f"abort({code})", frozenset({code})))
+            elif qual == GET_JSON:
+                if not any(k.arg in ("silent", "force") or k.arg is None for k in node.keywords) and not node.args:
+                    # 415 for another content type (400 for a malformed body)
+                    found.append(Raiser(node, "request.get_json() (on a non-JSON request)", frozenset({415}), json=True))
+            elif isinstance(node.func, ast.Attribute) and node.func.attr in OR_404_METHODS:
+                found.append(Raiser(node, f"{node.func.attr}()", frozenset({404})))
+            elif helper is not None:
+                codes = helper(node)
+                if codes:
+                    name = ast.unparse(node.func)
+                    found.append(Raiser(node, f"{name}() (it aborts)", codes))
+    return found
+
+
+def aborting_scopes(model: FlaskModel) -> Set[int]:
+    """Ids of the scopes that call ``abort``, a ``*_or_404`` method or a
+    Werkzeug HTTP exception class: the only functions
+    :func:`aborted_codes` needs to read."""
+    out: Set[int] = set()
+    for call, scope, _in_loop in model.calls:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in OR_404_METHODS:
+            out.add(id(scope))
+            continue
+        qual = model.call_qualname(call)
+        if qual == ABORT or werkzeug_exception_code(qual) is not None:
+            out.add(id(scope))
+    return out
+
+
+def aborted_codes(model: FlaskModel, info: FunctionInfo) -> List[int]:
+    """The statuses a project function aborts with directly: ``abort(404)``
+    or ``raise NotFound()`` outside any ``try`` of its own (the helpers
+    that look a record up or check a permission)."""
+    codes: Set[int] = set()
+    for raiser in raisers(model, info.node.body):
+        if not raiser.keyed and not raiser.json:
+            codes |= raiser.codes
+    return sorted(codes)
+
+
+def _kinds(handler: ast.ExceptHandler) -> List[Optional[ast.expr]]:
+    if isinstance(handler.type, ast.Tuple):
+        return list(handler.type.elts)
+    return [handler.type]
+
+
+def _catches_all(model: FlaskModel, handler: ast.ExceptHandler) -> bool:
+    return any(kind is None or model.qualname(kind) in _CATCH_ALL for kind in _kinds(handler))
+
+
+def _may_catch_http(handler: ast.ExceptHandler, class_of: ClassOf) -> str:
+    """"no", "keyed" (a KeyError, which a BadRequestKeyError is too) or
+    "yes" (an HTTPException class, or what the rule cannot name as a class)
+    for a handler before the catch-all."""
+    verdict = "no"
+    for kind in _kinds(handler):
+        dotted = class_of(kind) if kind is not None else None
+        if dotted is None or dotted in _CATCH_ALL or dotted.startswith("werkzeug."):
+            return "yes"
+        if dotted in _KEY_ERROR_BASES:
+            verdict = "keyed"
+        # Any other class (builtin, third-party, the project's own) is no
+        # base of Werkzeug's exceptions.
+    return verdict
+
+
+def _only_as_text(model: FlaskModel, handler: ast.ExceptHandler) -> bool:
+    """The caught error is used, if at all, as text (logged, formatted,
+    ``str(e)``): its status cannot get through."""
+    name = handler.name
+    if name is None:
+        return True
+    parents: Dict[int, ast.AST] = {}
+    for node in _own_nodes(handler.body, skip_tries=False):
+        for child in child_nodes(node):
+            parents[id(child)] = node
+    for node in _own_nodes(handler.body, skip_tries=False):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            return False
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.FormattedValue):
+            continue
+        if isinstance(parent, ast.Call) and node in parent.args:
+            func = parent.func
+            if model.qualname(func) in _TEXT_CALLS:
+                continue
+            if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+                continue
+        return False
+    return True
+
+
+def _ends(stmt: ast.stmt, model: FlaskModel) -> bool:
+    if isinstance(stmt, ast.Return):
+        return stmt.value is not None
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return model.call_qualname(stmt.value) == ABORT
+    return False
+
+
+def handler_statuses(model: FlaskModel, info: FunctionInfo, handler: ast.ExceptHandler) -> Optional[Set[int]]:
+    """Every status the handler answers with, when each of its exits is a
+    ``return`` with a literal status (or a bare body: 200) or an
+    ``abort(<code>)``, and it ends in one; None otherwise."""
+    if not handler.body or not _ends(handler.body[-1], model):
+        return None
+    facts = FunctionFacts(model, info)
+    statuses: Set[int] = set()
+    for node in _own_nodes(handler.body, skip_tries=False):
+        if isinstance(node, (ast.Raise, ast.Yield, ast.YieldFrom, ast.Try)):
+            return None  # re-raised (maybe), or a generator, or a try of its own
+        if isinstance(node, ast.Return):
+            value = node.value
+            if value is None:
+                return None
+            if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+                status = value.elts[1]
+                if not (isinstance(status, ast.Constant) and type(status.value) is int):
+                    return None
+                statuses.add(int(status.value))
+            elif facts.response_status(value)[0] == "bare":
+                statuses.add(200)
+            else:
+                return None
+        elif isinstance(node, ast.Call) and model.call_qualname(node) == ABORT:
+            code = _literal_code(node)
+            if code is None:
+                return None
+            statuses.add(code)
+    return statuses or None
+
+
+def swallowed(
+    model: FlaskModel,
+    info: FunctionInfo,
+    class_of: ClassOf,
+    helper: Optional[HelperCodes] = None,
+) -> List[Swallow]:
+    """The catch-all handlers of the view's ``try`` statements that turn an
+    HTTP error of their body into another status (one per handler)."""
+    out: List[Swallow] = []
+    for node in _own_nodes(info.node.body, skip_tries=False):
+        if not isinstance(node, ast.Try) or not node.handlers:
+            continue
+        keyed_caught = False
+        for handler in node.handlers:
+            if _catches_all(model, handler):
+                found = _swallow(model, info, node, handler, keyed_caught, helper)
+                if found is not None:
+                    out.append(found)
+                break
+            verdict = _may_catch_http(handler, class_of)
+            if verdict == "yes":
+                break
+            keyed_caught = keyed_caught or verdict == "keyed"
+    return out
+
+
+def _swallow(
+    model: FlaskModel,
+    info: FunctionInfo,
+    stmt: ast.Try,
+    handler: ast.ExceptHandler,
+    keyed_caught: bool,
+    helper: Optional[HelperCodes],
+) -> Optional[Swallow]:
+    if not _only_as_text(model, handler):
+        return None
+    statuses = handler_statuses(model, info, handler)
+    if statuses is None:
+        return None
+    kinds = {status // 100 for status in statuses}
+    for raiser in raisers(model, stmt.body, helper):
+        if raiser.keyed and keyed_caught:
+            continue
+        # Another status of the same class (a 401 for a missing key, a 400
+        # for a body that is not JSON) keeps the answer a client error.
+        if not kinds & {code // 100 for code in raiser.codes}:
+            return Swallow(handler, raiser, min(statuses))
+    return None
+
+
+def except_span(handler: ast.ExceptHandler) -> ast.AST:
+    """A report location covering the ``except ...:`` line only."""
+    end = handler.type.end_col_offset if handler.type is not None else None
+    return ast.Pass(
+        lineno=handler.lineno,
+        col_offset=handler.col_offset,
+        end_lineno=handler.lineno,
+        end_col_offset=end if end is not None else handler.col_offset + len("except"),
+    )
+
+
+def describe_catch(handler: ast.ExceptHandler) -> str:
+    if handler.type is None:
+        return "the bare except"
+    return f"except {ast.unparse(handler.type)}"
+
+
+def codes_text(codes: FrozenSet[int]) -> str:
+    return "/".join(str(c) for c in sorted(codes))
+
