@@ -769,6 +769,48 @@ class FlaskModel:
             hit = self._walks[key] = (func, self._walk_function(func, into_nested))
         return iter(hit[1])
 
+    def guarded_by(self, func: FunctionNode, is_guard: Callable[[ast.expr], bool]) -> Set[int]:
+        """ids of the nodes of ``func`` (not nested defs) that run only as a
+        test ``is_guard`` accepts decides: both branches of an ``if``,
+        ``while`` or conditional expression on it, the operands of ``and`` /
+        ``or`` after it, and the statements after an ``if`` on it whose body
+        always leaves (``if not request.is_json: abort(415)``)."""
+        out: Set[int] = set()
+
+        def mark(nodes: List[ast.AST]) -> None:
+            for node in nodes:
+                out.add(id(node))
+                out.update(id(n) for n in ast.walk(node) if n is not node)
+
+        for node in self.walk_function(func):
+            if isinstance(node, (ast.If, ast.While, ast.IfExp)) and is_guard(node.test):
+                mark(list(node.body) if isinstance(node.body, list) else [node.body])
+                mark(list(node.orelse) if isinstance(node.orelse, list) else [node.orelse])
+            elif isinstance(node, ast.BoolOp):
+                for position, operand in enumerate(node.values):
+                    if is_guard(operand):
+                        mark(list(node.values[position + 1:]))
+                        break
+            for block in ("body", "orelse", "finalbody"):
+                stmts = getattr(node, block, None)
+                if type(stmts) is not list:
+                    continue
+                for position, stmt in enumerate(stmts):
+                    if isinstance(stmt, ast.If) and is_guard(stmt.test) and self._leaves(stmt.body):
+                        mark(list(stmts[position + 1:]))
+                        break
+        for position, stmt in enumerate(func.body):
+            if isinstance(stmt, ast.If) and is_guard(stmt.test) and self._leaves(stmt.body):
+                mark(list(func.body[position + 1:]))
+                break
+        return out
+
+    def _leaves(self, body: List[ast.stmt]) -> bool:
+        last = body[-1] if body else None
+        if isinstance(last, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+            return True
+        return isinstance(last, ast.Expr) and self.call_qualname(last.value) in ("flask.abort", "sys.exit")
+
     def _walk_function(self, func: FunctionNode, into_nested: bool) -> List[ast.AST]:
         # Pre-order, children in field order: built as a list (no generator).
         out: List[ast.AST] = []

@@ -1141,19 +1141,59 @@ def binding_container(model: FlaskModel, bindings: Sequence[Any]) -> Optional[Tu
     return family, label, int(getattr(bindings[0].node, "lineno", 0))
 
 
-def state_facts(model: FlaskModel) -> Dict[str, List[str]]:
-    """``{name: [family, label]}`` for the module-level containers of a module
-    (also of a file that never mentions Flask: a ``store.py`` holding the
-    dicts views fill), so that a view in another module names their kind as
-    one in the same module would."""
-    out: Dict[str, List[str]] = {}
+_MAX_ENTRIES = 64
+
+
+def plain_entries(model: FlaskModel, bindings: Sequence[Any]) -> Optional[List[Any]]:
+    """Whether a module-level container's entries are objects, not
+    containers: its one binding is a non-empty literal (``QUEUES = {"a":
+    REDIS_QUEUE, "b": make_queue()}``) no entry of which is a container
+    literal, comprehension or constructor, a tuple of non-constants or an
+    unpacking.  Then a change through an entry (``QUEUES[name].pop()``) acts
+    on an object whose own backend keeps its data (a Redis queue, a client),
+    not on a per-process container.  Returns the values of the entries that
+    are names, for the index to tell whether they are containers, or None
+    when the entries are not known to be objects."""
+    if len(bindings) != 1 or bindings[0].kind != "assign":
+        return None
+    node = bindings[0].node
+    if isinstance(node, ast.Dict):
+        if None in node.keys:
+            return None  # {**OTHER}
+        entries: List[ast.expr] = list(node.values)
+    elif isinstance(node, (ast.List, ast.Set, ast.Tuple)):
+        entries = list(node.elts)
+    else:
+        return None
+    if not entries or len(entries) > _MAX_ENTRIES:
+        return None
+    names: List[Any] = []
+    for entry in entries:
+        if container_kind(model, entry) is not None or isinstance(entry, ast.Starred):
+            return None
+        if isinstance(entry, ast.Tuple) and not all(isinstance(e, ast.Constant) for e in entry.elts):
+            return None
+        if isinstance(entry, (ast.Name, ast.Attribute)):
+            value = model.value(entry, model.module_scope)
+            if value not in names:
+                names.append(value)
+    return names
+
+
+def state_facts(model: FlaskModel) -> Dict[str, List[Any]]:
+    """``{name: [family, label, entries]}`` for the module-level containers
+    of a module (also of a file that never mentions Flask: a ``store.py``
+    holding the dicts views fill), so that a view in another module names
+    their kind as one in the same module would; ``entries`` is
+    :func:`plain_entries` (None: they may be containers)."""
+    out: Dict[str, List[Any]] = {}
     for name, bindings in model.module_scope.bindings.items():
         found = binding_container(model, bindings)
         if found is not None:
-            out[name] = [found[0], found[1]]
+            out[name] = [found[0], found[1], plain_entries(model, bindings)]
     return out
 
 
 # The per-module facts the project index computes for this family.
 CONTEXT_FACTS = Extension("context", context_facts, version="4", light=True)
-STATE_FACTS = Extension("context_state", state_facts, light=True)
+STATE_FACTS = Extension("context_state", state_facts, version="2", light=True)

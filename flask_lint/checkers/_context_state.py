@@ -16,7 +16,8 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, U
 
 from ..engine import FileContext
 from ..model import Binding, FlaskModel, FunctionInfo, FunctionNode, Scope, child_nodes
-from ._context_facts import CONTAINER_CALLS, binding_container
+from ..summary import tuplify
+from ._context_facts import CONTAINER_CALLS, binding_container, plain_entries
 from ._context_handover import Resolver
 
 Finding = Tuple[str, ast.AST, Dict[str, Any]]
@@ -105,6 +106,7 @@ class _State:
     where: str  # " (line 12)", " (pkg.store.ITEMS)" or ""
     family: str  # list, dict, set, counter, global, ?
     element: bool = False  # the change reaches an entry of it, not it
+    objects: bool = False  # its entries are objects, not containers (``_entries_are_objects``)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class StateChecker:
         self._containers: Dict[str, Optional[_State]] = {}
         self._sites: Dict[int, Dict[str, List[_Site]]] = {}
         self._local_memo: Dict[Tuple[int, str], FrozenSet[str]] = {}
+        self._parents: Dict[int, Dict[int, ast.AST]] = {}
         self._apps: Dict[int, bool] = {}
         self._handlers: Set[int] = set()
         self._reported: Set[Tuple[int, str]] = set()
@@ -229,10 +232,14 @@ class StateChecker:
         handlers = getattr(node, "handlers", None)
         if isinstance(handlers, list) and hasattr(node, "finalbody"):  # try / try*
             self._block(getattr(node, "body", []), frame)
+            missing = self._lookup_tags(getattr(node, "body", []))
             for handler in handlers:
                 if handler.type is not None:
                     self._exprs([handler.type], frame)
-                self._block(handler.body, frame)
+                # ``try: v = CACHE[k]`` / ``except KeyError: CACHE[k] = ...``:
+                # the handler runs only while the entry is missing.
+                tags = missing if missing and self._catches_lookup(handler.type) else _NO_REASONS
+                self._block(handler.body, replace(frame, tested=frame.tested | tags) if tags else frame)
             self._block(getattr(node, "orelse", []), frame)
             self._block(getattr(node, "finalbody", []), frame)
             return
@@ -529,11 +536,12 @@ class StateChecker:
         entry of one, the app's config), with the keys that lead to it."""
         keys: List[ast.expr] = []
         element = False
+        through_entry = False  # ``QUEUES[name].pop()``: the change is the entry object's
         node: ast.expr = expr
         while True:
             if isinstance(node, ast.Subscript):
                 keys.append(node.slice)
-                element = True
+                element = through_entry = True
                 node = node.value
             elif isinstance(node, ast.Attribute):
                 if node.attr == "config" and self._is_app(node.value):
@@ -541,6 +549,8 @@ class StateChecker:
                     return _State(CONFIG, name, "the per-process app config", "", "dict", element), keys
                 imported = self._imported_container(node)
                 if imported is not None:
+                    if through_entry and imported.objects:
+                        return None
                     return replace(imported, element=element), keys
                 element = True
                 node = node.value
@@ -560,7 +570,9 @@ class StateChecker:
                 where, bindings = found
                 if where is self.model.module_scope:
                     state = self._container(node.id, bindings)
-                    return (replace(state, element=element), keys) if state is not None else None
+                    if state is None or (through_entry and state.objects):
+                        return None
+                    return replace(state, element=element), keys
                 # A local alias of module state: ``bucket = BY_USER[user]``.
                 if depth < 3 and len(bindings) == 1 and bindings[0].kind == "assign":
                     source = bindings[0].node
@@ -582,7 +594,9 @@ class StateChecker:
         here = binding_container(self.model, bindings)
         if here is not None:
             family, label, line = here
-            result = _State(f"state:{name}", name, f"the module-level {label}", f" (line {line})", family)
+            objects = self._entries_are_objects(plain_entries(self.model, bindings))
+            result = _State(f"state:{name}", name, f"the module-level {label}", f" (line {line})", family,
+                            objects=objects)
         elif len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname:
             result = self._evaluated_container(bindings[0].qualname, name, f"state:{name}")
         self._containers[name] = result
@@ -599,8 +613,9 @@ class StateChecker:
     def _evaluated_container(self, qualname: str, name: str, key: str) -> Optional[_State]:
         summarised = self._summarised_container(qualname)
         if summarised is not None:
-            family, label = summarised
-            return _State(key, name, f"the module-level {label}", f" ({qualname})", family)
+            family, label, entries = summarised
+            return _State(key, name, f"the module-level {label}", f" ({qualname})", family,
+                          objects=self._entries_are_objects(entries))
         obj = self.ctx.evaluate(("q", qualname))
         if obj[0] == "instance" and obj[1] in CONTAINER_CALLS:
             family, label = CONTAINER_CALLS[obj[1]]
@@ -609,21 +624,38 @@ class StateChecker:
             return _State(key, name, "the module-level container", f" ({qualname})", "?")
         return None
 
-    def _summarised_container(self, qualname: str, depth: int = 0) -> Optional[Tuple[str, str]]:
-        """(family, label) of the module-level container ``qualname`` names,
-        from its module's ``context_state`` summary, through re-exports
-        (``from .store import ITEMS`` in a package's ``__init__``)."""
+    def _summarised_container(self, qualname: str, depth: int = 0) -> Optional[Tuple[str, str, Any]]:
+        """(family, label, entries) of the module-level container ``qualname``
+        names, from its module's ``context_state`` summary, through re-exports
+        (``from .store import ITEMS`` in a package's ``__init__``); entries as
+        :func:`plain_entries` gives them."""
         module, _, attr = qualname.rpartition(".")
         summary = self.ctx.index.modules.get(module) if module else None
         if summary is None or depth > 5:
             return None
         found = (summary.get("x:context_state") or {}).get(attr)
-        if isinstance(found, (list, tuple)) and len(found) == 2:
-            return str(found[0]), str(found[1])
+        if isinstance(found, (list, tuple)) and len(found) == 3:
+            return str(found[0]), str(found[1]), found[2]
         exported = (summary.get("exports") or {}).get(attr)
         if isinstance(exported, (list, tuple)) and len(exported) == 2 and exported[0] == "q":
             return self._summarised_container(str(exported[1]), depth + 1)
         return None
+
+    def _entries_are_objects(self, entries: Any) -> bool:
+        """The entries :func:`plain_entries` found to be objects, and none of
+        the names among them is a container (a module-level list, an
+        instance of ``list``...); a name the index cannot follow counts as an
+        object, as any other object would."""
+        if entries is None:
+            return False
+        for value in entries:
+            value = tuplify(value)
+            if value[0] == "q" and self._summarised_container(value[1]) is not None:
+                return False
+            obj = self.ctx.evaluate(value)
+            if (obj[0] == "instance" and obj[1] in CONTAINER_CALLS) or obj[0] == "seq":
+                return False
+        return True
 
     def _is_app(self, expr: ast.expr) -> bool:
         hit = self._apps.get(id(expr))
@@ -699,7 +731,70 @@ class StateChecker:
             if all(b.kind in ("def", "class") for b in bindings):
                 return _NO_REASONS
             return frozenset({f"state:{node.id}"})
+        site = self._reaching_site(node, where)
+        if site is not None:
+            return self._reasons(site)
         return self._local_reasons(where, node.id)
+
+    def _reaching_site(self, read: ast.Name, where: Scope) -> Optional[ast.expr]:
+        """The value a local has where it is read, when one plain assignment
+        before the read in straight-line code gives it (``tmpl =
+        render_template(...)`` then ``CACHE["index"] = tmpl``): the local's
+        other bindings (``tmpl = CACHE["index"]`` in the ``try`` above) do not
+        reach the read.  None when a branch, a loop or another kind of
+        binding may give it another value: then every binding counts."""
+        func = where.node
+        if where.kind != "function" or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        parents = self._parents.get(id(func))
+        if parents is None:
+            parents = self._parents[id(func)] = {
+                id(child): parent for parent in ast.walk(func) for child in child_nodes(parent)
+            }
+        name = read.id
+        node: ast.AST = read
+        while not isinstance(node, ast.stmt):  # the statement the read is in, in this function's own code
+            parent = parents.get(id(node))
+            if parent is None or isinstance(parent, (ast.Lambda, ast.While)):
+                return None  # deferred, or a test evaluated again after the body
+            node = parent
+        while node is not func:
+            parent = parents.get(id(node))
+            if parent is None or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return None  # a nested def reading the enclosing function's local
+            block = next(
+                (b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                 if type(b) is list and any(item is node for item in b)),
+                None,
+            )
+            if block is None:
+                return None
+            position = next(i for i, item in enumerate(block) if item is node)
+            for previous in reversed(block[:position]):
+                value = _plain_assignment(previous, name)
+                if value is not None:
+                    return value
+                if _binds(previous, name):
+                    return None
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and block is parent.body:
+                return None  # an earlier iteration's binding reaches the read
+            if isinstance(parent, ast.ExceptHandler):
+                parent = parents.get(id(parent))  # the try, whose body may have bound it before raising
+                if parent is None:
+                    return None
+            if hasattr(parent, "handlers") and block is not getattr(parent, "body", None):
+                # the try body may have bound it before raising (and, for
+                # ``finally``, a handler or the ``else``)
+                ran: List[ast.AST] = list(getattr(parent, "body", []))
+                if block is getattr(parent, "finalbody", None):
+                    ran += list(getattr(parent, "handlers", [])) + list(getattr(parent, "orelse", []))
+                if any(_binds(stmt, name) for stmt in ran):
+                    return None
+            if isinstance(parent, (ast.If, ast.With, ast.AsyncWith)) or hasattr(parent, "handlers"):
+                if _binds_in_header(parent, name):
+                    return None
+            node = parent
+        return None
 
     def _local_reasons(self, scope: Scope, name: str) -> FrozenSet[str]:
         key = (id(scope), name)
@@ -781,6 +876,25 @@ class StateChecker:
         binding = found[1][0]
         return self.model.function_info(binding.node) if binding.kind == "def" and binding.node is not None else None
 
+    def _lookup_tags(self, body: List[ast.stmt]) -> FrozenSet[str]:
+        """State whose entries the statements read by subscript (``CACHE[k]``)."""
+        out: FrozenSet[str] = _NO_REASONS
+        for stmt in body:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                    out = out | self._presence_tags(node)
+        return out
+
+    def _catches_lookup(self, handler_type: Optional[ast.expr]) -> bool:
+        """An ``except`` clause for KeyError, IndexError or LookupError."""
+        if handler_type is None:
+            return False
+        types = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+        return any(
+            self.model.qualname(t) in ("builtins.KeyError", "builtins.IndexError", "builtins.LookupError")
+            for t in types
+        )
+
     def _tested(self, reasons: FrozenSet[str], state: _State, frame: _Frame) -> FrozenSet[str]:
         return reasons - {VOLATILE} if state.key in frame.tested else reasons
 
@@ -855,6 +969,47 @@ def _target_sites(target: ast.AST, value: Optional[ast.expr], sites: Dict[str, L
             _target_sites(element, value.elts[position] if pairs else value, sites)  # type: ignore[union-attr]
     elif isinstance(target, ast.Starred):
         _target_sites(target.value, value, sites)
+
+
+def _plain_assignment(stmt: ast.stmt, name: str) -> Optional[ast.expr]:
+    """The value of ``name = value`` (an annotated one too), or None."""
+    if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+        if any(t.id == name for t in stmt.targets):  # type: ignore[attr-defined]
+            return stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+        return stmt.value
+    return None
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether anything in ``node`` (nested defs too: over-counting only
+    gives up on flow) binds or deletes ``name``."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and inner.id == name and not isinstance(inner.ctx, ast.Load):
+            return True
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
+            if getattr(inner, "name", None) == name:
+                return True
+        elif isinstance(inner, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name).split(".", 1)[0] == name for alias in inner.names):
+                return True
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)) and name in inner.names:
+            return True
+        elif type(inner).__name__ in ("MatchAs", "MatchStar", "MatchMapping") and name in (
+            getattr(inner, "name", None), getattr(inner, "rest", None)
+        ):
+            return True
+    return False
+
+
+def _binds_in_header(stmt: ast.AST, name: str) -> bool:
+    """A binding in the part of a compound statement that runs before its
+    body: an ``if`` test's walrus, a ``with ... as``."""
+    if isinstance(stmt, ast.If):
+        return _binds(stmt.test, name)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(_binds(item, name) for item in stmt.items)
+    return False
 
 
 def _node_sites(node: ast.AST, sites: Dict[str, List[_Site]]) -> None:

@@ -866,13 +866,56 @@ class _Unless:
     are the literals those branches bind it to, when they bind nothing else:
     it holds ``value`` or one of them."""
 
-    __slots__ = ("value", "tests", "reads", "others")
+    __slots__ = ("value", "tests", "reads", "others", "required")
 
-    def __init__(self, value: Any, tests: List[ast.expr], others: Optional[List[Any]] = None) -> None:
+    def __init__(
+        self, value: Any, tests: List[ast.expr], others: Optional[List[Any]] = None,
+        required: Optional[List[ast.expr]] = None,
+    ) -> None:
         self.value = value
         self.tests = tests
-        self.reads: FrozenSet[str] = frozenset().union(*(_names_in(t) for t in tests))
+        # Tests true on every path that rebinds it (``if db == 'x': found =
+        # ...`` in each branch): once it no longer holds ``value``, they hold.
+        self.required = required or []
+        self.reads: FrozenSet[str] = frozenset().union(*(_names_in(t) for t in tests + self.required))
         self.others = others
+
+
+# The test of a chain whose ``else`` rebinds the local too: it may hold
+# anything after the chain, but what it required still follows.
+_ANY_BRANCH = ast.Constant(value=True)
+
+
+def _binding_paths(stmts: List[ast.stmt], name: str, path: List[ast.expr], out: List[List[ast.expr]]) -> None:
+    """For each statement of ``stmts`` that binds ``name``, the tests that
+    are true on the way to it (the ``if`` tests whose body holds it)."""
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            if _assigns([ast.Expr(value=stmt.test)], name):
+                out.append(path)
+            _binding_paths(stmt.body, name, path + [stmt.test], out)
+            _binding_paths(stmt.orelse, name, path, out)
+        elif isinstance(stmt, _COMPOUND):
+            if any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+                   for n in _own_expressions(stmt)):
+                out.append(path)
+            for block in child_statements(stmt):
+                _binding_paths(block, name, path, out)
+        elif _assigns([stmt], name):
+            out.append(path)
+
+
+def _required_tests(stmt: ast.stmt, name: str, normalise: Optional[Normaliser]) -> List[ast.expr]:
+    """The tests true on every path of ``stmt`` that binds ``name``."""
+    paths: List[List[ast.expr]] = []
+    _binding_paths([stmt], name, [], paths)
+    if not paths:
+        return []
+    common = {condition_key(t, normalise): t for t in paths[0] if condition_key(t, normalise)[1]}
+    for path in paths[1:]:
+        keys = {condition_key(t, normalise) for t in path}
+        common = {key: t for key, t in common.items() if key in keys}
+    return list(common.values())
 
 
 def _immutable_held(held: Any) -> bool:
@@ -1166,11 +1209,16 @@ class Flow:
             return
         name = next(iter(names))
         held = self.env.get(name)
-        if not isinstance(held, _Unless) or len(held.tests) != 1 or self.resolve is None:
+        if not isinstance(held, _Unless) or self.resolve is None:
+            return
+        if len(held.tests) != 1 and not held.required:
             return
         before = evaluate(test, _binder({name: held.value}), self.resolve)
         if before is not UNKNOWN and bool(before) != truth:
-            self._settle(held.tests[0], True)
+            if len(held.tests) == 1 and held.tests[0] is not _ANY_BRANCH:
+                self._settle(held.tests[0], True)
+            for required in held.required:
+                self._settle(required, True)
 
     def _truth(self, test: ast.expr) -> Optional[bool]:
         """The truth of ``test`` here, when known; a test that reads a local
@@ -1489,17 +1537,25 @@ class Flow:
             before = self.env.get(name, UNKNOWN)
             if before is UNKNOWN or isinstance(before, _Alias):
                 continue
+            required = [
+                test for test in _required_tests(stmt, name, self.normalise)
+                if self._stable(test) and not _names_in(test) & bound
+            ]
             setters = _chain_setters(stmt, name)
+            if setters is None and required:
+                setters = [_ANY_BRANCH]  # an else rebinds it too
             if not setters or any(
-                not self._stable(test) or _names_in(test) & bound for test in setters
+                test is not _ANY_BRANCH and (not self._stable(test) or _names_in(test) & bound) for test in setters
             ):
                 continue
-            others = self._bound_literals(stmt, name)
+            others = self._bound_literals(stmt, name) if setters[0] is not _ANY_BRANCH else None
             if isinstance(before, _Unless):
                 joined = None if before.others is None or others is None else before.others + others
-                out[name] = _Unless(before.value, before.tests + setters, joined)
+                earlier = {condition_key(t, self.normalise) for t in before.required}
+                both = [t for t in required if condition_key(t, self.normalise) in earlier]
+                out[name] = _Unless(before.value, before.tests + setters, joined, both)
             else:
-                out[name] = _Unless(before, setters, others)
+                out[name] = _Unless(before, setters, others, required)
         return out
 
     def _learn(self, stmt: ast.stmt, tests: Optional[List[ast.expr]]) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from .. import fixes
 from ..engine import FileContext
-from ..model import FlaskModel, FunctionInfo, RouteReg, View, call_arg, child_nodes
+from ..model import FlaskModel, FunctionInfo, FunctionNode, RouteReg, View, call_arg, child_nodes
 from ..names import RESPONSE_CLASSES, WERKZEUG_ERROR_CODES, WERKZEUG_NEWER_CODES
 from ..registry import Family, rule
 from ._responses_flow import (
@@ -460,7 +460,7 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
     if isinstance(payload, ast.Name):
         payload = _sole_payload(ctx, responder, payload)
     signal = failure_signal(ctx.model, payload)
-    if signal is None:
+    if signal is None or _flag_answer(ctx, responder, ret, payload):
         return
     shown = "200 (the default)" if status is None else str(status)
     ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{source(returned, 40)}, 400")
@@ -486,16 +486,21 @@ def _sole_payload(ctx: FileContext, responder: Responder, name: ast.Name) -> Opt
 
 def failure_signal(model: FlaskModel, payload: Optional[ast.expr]) -> Optional[str]:
     """``error='...'`` when a dict or ``jsonify`` payload signals a failure."""
+    found = payload_items(model, payload)
+    return _signal_of(model, found[0]) if found is not None else None
+
+
+def payload_items(model: FlaskModel, payload: Optional[ast.expr]) -> Optional[Tuple[List[Tuple[str, ast.expr]], bool]]:
+    """The literal string keys of a dict literal, ``dict(...)`` or
+    ``jsonify(...)`` payload with their values, and whether it also unpacks
+    another mapping (``**info``); None for anything else."""
     if isinstance(payload, ast.Call):
         qual = model.call_qualname(payload)
-        if qual == JSONIFY:
-            if payload.keywords and not payload.args:
-                return _signal_of(model, [(kw.arg, kw.value) for kw in payload.keywords if kw.arg is not None])
-            if len(payload.args) == 1 and not payload.keywords:
-                return failure_signal(model, payload.args[0])
-            return None
-        if qual == "builtins.dict" and not payload.args:
-            return _signal_of(model, [(kw.arg, kw.value) for kw in payload.keywords if kw.arg is not None])
+        if qual == JSONIFY and len(payload.args) == 1 and not payload.keywords:
+            return payload_items(model, payload.args[0])
+        if (qual == JSONIFY and payload.keywords and not payload.args) or (qual == "builtins.dict" and not payload.args):
+            items = [(kw.arg, kw.value) for kw in payload.keywords if kw.arg is not None]
+            return items, len(items) < len(payload.keywords)
         return None
     if isinstance(payload, ast.Dict):
         items = [
@@ -503,8 +508,94 @@ def failure_signal(model: FlaskModel, payload: Optional[ast.expr]) -> Optional[s
             for key, value in zip(payload.keys, payload.values)
             if isinstance(key, ast.Constant) and isinstance(key.value, str)
         ]
-        return _signal_of(model, items)
+        return items, any(key is None for key in payload.keys)
     return None
+
+
+# What an error body carries besides its signal; any other key is data.
+_ERROR_VOCABULARY = ERROR_KEYS | SUCCESS_KEYS | frozenset(
+    {"status", "status_code", "statuscode", "code", "message", "msg", "reason", "detail", "details", "description",
+     "title", "type", "hint"}
+)
+
+
+def _flag_answer(ctx: FileContext, responder: Responder, ret: ast.Return, payload: Optional[ast.expr]) -> bool:
+    """A payload whose only failure signal is a success flag set to False,
+    and that is not an error body by its shape:
+
+    - a partial answer: its data keys (not an error's message, code...) are
+      among those of a payload the same view answers with the flag True
+      (``{"success": False, "address": a}`` beside ``{"success": True,
+      "address": a, "path": p}``);
+    - a yes/no answer: the flag is all it holds, the view answers the same
+      flag True elsewhere and reads no request input (no parameter, no
+      ``request``/``session``), and this return is not an ``except``
+      block's: the question is about the server's state ("not yet"), not
+      about a bad request or a failure."""
+    model = ctx.model
+    found = payload_items(model, payload)
+    if found is None:
+        return False
+    items, unpacked = found
+    flags: Set[str] = set()
+    for key, value in items:
+        lowered = key.lower()
+        if lowered in ERROR_KEYS and _truthy(model, value):
+            return False
+        if lowered == "status" and isinstance(value, ast.Constant) and str(value.value).lower() in FAILURE_STATUSES:
+            return False
+        if lowered in SUCCESS_KEYS and isinstance(value, ast.Constant) and value.value is False:
+            flags.add(key)
+    data = {key for key, _ in items if key.lower() not in _ERROR_VOCABULARY}
+    successes: List[Set[str]] = []
+    for other in responder.info.returns:
+        other_items = payload_items(model, _answered_payload(ctx, responder, other.value))
+        if other_items is not None and any(
+            key in flags and isinstance(value, ast.Constant) and value.value is True for key, value in other_items[0]
+        ):
+            successes.append({key for key, _ in other_items[0]})
+    if not successes:
+        return False
+    if data:
+        return any(data <= keys for keys in successes)
+    bare = not unpacked and all(key.lower() in SUCCESS_KEYS for key, _ in items)
+    return bare and _reads_no_input(model, responder) and not _in_except(model, responder.func, ret)
+
+
+def _answered_payload(ctx: FileContext, responder: Responder, value: Optional[ast.expr]) -> Optional[ast.expr]:
+    """The body of a returned value: ``(body, status)``, ``make_response(body,
+    ...)``, a local bound once to it."""
+    if isinstance(value, ast.Tuple) and value.elts:
+        value = value.elts[0]
+    if isinstance(value, ast.Call) and ctx.model.call_qualname(value) == "flask.make_response" and value.args:
+        value = value.args[0]
+    if isinstance(value, ast.Name):
+        return _sole_payload(ctx, responder, value)
+    return value
+
+
+def _reads_no_input(model: FlaskModel, responder: Responder) -> bool:
+    """No parameter (URL variable) besides ``self``, and no read of the
+    request or the session in the view's own body."""
+    args = responder.func.args
+    params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    if responder.info.class_node is not None and params[:1] == ["self"]:
+        params = params[1:]
+    if params or args.vararg or args.kwarg:
+        return False
+    for node in model.walk_function(responder.func):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            qual = model.qualname(node)
+            if qual is not None and qual.startswith(("flask.request", "flask.session")):
+                return False
+    return True
+
+
+def _in_except(model: FlaskModel, func: FunctionNode, node: ast.AST) -> bool:
+    for handler in model.walk_function(func):
+        if isinstance(handler, ast.ExceptHandler) and any(inner is node for inner in ast.walk(handler)):
+            return True
+    return False
 
 
 def _signal_of(model: FlaskModel, items: List[Tuple[str, ast.expr]]) -> Optional[str]:

@@ -841,6 +841,8 @@ def _body_read(
     add_post = "add methods=['GET', 'POST'] to the route"
     hits: List[Tuple[Tuple[int, int, int], Tuple[ast.AST, str, str, str]]] = []
     handed_over: Set[int] = set()  # Form(request.form): WTForms renders an empty form
+    # request.json if request.is_json else None: a GET without a JSON body never reads it
+    typed = model.guarded_by(func, lambda test: _tests_content_type(ctx, test))
     for node in model.walk_function(func):
         if isinstance(node, ast.Call) and _builds_form(ctx, node):
             handed_over.update(id(a) for a in node.args)
@@ -855,12 +857,12 @@ def _body_read(
                 hits.append((_priority(2, node), (node, f"it reads {qual[6:]}",
                                                "clients send bodies with POST, which gets 405 here, so it is empty",
                                                f"{add_post}, or read request.args")))
-            elif qual == "flask.request.json":
+            elif qual == "flask.request.json" and id(node) not in typed:
                 hits.append((_priority(1, node), (node, "it reads request.json",
                                                "a GET without a JSON body gets 415 Unsupported Media Type",
                                                f"{add_post}, or use request.get_json(silent=True)")))
         elif isinstance(node, ast.Call) and model.qualname(node.func) == "flask.request.get_json":
-            if any(kw.arg in ("silent", None) for kw in node.keywords) or len(node.args) >= 2:
+            if id(node) in typed or any(kw.arg in ("silent", None) for kw in node.keywords) or len(node.args) >= 2:
                 continue  # get_json(silent=...) is tolerant on purpose (or cannot be told)
             forced = any(kw.arg == "force" for kw in node.keywords)
             hits.append((_priority(1, node), (node, "it calls request.get_json()",
@@ -878,6 +880,27 @@ def _body_read(
     if not hits:
         return None
     return min(hits, key=lambda hit: hit[0])[1]
+
+
+_CONTENT_TYPE_ATTRS = frozenset(
+    {"flask.request.is_json", "flask.request.mimetype", "flask.request.content_type", "flask.request.mimetype_params"}
+)
+
+
+def _tests_content_type(ctx: FileContext, test: ast.expr) -> bool:
+    """A condition on the request's content type (``request.is_json``,
+    ``request.mimetype == ...``, ``request.headers.get("Content-Type")``)."""
+    headers = False
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute):
+            qual = ctx.model.qualname(node)
+            if qual in _CONTENT_TYPE_ATTRS:
+                return True
+            headers = headers or qual == "flask.request.headers"
+    return headers and any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() == "content-type"
+        for node in ast.walk(test)
+    )
 
 
 def _builds_form(ctx: FileContext, call: ast.Call) -> bool:

@@ -185,16 +185,24 @@ def _answer_line(
     last view or error handler of the request that returned something (the
     first, for a value Flask failed on: the 500's handler comes after), or
     the before-request function that stopped the request."""
+    found = _answer(run, probe, functions, first)
+    return found[1] if found is not None else None
+
+
+def _answer(
+    run: Run, probe: Probe, functions: Dict[Tuple[str, int], ast.AST], first: bool = False
+) -> Optional[Tuple[Tuple[str, int], Tuple[str, int]]]:
+    """(the function, the line) of :func:`_answer_line`."""
     responders = view_like_functions(run) | _before_hooks(run)
     returns = [e for e in run.events("return", probe.index) if e.thread == "main"]
-    found: Optional[Tuple[str, int]] = None
+    found: Optional[Tuple[Tuple[str, int], Tuple[str, int]]] = None
     for position, event in enumerate(returns):
         if event.func not in responders or event.returned_none:
             continue
         if event.caller is not None and event.caller in responders:
             continue
         origin = _origin(returns, position, functions, responders)
-        found = _where(functions.get(origin.func), origin)
+        found = (origin.func, _where(functions.get(origin.func), origin))
         if first:
             break
     return found
@@ -321,6 +329,16 @@ def _first_tuple_answer(run: Run, probe: Probe, functions: Dict[Tuple[str, int],
     return None
 
 
+_ERROR_KEYS = ("error", "errors", "error_message", "error_msg", "errormessage", "error_description")
+_FLAG_KEYS = ("success", "ok", "succeeded", "successful")
+# What an error body carries besides its signal; any other key is data.
+_ERROR_VOCABULARY = frozenset(
+    _ERROR_KEYS + _FLAG_KEYS
+    + ("status", "status_code", "statuscode", "code", "message", "msg", "reason", "detail", "details", "description",
+       "title", "type", "hint")
+)
+
+
 def failure_signal(body: Any) -> Optional[str]:
     """The error payload the message names: error=..., success=False,
     status='error' (JSON-RPC and GraphQL answer errors in-band on purpose)."""
@@ -330,30 +348,66 @@ def failure_signal(body: Any) -> Optional[str]:
     if "jsonrpc" in keys or ("data" in keys and "errors" in keys):
         return None
     for key, value in keys.items():
-        if key in ("error", "errors", "error_message", "error_msg", "errormessage", "error_description") and value:
+        if key in _ERROR_KEYS and value:
             return f"{key}={value!r}"
-        if key in ("success", "ok", "succeeded", "successful") and value is False:
+        if key in _FLAG_KEYS and value is False:
             return f"{key}=False"
         if key == "status" and isinstance(value, str) and value.lower() in ("error", "fail", "failed", "failure"):
             return f"{key}={value!r}"
     return None
 
 
+def _flag_only(body: Dict[str, Any]) -> Set[str]:
+    """The success flags set to False in a body whose only failure signal
+    they are (no error message, no failure status)."""
+    lowered = {str(k).lower(): v for k, v in body.items()}
+    if any(lowered.get(key) for key in _ERROR_KEYS):
+        return set()
+    status = lowered.get("status")
+    if isinstance(status, str) and status.lower() in ("error", "fail", "failed", "failure"):
+        return set()
+    return {str(k) for k, v in body.items() if str(k).lower() in _FLAG_KEYS and v is False}
+
+
 @claim("FLK103")
 def error_payload_with_success(run: Run) -> Observed:
     """The client got a 2xx whose JSON body is an error payload, from the
-    flagged return."""
+    flagged return.  A body whose only signal is a success flag set to False
+    is an answer, not an error, when the same function also answered that
+    flag True with every data key it holds (a partial answer), or, holding
+    nothing but the flag, answered the very same request with it True (a
+    poll: the answer is the server's state, not a verdict on the request)."""
     functions = run.functions()
-    out: Observed = {}
+    answered: List[Tuple[Probe, Any, Tuple[Tuple[str, int], Tuple[str, int]]]] = []
     for probe in run.probes:
         if probe.status is None or not 200 <= probe.status <= 299 or probe.stubbed:
             continue
-        signal = failure_signal(_json_body(probe))
+        body = _json_body(probe)
+        found = _answer(run, probe, functions) if isinstance(body, dict) else None
+        if found is not None:
+            answered.append((probe, body, found))
+    out: Observed = {}
+    for probe, body, (func, line) in answered:
+        signal = failure_signal(body)
         if signal is None:
             continue
-        line = _answer_line(run, probe, functions)
-        if line is not None:
-            out.setdefault(line, f"{probe.method} {probe.url}: {probe.status} with {signal}")
+        flags = _flag_only(body)
+        if flags:
+            data = {str(k) for k in body if str(k).lower() not in _ERROR_VOCABULARY}
+            successes = [
+                (other, other_body) for other, other_body, (other_func, _line) in answered
+                if other_func == func and any(other_body.get(flag) is True for flag in flags)
+            ]
+            if data and any(data <= set(map(str, other_body)) for _other, other_body in successes):
+                continue  # a partial answer
+            bare = all(str(k).lower() in _FLAG_KEYS for k in body)
+            if bare and any(
+                (other.method, other.url, other.payload) == (probe.method, probe.url, probe.payload)
+                and set(other_body) == set(body)
+                for other, other_body in successes
+            ):
+                continue  # a poll
+        out.setdefault(line, f"{probe.method} {probe.url}: {probe.status} with {signal}")
     return out
 
 
