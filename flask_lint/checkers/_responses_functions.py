@@ -412,6 +412,12 @@ def _derives_from(ctx: FileContext, class_node: ast.ClassDef, wanted: FrozenSet[
 def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], view: Optional[View]) -> bool:
     """Every decorator hands the function's return value to Flask unchanged."""
     decorators: List[ast.expr] = list(func.decorator_list)
+    # A decorator written above a route (or handler, hook) decorator wraps
+    # only what the name is bound to: Flask keeps the function as it was
+    # when that lowest registration saw it.
+    lowest = max((i for i, d in enumerate(decorators) if id(d) in registrations), default=None)
+    if lowest is not None:
+        decorators = decorators[lowest + 1 :]
     if view is not None and view.class_node is not None:
         for item in view.class_node.body:
             if isinstance(item, ast.Assign) and any(
