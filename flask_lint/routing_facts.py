@@ -1037,6 +1037,7 @@ class RoutingProject:
                     self.light_functions[qual] = (module, {"params": params, "returns": returns})
         self.load_keys = self._load_order()
         self._path_modules: Optional[Dict[Tuple[str, ...], List[str]]] = None
+        self._decorating: Optional[Set[str]] = None  # see extension_decorates()
         self._collect()
         self._escaped_blueprints()
 
@@ -1312,6 +1313,21 @@ class RoutingProject:
         hosts = self.index.incoming().get(("<api>", obj[1]), [])
         flat = [h for host in hosts for h in self._flatten(host)]
         return flat if flat and all(h[0] in ("app", "blueprint") for h in flat) else []
+
+    def extension_decorates(self, obj: Obj) -> bool:
+        """Whether an ``Api``/``Namespace`` may wrap its resources' views
+        (``decorators=`` or ``**options`` given to one; for a namespace,
+        whose Api is not followed, to any of the project's)."""
+        if self._decorating is None:
+            found: Set[str] = set()
+            for module, summary in self.index.iter_modules():
+                for key, args in (summary.get("ctor_args") or {}).items():
+                    if isinstance(args, dict) and {"decorators", "*", "**"} & set(args):
+                        found.add(key)
+            self._decorating = found
+        if obj[0] == "namespace":
+            return bool(self._decorating)
+        return obj[1] in self._decorating
 
     def _class_decorators_transparent(self, class_qual: str) -> bool:
         stack, seen = [class_qual], set()

@@ -660,6 +660,8 @@ def _url_variable_problem(
     if not fact.targets and not extra_only:
         return None
     if extra_only:
+        if project.extension_decorates(fact.direct_target):
+            return None
         hosts = project.api_hosts(fact.direct_target)
         if hosts and any(project.is_preprocessed(h) for h in hosts):
             return None
