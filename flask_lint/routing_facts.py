@@ -1320,7 +1320,7 @@ class RoutingProject:
         whose Api is not followed, to any of the project's)."""
         if self._decorating is None:
             found: Set[str] = set()
-            for module, summary in self.index.iter_modules():
+            for _module, summary in self.index.iter_modules():
                 for key, args in (summary.get("ctor_args") or {}).items():
                     if isinstance(args, dict) and {"decorators", "*", "**"} & set(args):
                         found.add(key)
