@@ -390,9 +390,12 @@ def _signatures(model: FlaskModel) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for info in model.functions.values():
         parent = info.scope.parent
-        # Top-level defs, and methods of top-level classes (class-based views).
+        # Top-level defs, and the handlers of top-level classes (class-based views).
         if parent is not model.module_scope and not (
-            parent is not None and parent.kind == "class" and parent.parent is model.module_scope
+            parent is not None
+            and parent.kind == "class"
+            and parent.parent is model.module_scope
+            and (info.node.name in _HANDLER_VERBS or info.node.name == "dispatch_request")
         ):
             continue
         args = info.node.args
