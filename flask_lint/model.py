@@ -567,10 +567,14 @@ class FlaskModel:
 
     def _extract_registration(self, call: ast.Call, method: str, owner: Value, scope: Scope, in_loop: bool) -> None:
         if method == "add_url_rule":
-            written = [call_arg(call, 0, "rule"), call_arg(call, 1, "endpoint"), call_arg(call, 2, "view_func")]
-            for rule_node, endpoint_node, view_node_expr in (self.loop_rows(call, scope, written) if in_loop else None) or [
-                written
-            ]:
+            written = [
+                call_arg(call, 0, "rule"),
+                call_arg(call, 1, "endpoint"),
+                call_arg(call, 2, "view_func"),
+                call_arg(call, 99, "methods"),
+            ]
+            rows = (self.loop_rows(call, scope, written) if in_loop else None) or [written]
+            for rule_node, endpoint_node, view_node_expr, methods_node in rows:
                 self.routes.append(
                     RouteReg(
                         node=call,
@@ -578,7 +582,7 @@ class FlaskModel:
                         method=method,
                         rule=_literal_str(rule_node),
                         rule_node=rule_node,
-                        methods_node=call_arg(call, 99, "methods"),
+                        methods_node=methods_node,
                         endpoint=_literal_str(endpoint_node),
                         endpoint_node=endpoint_node,
                         view=self.value(view_node_expr, scope) if view_node_expr is not None else UNKNOWN,
