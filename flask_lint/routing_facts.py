@@ -1330,7 +1330,7 @@ class RoutingProject:
             self._decorating = found
         if obj[0] == "namespace":
             return bool(self._decorating)
-        return obj[1] in self._decorating
+        return obj[0] == "api" and obj[1] in self._decorating
 
     def _class_decorators_transparent(self, class_qual: str) -> bool:
         stack, seen = [class_qual], set()
