@@ -143,6 +143,9 @@ class RouteReg:
     defaults_node: Optional[ast.expr]
     scope: Scope
     in_loop: bool = False
+    # The expression standing for the view when it is not the call's own
+    # argument: a row of the literal data a loop registers (see loop_rows()).
+    view_expr: Optional[ast.expr] = None
 
 
 @dataclass
@@ -205,6 +208,16 @@ def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
+def _inside(node: ast.AST, loop: ast.AST) -> bool:
+    """Whether a node lies within a loop's body (by position: one scope)."""
+    body = getattr(loop, "body", None)
+    if not body or not hasattr(node, "lineno"):
+        return False
+    start, end = (body[0].lineno, body[0].col_offset), (body[-1].end_lineno or 0, body[-1].end_col_offset or 0)
+    here = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return start <= here <= end
+
+
 def call_arg(call: ast.Call, position: int, keyword: Optional[str] = None) -> Optional[ast.expr]:
     """The argument at ``position`` or passed as ``keyword`` (None if absent)."""
     if keyword is not None:
@@ -251,6 +264,8 @@ class FlaskModel:
         self.blueprint_regs: List[BlueprintReg] = []
         self.creations: List[Creation] = []
         self.call_facts: List[CallFact] = []
+        # Bindings of the names a for loop unpacks: id(binding) -> (loop, position, width).
+        self._unpacked: Dict[int, Tuple[ast.AST, int, int]] = {}
         self._walks: Dict[Tuple[int, bool], Tuple[ast.AST, List[ast.AST]]] = {}  # see walk_function()
         self._qualnames: Dict[Tuple[int, int], Tuple[ast.AST, Optional[Scope], Optional[str]]] = {}  # see qualname()
         _Walker(self).run()
@@ -552,48 +567,59 @@ class FlaskModel:
 
     def _extract_registration(self, call: ast.Call, method: str, owner: Value, scope: Scope, in_loop: bool) -> None:
         if method == "add_url_rule":
-            rule_node = call_arg(call, 0, "rule")
-            endpoint_node = call_arg(call, 1, "endpoint")
-            view_node_expr = call_arg(call, 2, "view_func")
-            self.routes.append(
-                RouteReg(
-                    node=call,
-                    target=owner,
-                    method=method,
-                    rule=_literal_str(rule_node),
-                    rule_node=rule_node,
-                    methods_node=call_arg(call, 99, "methods"),
-                    endpoint=_literal_str(endpoint_node),
-                    endpoint_node=endpoint_node,
-                    view=self.value(view_node_expr, scope) if view_node_expr is not None else UNKNOWN,
-                    view_node=self._local_def(view_node_expr, scope),
-                    defaults_node=call_arg(call, 99, "defaults"),
-                    scope=scope,
-                    in_loop=in_loop,
-                )
-            )
-        elif method == "add_resource":
-            resource = call_arg(call, 0, "resource")
-            for url in call.args[1:]:
-                if isinstance(url, ast.Starred):
-                    break
+            written = [
+                call_arg(call, 0, "rule"),
+                call_arg(call, 1, "endpoint"),
+                call_arg(call, 2, "view_func"),
+                call_arg(call, 99, "methods"),
+            ]
+            rows = (self.loop_rows(call, scope, written) if in_loop else None) or [written]
+            for rule_node, endpoint_node, view_node_expr, methods_node in rows:
                 self.routes.append(
                     RouteReg(
                         node=call,
                         target=owner,
                         method=method,
-                        rule=_literal_str(url),
-                        rule_node=url,
-                        methods_node=None,
-                        endpoint=_literal_str(call_arg(call, 99, "endpoint")),
-                        endpoint_node=call_arg(call, 99, "endpoint"),
-                        view=self.value(resource, scope),
-                        view_node=self._local_def(resource, scope),
-                        defaults_node=None,
+                        rule=_literal_str(rule_node),
+                        rule_node=rule_node,
+                        methods_node=methods_node,
+                        endpoint=_literal_str(endpoint_node),
+                        endpoint_node=endpoint_node,
+                        view=self.value(view_node_expr, scope) if view_node_expr is not None else UNKNOWN,
+                        view_node=self._local_def(view_node_expr, scope),
+                        defaults_node=call_arg(call, 99, "defaults"),
                         scope=scope,
                         in_loop=in_loop,
+                        view_expr=view_node_expr,
                     )
                 )
+        elif method == "add_resource":
+            given: List[Optional[ast.expr]] = [call_arg(call, 0, "resource")]
+            for arg in call.args[1:]:
+                if isinstance(arg, ast.Starred):
+                    break
+                given.append(arg)
+            for row in (self.loop_rows(call, scope, given) if in_loop else None) or [given]:
+                resource = row[0]
+                for url in row[1:]:
+                    self.routes.append(
+                        RouteReg(
+                            node=call,
+                            target=owner,
+                            method=method,
+                            rule=_literal_str(url),
+                            rule_node=url,
+                            methods_node=None,
+                            endpoint=_literal_str(call_arg(call, 99, "endpoint")),
+                            endpoint_node=call_arg(call, 99, "endpoint"),
+                            view=self.value(resource, scope),
+                            view_node=self._local_def(resource, scope),
+                            defaults_node=None,
+                            scope=scope,
+                            in_loop=in_loop,
+                            view_expr=resource,
+                        )
+                    )
         elif method == "register_error_handler":
             key_node = call_arg(call, 0, "code_or_exception")
             func_node = call_arg(call, 1, "f")
@@ -721,6 +747,87 @@ class FlaskModel:
             entry = self.classes.get(id(node))
             return ("q", entry[1].qualname) if entry else UNKNOWN
         return UNKNOWN
+
+    def loop_rows(
+        self, call: ast.Call, scope: Scope, written: List[Optional[ast.expr]]
+    ) -> Optional[List[List[Optional[ast.expr]]]]:
+        """Views registered from data: for a call in the body of ``for rule,
+        endpoint, view in ROWS:`` over a literal list or tuple of tuples (or
+        ``for rule, view in ROUTES.items()`` over a literal dict), directly or
+        through a name bound once, ``written`` (the call's arguments) as each
+        row gives them: a loop variable becomes the row's element, anything
+        else stays.  None when no argument is such a loop variable or the
+        data is not literal."""
+        loop: Optional[ast.AST] = None
+        picks: List[Optional[int]] = []
+        width = 0
+        for expr in written:
+            pick: Optional[int] = None
+            if isinstance(expr, ast.Name):
+                found = self.lookup(expr.id, scope)
+                # Bound by a loop of this very scope around the call (not a
+                # closure's late binding), and nowhere else inside that loop.
+                unpacked = self._enclosing_unpack(call, found[1]) if found is not None and found[0] is scope else None
+                if unpacked is not None:
+                    if loop is not None and unpacked[0] is not loop:
+                        return None
+                    loop, pick, width = unpacked
+            picks.append(pick)
+        if loop is None or not isinstance(loop, (ast.For, ast.AsyncFor)):
+            return None
+        rows = self._literal_rows(loop.iter, scope, width)
+        if rows is None:
+            return None
+        return [[row[pick] if pick is not None else expr for pick, expr in zip(picks, written)] for row in rows]
+
+    def _enclosing_unpack(self, call: ast.Call, bindings: List[Binding]) -> Optional[Tuple[ast.AST, int, int]]:
+        chosen: Optional[Tuple[ast.AST, int, int]] = None
+        for binding in bindings:
+            unpacked = self._unpacked.get(id(binding))
+            if unpacked is not None and _inside(call, unpacked[0]):
+                if chosen is not None:
+                    return None
+                chosen = unpacked
+        if chosen is None:
+            return None
+        for binding in bindings:
+            if self._unpacked.get(id(binding)) is chosen:
+                continue
+            where = self._unpacked[id(binding)][0] if id(binding) in self._unpacked else binding.node
+            if where is None or not hasattr(where, "lineno") or _inside(where, chosen[0]):
+                return None  # rebound inside the loop, or somewhere unknown
+        return chosen
+
+    def _literal_rows(self, iterable: ast.expr, scope: Scope, width: int) -> Optional[List[List[ast.expr]]]:
+        items = False
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
+            items = iterable.func.attr == "items"
+            if not items:
+                return None
+            iterable = iterable.func.value
+        for _ in range(3):  # a name bound once to the literal (ROUTES = [...])
+            if not isinstance(iterable, ast.Name):
+                break
+            found = self.lookup(iterable.id, scope)
+            if found is None or len(found[1]) != 1 or found[1][0].kind != "assign" or found[1][0].node is None:
+                return None
+            scope, iterable = found[0], found[1][0].node  # type: ignore[assignment]
+        if items:
+            if not isinstance(iterable, ast.Dict) or width != 2 or any(k is None for k in iterable.keys):
+                return None
+            return [[k, v] for k, v in zip(iterable.keys, iterable.values) if k is not None]
+        if not isinstance(iterable, (ast.List, ast.Tuple)):
+            return None
+        rows: List[List[ast.expr]] = []
+        for element in iterable.elts:
+            if (
+                not isinstance(element, (ast.Tuple, ast.List))
+                or len(element.elts) != width
+                or any(isinstance(e, ast.Starred) for e in element.elts)
+            ):
+                return None
+            rows.append(list(element.elts))
+        return rows
 
     def _local_def(self, node: Optional[ast.AST], scope: Scope) -> Optional[ast.AST]:
         """The def or class statement in this file that ``node`` names."""
@@ -924,6 +1031,18 @@ class _Walker:
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, scope, Binding("other"))
 
+    def _note_unpacked(self, loop: ast.AST, scope: Scope) -> None:
+        """Remember which loop and tuple position bound each plain name of
+        ``for a, b in ...`` (the bindings are the ones bind_target just made)."""
+        target = loop.target  # type: ignore[attr-defined]
+        width = len(target.elts)
+        for position, element in enumerate(target.elts):
+            if isinstance(element, ast.Name):
+                owner = self.model.module_scope if element.id in scope.global_names else scope
+                bindings = owner.bindings.get(element.id)
+                if bindings:
+                    self.model._unpacked[id(bindings[-1])] = (loop, position, width)
+
     def visit(self, node: ast.AST, scope: Scope, in_loop: bool) -> None:
         model = self.model
         if self.light and not isinstance(node, _LIGHT_NODES):
@@ -1060,6 +1179,8 @@ class _Walker:
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.visit(node.iter, scope, in_loop)
             self.bind_target(node.target, scope, Binding("for", node.iter))
+            if isinstance(node.target, (ast.Tuple, ast.List)):
+                self._note_unpacked(node, scope)
             self.visit(node.target, scope, in_loop)
             for stmt in node.body:
                 self.visit(stmt, scope, True)

@@ -132,3 +132,81 @@ def werkzeug_exception_code(qualname: Optional[str]) -> Optional[int]:
     if not qualname or not qualname.startswith("werkzeug.exceptions."):
         return None
     return WERKZEUG_EXCEPTIONS.get(qualname.rsplit(".", 1)[1])
+
+
+# --------------------------------------------------------------------------
+# Decorators of well-known extensions
+# --------------------------------------------------------------------------
+# The one list of third-party view decorators whose effect on a view is known,
+# by the last name they are applied with (``@login_required``,
+# ``@auth.login_required``, ``@limiter.limit("5/minute")``, ``@cache.cached()``).
+# ``arguments``: the wrapper calls the view with the URL values it was called
+# with, untouched (FLK306 still sees the view's parameters); ``result``: it
+# hands the view's return value back (the FLK1xx rules still see the view's
+# answer; an early refusal, such as a 401, is the decorator's own answer).
+# A project function of the same name is never read from here: the index
+# follows its body.  Each reason names the source it was checked against.
+
+
+class KnownDecorator:
+    __slots__ = ("arguments", "result", "reason")
+
+    def __init__(self, arguments: bool, result: bool, reason: str) -> None:
+        self.arguments = arguments
+        self.result = result
+        self.reason = reason
+
+
+_BOTH = (True, True)
+EXTENSION_DECORATORS = {
+    name: KnownDecorator(*flags, reason)
+    for name, flags, reason in (
+        ("login_required", _BOTH,
+         "Flask-Login utils.login_required: decorated_view(*args, **kwargs) returns "
+         "current_app.ensure_sync(func)(*args, **kwargs) (or login_manager.unauthorized()); Flask-HTTPAuth "
+         "HTTPAuth.login_required: decorated(*args, **kwargs) returns self.ensure_sync(f)(*args, **kwargs)"),
+        ("fresh_login_required", _BOTH,
+         "Flask-Login utils.fresh_login_required: as login_required, or login_manager.needs_refresh()"),
+        ("cross_origin", _BOTH,
+         "Flask-CORS decorator.cross_origin: wrapped_function(*args, **kwargs) returns "
+         "make_response(current_app.ensure_sync(f)(*args, **kwargs)) with CORS headers added"),
+        ("limit", _BOTH,
+         "Flask-Limiter Limiter.limit: __inner(*a, **k) returns current_app.ensure_sync(obj)(*a, **k)"),
+        ("shared_limit", _BOTH, "Flask-Limiter Limiter.shared_limit: the same wrapper as limit"),
+        ("exempt", _BOTH,
+         "Flask-Limiter Limiter.exempt and Flask-WTF CSRFProtect.exempt record the view and return it itself"),
+        ("cached", _BOTH,
+         "Flask-Caching Cache.cached: decorated_function(*args, **kwargs) returns "
+         "self._call_fn(f, *args, **kwargs), or that value cached by an earlier request"),
+        ("memoize", _BOTH, "Flask-Caching Cache.memoize: the same, keyed by the arguments"),
+        ("roles_required", _BOTH,
+         "Flask-Security decorators.roles_required: decorated_view(*args, **kwargs) returns "
+         "current_app.ensure_sync(fn)(*args, **kwargs)"),
+        ("roles_accepted", _BOTH, "Flask-Security decorators.roles_accepted: as roles_required"),
+        ("permissions_required", _BOTH, "Flask-Security decorators.permissions_required: as roles_required"),
+        ("permissions_accepted", _BOTH, "Flask-Security decorators.permissions_accepted: as roles_required"),
+        ("auth_required", _BOTH, "Flask-Security decorators.auth_required: as roles_required"),
+        ("auth_token_required", _BOTH, "Flask-Security decorators.auth_token_required: as roles_required"),
+        ("http_auth_required", _BOTH, "Flask-Security decorators.http_auth_required: as roles_required"),
+        ("jwt_required", _BOTH,
+         "Flask-JWT-Extended view_decorators.jwt_required: decorator(*args, **kwargs) returns "
+         "current_app.ensure_sync(fn)(*args, **kwargs)"),
+        ("jwt_optional", _BOTH, "Flask-JWT-Extended 3.x jwt_optional: wrapper returns fn(*args, **kwargs)"),
+        ("fresh_jwt_required", _BOTH, "Flask-JWT-Extended 3.x fresh_jwt_required: as jwt_optional"),
+        ("jwt_refresh_token_required", _BOTH, "Flask-JWT-Extended 3.x jwt_refresh_token_required: as jwt_optional"),
+        ("swag_from", _BOTH,
+         "Flasgger utils.swag_from: wrapper(*args, **kwargs) validates if asked, then returns "
+         "function(*args, **kwargs)"),
+        ("doc", _BOTH, "Flask-RESTX Namespace.doc: sets __apidoc__ on the function and returns it"),
+        ("expect", _BOTH, "Flask-RESTX Namespace.expect: Namespace.doc"),
+        ("response", (True, False),
+         "Flask-RESTX Namespace.response is Namespace.doc, but flask-smorest Blueprint.response dumps the "
+         "value through its schema: the arguments pass, the value may not"),
+        ("param", _BOTH, "Flask-RESTX Namespace.param: Namespace.doc"),
+        ("header", _BOTH, "Flask-RESTX Namespace.header: Namespace.doc"),
+        ("produces", _BOTH, "Flask-RESTX Namespace.produces: Namespace.doc"),
+        ("marshal_with", (True, False),
+         "Flask-RESTful and Flask-RESTX marshal_with: wrapper(*args, **kwargs) calls f(*args, **kwargs) and "
+         "returns marshal(...) of its value, not the value"),
+    )
+}

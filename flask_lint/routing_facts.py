@@ -55,7 +55,7 @@ from .model import (
     child_nodes,
     node_key,
 )
-from .names import ROUTE_SHORTCUTS
+from .names import EXTENSION_DECORATORS, ROUTE_SHORTCUTS, VIEW_BASE_CLASSES
 from .summary import Extension, Line
 
 EXTENSION = "routing"
@@ -63,33 +63,12 @@ EXTENSION = "routing"
 ABSENT, LITERAL, DYNAMIC = 0, 1, 2
 
 # Third-party decorators known to pass the view's arguments through unchanged
-# (matched on the decorator's last name: ``login_required``,
-# ``auth.login_required``, ``limiter.limit("5/minute")``...).
-TRANSPARENT_DECORATORS = frozenset(
-    {
-        "login_required",
-        "fresh_login_required",
-        "roles_required",
-        "roles_accepted",
-        "permissions_required",
-        "permissions_accepted",
-        "auth_required",
-        "auth_token_required",
-        "http_auth_required",
-        "jwt_required",
-        "jwt_optional",
-        "fresh_jwt_required",
-        "jwt_refresh_token_required",
-        "cross_origin",
-        "cached",
-        "memoize",
-        "limit",
-        "exempt",
-        "csrf_exempt",
-        "swag_from",
-        "nocache",
-    }
-)
+# (names.EXTENSION_DECORATORS says which and why).
+TRANSPARENT_DECORATORS = frozenset(name for name, known in EXTENSION_DECORATORS.items() if known.arguments)
+
+# The methods MethodView (and so Flask-RESTful's and RESTX's Resource) calls
+# for a request's verb (flask.views.http_method_funcs).
+_HANDLER_VERBS = frozenset({"get", "post", "head", "options", "delete", "put", "trace", "patch"})
 
 _RULE_VAR_RE = re.compile(r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?P<args>\(.*?\))?:)?(?P<var>[a-zA-Z_][a-zA-Z0-9_]*)>")
 _KWARGS_MUTATORS = frozenset({"pop", "update", "setdefault", "clear", "popitem", "__setitem__", "__delitem__"})
@@ -337,7 +316,31 @@ def summarise_routing(model: FlaskModel) -> Optional[Dict[str, Any]]:
         "objs": _creation_entries(model, model.creations),
         "funcs": _function_entries(model, route_nodes),
         "uvp": _value_preprocessors(model),
+        "cdeco": _class_decorators(model),
     }
+
+
+def _class_decorators(model: FlaskModel) -> Dict[str, Any]:
+    """The ``decorators`` (View: wrap the view function) and
+    ``method_decorators`` (Flask-RESTful/RESTX: wrap each handler) a class
+    sets: [[value, name], ...], or None when not a literal list."""
+    out: Dict[str, Any] = {}
+    for class_node, scope in model.classes.values():
+        outer = scope.parent or model.module_scope
+        for item in class_node.body:
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target] if isinstance(item, ast.AnnAssign) else []
+            if not any(isinstance(t, ast.Name) and t.id in ("decorators", "method_decorators") for t in targets):
+                continue
+            value = getattr(item, "value", None)
+            if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+                found = out.get(scope.qualname, [])
+                if found is not None:
+                    out[scope.qualname] = found + [[model.value(e, outer), resolved_name(model, e, outer)] for e in value.elts]
+            elif isinstance(value, ast.Dict) and not value.keys:
+                out.setdefault(scope.qualname, [])
+            else:
+                out[scope.qualname] = None  # computed, or per-method (a dict)
+    return out
 
 
 def _light_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
@@ -356,10 +359,11 @@ def _light_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
     imports = _module_imports(model)
     signatures = _signatures(model)
     plain = _function_entries(model, set())  # the decorators of its defs (no wrappers: bodies not walked)
+    class_decorators = _class_decorators(model)
     if not shaped:
-        if not imports and not signatures and not plain:
+        if not imports and not signatures and not plain and not class_decorators:
             return None
-        return {"light": True, "imp": imports, "sig": signatures, "funcs": plain}
+        return {"light": True, "imp": imports, "sig": signatures, "funcs": plain, "cdeco": class_decorators}
     full = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
     prefixes = tuple(f"{model.module}.{func.name}" for func in shaped)
 
@@ -375,7 +379,7 @@ def _light_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
             ]
     funcs = dict(plain)
     funcs.update({qual: facts for qual, facts in _function_entries(full, set()).items() if wanted(qual)})
-    return {"light": True, "imp": imports, "sig": signatures, "fx": fx, "funcs": funcs}
+    return {"light": True, "imp": imports, "sig": signatures, "fx": fx, "funcs": funcs, "cdeco": class_decorators}
 
 
 def _signatures(model: FlaskModel) -> Dict[str, Any]:
@@ -385,7 +389,14 @@ def _signatures(model: FlaskModel) -> Dict[str, Any]:
     default]], has **kwargs, has positional-only parameters]."""
     out: Dict[str, Any] = {}
     for info in model.functions.values():
-        if info.scope.parent is not model.module_scope:
+        parent = info.scope.parent
+        # Top-level defs, and the handlers of top-level classes (class-based views).
+        if parent is not model.module_scope and not (
+            parent is not None
+            and parent.kind == "class"
+            and parent.parent is model.module_scope
+            and (info.node.name in _HANDLER_VERBS or info.node.name == "dispatch_request")
+        ):
             continue
         args = info.node.args
         out[info.qualname] = [
@@ -472,7 +483,7 @@ def _view_descriptor(model: FlaskModel, route: RouteReg) -> List[Any]:
         return ["class"]
     call = route.node
     assert isinstance(call, ast.Call)
-    expr = call_arg(call, 2, "view_func")
+    expr = route.view_expr if route.view_expr is not None else call_arg(call, 2, "view_func")
     if expr is None:
         return ["none"]
     target = _resolve_local(model, expr, route.scope)
@@ -930,6 +941,7 @@ class RouteFact:
     targets_complete: bool = True  # no object it may act on is unknown
     renamed_by: Optional[str] = None  # a decorator without functools.wraps
     load: Tuple[int, ...] = ()  # RoutingProject.load_key: when it happens
+    view_class: Optional[str] = None  # the project class of a class-based view (as_view, a Resource)
 
     @property
     def order(self) -> Tuple[Any, ...]:
@@ -1028,6 +1040,7 @@ class RoutingProject:
                     self.light_functions[qual] = (module, {"params": params, "returns": returns})
         self.load_keys = self._load_order()
         self._path_modules: Optional[Dict[Tuple[str, ...], List[str]]] = None
+        self._decorating: Optional[Set[str]] = None  # see extension_decorates()
         self._collect()
         self._escaped_blueprints()
 
@@ -1221,6 +1234,7 @@ class RoutingProject:
             load=self.load_key(module, line, entry.get("c", 0), position),
         )
         route.endpoint, route.renamed_by = self._endpoint(route, endpoint, view)
+        route.view_class = self._view_class(view, view_value, method)
         self.routes.append(route)
         self.routes_by_module.setdefault(module, {})[position] = route
         for target in targets:
@@ -1248,6 +1262,95 @@ class RoutingProject:
                     return None
             return ("new", view_value[2])
         return None
+
+    def _view_class(self, view: Obj, view_value: Value, method: str) -> Optional[str]:
+        """``Item`` for ``Item.as_view("item")``, ``add_resource(Item, ...)``
+        and ``@api.route(...)`` on ``class Item(Resource)``."""
+        if view[0] == "class":
+            return str(view[1]) if method != "add_url_rule" else None
+        if isinstance(view_value, tuple) and len(view_value) == 3 and view_value[0] == "new":
+            callee = view_value[1]
+            owner: Value = UNKNOWN
+            if callee[0] == "q" and str(callee[1]).endswith(".as_view"):
+                owner = ("q", str(callee[1])[: -len(".as_view")])
+            elif callee[0] == "m" and len(callee) == 3 and callee[2] == "as_view":
+                owner = callee[1]
+            found = self.evaluate(owner)
+            if found[0] == "class":
+                return str(found[1])
+        return None
+
+    def class_handlers(self, class_qual: str) -> Optional[List[Tuple[str, str]]]:
+        """What a request to a class-based view calls with the URL values as
+        keyword arguments: [(HTTP verb or "*", method qualname)]: each verb
+        method of a MethodView or Resource (``MethodView.dispatch_request``
+        calls ``getattr(self, verb)(**kwargs)``, Flask-RESTful and RESTX do
+        the same), or a plain View's ``dispatch_request``.  None when the
+        dispatch is not Flask's or an extension's own (a project
+        ``dispatch_request`` over MethodView, a third-party base class), or
+        a ``decorators``/``method_decorators`` entry may change the
+        arguments."""
+        index = self.index
+        if index.class_kind(class_qual) != "view":
+            return None
+        externals = set(index.base_qualnames(class_qual))
+        if not externals or not externals <= VIEW_BASE_CLASSES | {"builtins.object"}:
+            return None
+        if not self._class_decorators_transparent(class_qual):
+            return None
+        dispatch = index.find_method(class_qual, "dispatch_request")
+        method_view = bool(externals - {"flask.views.View"})
+        if dispatch is not None:
+            return None if method_view else [("*", dispatch)]
+        if not method_view:
+            return None
+        found = [(verb, index.find_method(class_qual, verb)) for verb in sorted(_HANDLER_VERBS)]
+        handlers = [(verb, qual) for verb, qual in found if qual is not None]
+        return handlers or None
+
+    def api_hosts(self, obj: Obj) -> List[Obj]:
+        """The apps and blueprints an ``Api(app_or_bp)`` is created on (empty
+        when not known: ``Api()`` with a later ``init_app``, a parameter)."""
+        if obj[0] != "api":
+            return []
+        hosts = self.index.incoming().get(("<api>", obj[1]), [])
+        flat = [h for host in hosts for h in self._flatten(host)]
+        return flat if flat and all(h[0] in ("app", "blueprint") for h in flat) else []
+
+    def extension_decorates(self, obj: Obj) -> bool:
+        """Whether an ``Api``/``Namespace`` may wrap its resources' views
+        (``decorators=`` or ``**options`` given to one; for a namespace,
+        whose Api is not followed, to any of the project's)."""
+        if self._decorating is None:
+            found: Set[str] = set()
+            for _module, summary in self.index.iter_modules():
+                for key, args in (summary.get("ctor_args") or {}).items():
+                    if isinstance(args, dict) and {"decorators", "*", "**"} & set(args):
+                        found.add(key)
+            self._decorating = found
+        if obj[0] == "namespace":
+            return bool(self._decorating)
+        return obj[0] == "api" and obj[1] in self._decorating
+
+    def _class_decorators_transparent(self, class_qual: str) -> bool:
+        stack, seen = [class_qual], set()
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.index.classes:
+                continue
+            seen.add(current)
+            module, info = self.index.classes[current]
+            ext = self._ext(module)
+            if ext is None:
+                return False
+            decorators = (ext.get("cdeco") or {}).get(current, [])
+            if decorators is None or not all(self.decorator_effect(d[0], d[1]).transparent for d in decorators):
+                return False
+            for base in info.get("bases", ()):
+                obj = self.index.evaluate(base)
+                if obj[0] == "class":
+                    stack.append(obj[1])
+        return True
 
     # ------------------------------------------------------------ endpoints
 
@@ -1589,8 +1692,9 @@ class RoutingProject:
             complete = complete and (reg.exact or parent[0] == "app")
             for parent_vars, parent_complete in parent_contexts:
                 out.append((frozenset(own) | parent_vars, complete and parent_complete))
-        if self.root_is_guess:
-            out = [(names, False) for names, _c in out]
+        # A guessed root (no project marker) may miss other registrations of
+        # the blueprint, but not undo one the index sees: a registration
+        # that surely happens stays whole, as an app's own routes are.
         self._contexts[memo_key] = out
         return out
 
@@ -1658,4 +1762,4 @@ __all__ = [
 
 
 # The per-module facts the project index computes for this family.
-ROUTING_FACTS = Extension(EXTENSION, summarise_routing, version="2", light=True)
+ROUTING_FACTS = Extension(EXTENSION, summarise_routing, version="3", light=True)

@@ -110,7 +110,7 @@ def _route_map_facts(r: RouteReg) -> List[Any]:
     view_name: Optional[str] = None
     call = r.node if isinstance(r.node, ast.Call) else None
     if call is not None and r.method == "add_url_rule":
-        view = call_arg(call, 2, "view_func")
+        view = r.view_expr if r.view_expr is not None else call_arg(call, 2, "view_func")
         if isinstance(view, ast.Lambda):
             view_name = "<lambda>"
         elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":

@@ -42,6 +42,7 @@ from typing import (
 )
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
+from ..names import EXTENSION_DECORATORS
 from ..summary import Extension
 
 YES, NO, MAYBE = "yes", "no", "maybe"
@@ -113,10 +114,13 @@ _RAISING_NAME = re.compile(
 
 # Decorators (by their last name) that hand the view's return value back
 # unchanged: access control, rate limits, caching, request parsing, docs.
+# The well-known extensions' decorators are names.EXTENSION_DECORATORS (read
+# first, see passthrough_name); these are the names project and less common
+# decorators of that kind go by.
 PASSTHROUGH_DECORATOR = re.compile(
-    r"^(?:\w*_required|required|requires?_\w+|requires|login_required|limit|limits|shared_limit|exempt"
-    r"|\w*_exempt|cached|memoize|cache_page|cache_control|nocache|no_cache|cross_origin|doc|docs|input|arguments"
-    r"|use_args|use_kwargs|expect|param|params|auth_required|authenticated|authenticate|check_\w+|permission\w*"
+    r"^(?:\w*_required|required|requires?_\w+|requires|limits"
+    r"|\w*_exempt|cache_page|cache_control|nocache|no_cache|docs|input|arguments"
+    r"|use_args|use_kwargs|params|authenticated|authenticate|check_\w+|permission\w*"
     r"|roles_\w+|has_role|timed|timer|trace|traced|instrument\w*|log_\w+|logged|retry|transactional|atomic"
     r"|throttle\w*|ratelimit|rate_limit\w*|deprecated|staticmethod|classmethod|abstractmethod|wraps"
     r"|ensure_sync|copy_current_request_context|route|get|post|put|patch|delete|errorhandler|app_errorhandler"
@@ -146,7 +150,12 @@ def decorator_name(model: FlaskModel, callee: ast.expr) -> Optional[str]:
 def passthrough_name(model: FlaskModel, callee: ast.expr) -> bool:
     """A decorator whose name says it hands the view's value back."""
     name = decorator_name(model, callee)
-    return name is not None and PASSTHROUGH_DECORATOR.match(name) is not None
+    if name is None:
+        return False
+    known = EXTENSION_DECORATORS.get(name)
+    if known is not None:
+        return known.result
+    return PASSTHROUGH_DECORATOR.match(name) is not None
 
 
 def call_name(call: ast.Call) -> Optional[str]:

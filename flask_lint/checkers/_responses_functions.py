@@ -486,4 +486,11 @@ def _transparent(ctx: FileContext, func: FunctionNode, registrations: Set[int], 
     shared = _class_decorators(view)
     if shared is None:
         return False
-    return all(_hands_back(ctx, d) for d in list(func.decorator_list) + shared if id(d) not in registrations)
+    decorators: List[ast.expr] = list(func.decorator_list)
+    # A decorator written above a route (or handler, hook) decorator wraps
+    # only what the name is bound to: Flask keeps the function as it was
+    # when that lowest registration saw it.
+    lowest = max((i for i, d in enumerate(decorators) if id(d) in registrations), default=None)
+    if lowest is not None:
+        decorators = decorators[lowest + 1 :]
+    return all(_hands_back(ctx, d) for d in decorators + shared if id(d) not in registrations)

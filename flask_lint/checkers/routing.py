@@ -270,6 +270,8 @@ def _report_project_issues(ctx: FileContext) -> None:
         f"routing-issues:{version.low}:{version.high}", lambda index: _project_issues(index, version)
     )
     for issue in issues.get(ctx.model.module, ()):
+        if issue.kind == "route" and issue.rule is DUPLICATE_ENDPOINT:
+            ctx._cache.setdefault("routing-failed-routes", set()).add(issue.position)
         regs: List[Any] = ctx.model.routes if issue.kind == "route" else ctx.model.blueprint_regs
         if issue.position < len(regs):
             ctx.report(issue.rule, regs[issue.position].node, **dict(issue.args))
@@ -564,11 +566,17 @@ class Signature:
 def _check_url_variables(ctx: FileContext, project: RoutingProject) -> None:
     facts = project.routes_by_module.get(ctx.model.module, {})
     shadowed: Set[Tuple[str, int]] = ctx.index.memoised("routing-shadowed", _shadowed_routes)
+    failed: Set[int] = ctx._cache.get("routing-failed-routes", set())  # see _report_project_issues
     for position, route in enumerate(ctx.model.routes):
         fact = facts.get(position)
         func = route.view_node
         if fact is None or route.rule is None or (ctx.model.module, position) in shadowed:
             continue  # shadowed: no request reaches the view through this rule (FLK305 says so)
+        if position in failed:
+            continue  # registering it raises (FLK304 says so): no request reaches it
+        if fact.view_class is not None:
+            _check_class_view(ctx, project, route, fact, fact.view_class)
+            continue
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info = ctx.model.function_info(func)
             if info is None or info.class_node is not None:
@@ -583,29 +591,83 @@ def _check_url_variables(ctx: FileContext, project: RoutingProject) -> None:
             name, signature = fact.view[1].rsplit(".", 1)[-1], found
         else:
             continue
-        problem = _url_variable_problem(project, route, fact, signature)
+        if route.method == "add_url_rule":
+            decorators = (
+                [d for d in project.function_decorators(fact.view[1]) if not d[2]] if fact.view[0] == "function" else None
+            )
+        else:
+            decorators = list(fact.entry.get("d", ()))
+        problem = _url_variable_problem(project, route, fact, signature, decorators)
         if problem is not None:
             ctx.report(URL_VARIABLES_MISMATCH, route.node, view=name, url=route.rule, problem=problem[0],
                        fix=problem[1])
 
 
+def _check_class_view(ctx: FileContext, project: RoutingProject, route: RouteReg, fact: RouteFact, cls: str) -> None:
+    """Each handler a request of the rule's methods reaches gets the URL
+    values as keyword arguments, like a view function."""
+    handlers = project.class_handlers(cls)
+    if handlers is None:
+        return
+    methods = fact.entry.get("m")
+    if methods is None:
+        found = ctx.index.classes.get(cls)
+        methods = found[1].get("view_methods") if found else None
+    if methods is not None and not isinstance(methods, (list, tuple)):
+        return  # computed methods: which handlers are reached is not known
+    reached = {str(m).lower() for m in methods} if methods is not None else None
+    own = {verb for verb, _qual in handlers}
+    for verb, qual in handlers:
+        if reached is not None and verb != "*" and verb not in reached:
+            if not (verb == "get" and "head" in reached and "head" not in own):
+                continue  # no request of the rule's methods calls it
+        facts_of = project.signature(qual)
+        signature = Signature.from_facts(facts_of) if facts_of is not None else None
+        if signature is None or not signature.positional:
+            continue
+        bound = Signature(
+            signature.positional[1:], min(signature.defaults, len(signature.positional) - 1),
+            signature.keyword_only, signature.kwargs, signature.positional_only,
+        )
+        decorators = project.function_decorators(qual)
+        problem = _url_variable_problem(project, route, fact, bound, decorators)
+        if problem is not None:
+            name = ".".join(qual.rsplit(".", 2)[-2:])
+            ctx.report(URL_VARIABLES_MISMATCH, route.node, view=name, url=route.rule, problem=problem[0],
+                       fix=problem[1])
+            return
+
+
 def _url_variable_problem(
-    project: RoutingProject, route: RouteReg, fact: RouteFact, signature: Signature
+    project: RoutingProject, route: RouteReg, fact: RouteFact, signature: Signature, decorators: Optional[List[Any]]
 ) -> Optional[Tuple[str, str]]:
     entry = fact.entry
     if not entry or entry.get("kw") or entry.get("redir") or signature.kwargs or signature.positional_only:
         return None
-    if route.method not in ROUTE_METHODS and route.method != "add_url_rule":
+    class_view = fact.view_class is not None
+    if route.method not in ROUTE_METHODS and route.method != "add_url_rule" and not (
+        class_view and route.method == "add_resource"
+    ):
         return None
     # Decorators between the route and the def see the arguments first.
-    if route.method == "add_url_rule":
-        decorators = [d for d in project.function_decorators(fact.view[1]) if not d[2]] if fact.view[0] == "function" else None
-    else:
-        decorators = list(entry.get("d", ()))
     if decorators is None or not all(project.decorator_effect(d[0], d[1]).transparent for d in decorators):
         return None
-    if not fact.targets or any(project.is_preprocessed(t) for t in fact.targets):
+    if any(project.is_preprocessed(t) for t in fact.targets):
         return None
+    # A Resource mounted through an Api or a Namespace: the app and the
+    # prefixes are the extension's, so only the rule's own variables are
+    # known to reach the handler (and no preprocessor may pop them).
+    extra_only = not fact.targets and class_view and fact.direct_target[0] in ("api", "namespace")
+    if not fact.targets and not extra_only:
+        return None
+    if extra_only:
+        if project.extension_decorates(fact.direct_target):
+            return None
+        hosts = project.api_hosts(fact.direct_target)
+        if hosts and any(project.is_preprocessed(h) for h in hosts):
+            return None
+        if not hosts and (project.preprocessed or project.preprocessed_everywhere):
+            return None  # the extension's app is not known: any preprocessor may be its
     names = rule_variables(route.rule)
     if names is None:
         return None
@@ -625,6 +687,8 @@ def _url_variable_problem(
             f"has no parameter for URL variable {_names(extra)} {origin}",
             "add the parameter (or **kwargs), or rename the variable to match",
         )
+    if extra_only:
+        return None
     contexts: List[Tuple[frozenset, bool]] = []
     complete = defaults is not None and matching is not None
     for target in fact.targets:

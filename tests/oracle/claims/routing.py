@@ -200,12 +200,27 @@ def url_variables_mismatch(run: Run) -> Observed:
         rule, endpoint = matched
         app = run.loaded.apps[probe.app]
         view = _unwrapped(app.view_functions.get(endpoint))
-        if found.group("func").rsplit(".", 1)[-1] != getattr(view, "__name__", None):
+        if not _raised_by_view(found.group("func"), view):
             continue  # a TypeError from some other call
         for record in records.get((id(app), rule.rule, endpoint), ()):
             assert record.line is not None
             out.setdefault(record.line, f"{probe.method} {probe.url}: 500, TypeError: {text}")
     return out
+
+
+def _raised_by_view(func: str, view: Any) -> bool:
+    """Whether ``func`` (as a TypeError names it) is the view function, or a
+    handler of the class-based view behind it (``Parts.get``: as_view's
+    view_class, a Flask-RESTful or RESTX Resource), called by its dispatch."""
+    if func.rsplit(".", 1)[-1] == getattr(view, "__name__", None):
+        return True
+    view_class = getattr(view, "view_class", None)
+    owner, _, method = func.rpartition(".")
+    if view_class is None or not owner:
+        return False
+    return any(
+        klass.__qualname__ == owner and method in vars(klass) for klass in getattr(view_class, "__mro__", ())
+    )
 
 
 # ------------------------------------------------------------------ FLK307
