@@ -108,7 +108,7 @@ class RouteMapper:
         candidates = []
         for name_module, summary in self.index.modules.items():
             for name, value in summary.get("exports", {}).items():
-                if isinstance(value, tuple) and value[:1] == ("new",) and self.index.evaluate(value) == target:
+                if isinstance(value, tuple) and value[:1] in (("new",), ("m",), ("q",)) and self.index.evaluate(value) == target:
                     rank = (name_module != module, "test" in name_module, name_module.count("."), name_module, name)
                     candidates.append((rank, f"{name_module}:{name}"))
         if candidates:
