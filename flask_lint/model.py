@@ -143,6 +143,7 @@ class RouteReg:
     defaults_node: Optional[ast.expr]
     scope: Scope
     in_loop: bool = False
+    called: bool = False  # ``app.route("/")(view)``: the decorator called on a function
 
 
 @dataclass
@@ -512,7 +513,8 @@ class FlaskModel:
                 if not self._attribute_stores(item, info.scope, stores):
                     return None
         for attr, found in stores.items():
-            if attr in class_scope.bindings:
+            defaults = class_scope.bindings.get(attr, [])
+            if not all(_is_none_default(b) for b in defaults):
                 out.pop(attr, None)  # a method or class attribute shadowed per instance
                 continue
             if len(found) != 1:
@@ -716,6 +718,8 @@ class FlaskModel:
         ):
             # The call form of the decorator: app.errorhandler(404)(not_found).
             self._extract_handler_call(call, func, func.func, scope, in_loop)
+        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr in ROUTE_METHODS:
+            self._extract_route_call(call, func, func.func, scope, in_loop)
         callee = self.value(func, scope)
         if callee == UNKNOWN:
             return
@@ -849,6 +853,34 @@ class FlaskModel:
                 local if isinstance(local, (ast.FunctionDef, ast.AsyncFunctionDef)) else None,
                 scope,
                 in_loop,
+            )
+        )
+
+    def _extract_route_call(
+        self, call: ast.Call, decorator: ast.Call, func: ast.Attribute, scope: Scope, in_loop: bool
+    ) -> None:
+        """``app.route("/")(view)`` (``self.app.route("/")(self.index)``)."""
+        owner = self.value(func.value, scope)
+        view_expr = call_arg(call, 0)
+        if owner == UNKNOWN or _is_external_non_flask(owner) or view_expr is None or len(call.args) != 1 or call.keywords:
+            return
+        rule_node = call_arg(decorator, 0, "rule")
+        self.routes.append(
+            RouteReg(
+                node=decorator,
+                target=owner,
+                method=func.attr,
+                rule=_literal_str(rule_node),
+                rule_node=rule_node,
+                methods_node=call_arg(decorator, 99, "methods"),
+                endpoint=_literal_str(call_arg(decorator, 99, "endpoint")),
+                endpoint_node=call_arg(decorator, 99, "endpoint"),
+                view=self.value(view_expr, scope),
+                view_node=self._local_def(view_expr, scope),
+                defaults_node=call_arg(decorator, 99, "defaults"),
+                scope=scope,
+                in_loop=in_loop,
+                called=True,
             )
         )
 
@@ -1008,6 +1040,11 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
 # Decorators that keep a method's def its value on the instance (the first
 # parameter of a staticmethod is no instance; a classmethod's is the class).
 _NOT_BOUND = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+def _is_none_default(binding: Binding) -> bool:
+    """``app = None`` in a class body: a default that ``__init__`` replaces."""
+    return binding.kind == "assign" and isinstance(binding.node, ast.Constant) and binding.node.value is None
+
+
 # Calls that may store any attribute on the instance they are given.
 _INSTANCE_WRITERS = frozenset({"builtins.setattr", "builtins.delattr", "builtins.vars"})
 _VIEW_METHOD_NAMES = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})

@@ -469,7 +469,7 @@ def _view_descriptor(model: FlaskModel, route: RouteReg) -> List[Any]:
     if route.method != "add_url_rule":
         if isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return ["def", Line(route.view_node.lineno)]
-        return ["class"]
+        return ["name"] if route.called else ["class"]
     call = route.node
     assert isinstance(call, ast.Call)
     expr = call_arg(call, 2, "view_func")
@@ -533,7 +533,8 @@ def _route_entry(model: FlaskModel, route: RouteReg, route_nodes: Set[int]) -> D
         entry["d"] = [
             [model.value(d, route.scope), resolved_name(model, d, route.scope)] for d in below if id(d) not in route_nodes
         ]
-    anchor = route.view_node if route.method != "add_url_rule" and route.view_node is not None else route.node
+    decorated = route.method != "add_url_rule" and not route.called
+    anchor = route.view_node if decorated and route.view_node is not None else route.node
     entry["br"], caught = _enclosing(route.scope.node, anchor)
     if caught:
         entry["g"] = sorted(set(caught))

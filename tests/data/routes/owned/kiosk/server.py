@@ -17,6 +17,8 @@ class Server:
         self.app.add_url_rule("/items/<int:item_id>", view_func=self.item, methods=["GET", "POST"])
         self.app.add_url_rule("/health", view_func=self.health)
         self.app.register_blueprint(admin, url_prefix="/admin")
+        self.app.route("/about")(self.about)
+        self.app.post("/echo/<word>")(self.echo)
 
         @self.app.route("/hello/<name>")
         def hello(name):
@@ -27,6 +29,12 @@ class Server:
 
     def item(self, item_id):
         return jsonify(id=item_id)
+
+    def about(self):
+        return "about"
+
+    def echo(self, word):
+        return word
 
     @staticmethod
     def health():
