@@ -482,7 +482,12 @@ class FlaskModel:
         if attr in self._foreign_stores():
             return None  # ``server.app = other`` somewhere in this module
         if kind == "method":
-            return ("q", f"{class_scope.qualname}.{attr}")
+            qual = f"{class_scope.qualname}.{attr}"
+            if any(self.qualname(d, class_scope) == "builtins.staticmethod" for d in node.decorator_list):  # type: ignore[attr-defined]
+                return ("q", qual)  # a plain function, reached through the instance
+            # Bound: the index makes it ("method", qual), whose callers pass
+            # no first argument.
+            return ("m", ("new", ("q", class_scope.qualname), f"{class_scope.qualname}:self"), attr)
         return self.value(node, where, depth + 1)
 
     def _owned_attributes(self, class_scope: Scope) -> Optional[Dict[str, Tuple[str, ast.AST, Scope]]]:
@@ -609,10 +614,14 @@ class FlaskModel:
         return out
 
     def method_def(self, value: Value) -> Optional[FunctionNode]:
-        """The def of this module a ``("q", "mod.Class.method")`` value names."""
-        if value[0] != "q":
+        """The def of this module that a method value of
+        ``_instance_attribute`` names (bound, or a staticmethod's ``("q", ...)``)."""
+        if value[0] == "m" and value[1][0] == "new" and value[1][1][0] == "q":
+            owner, attr = str(value[1][1][1]), str(value[2])
+        elif value[0] == "q":
+            owner, _, attr = str(value[1]).rpartition(".")
+        else:
             return None
-        owner, _, attr = str(value[1]).rpartition(".")
         class_node = self.class_by_qualname.get(owner)
         entry = self.classes.get(id(class_node)) if class_node is not None else None
         if entry is None:

@@ -311,7 +311,7 @@ class RouteMapper:
                 endpoint = None
             elif isinstance(view_name, str) and view_name != "?":
                 endpoint = view_name
-            elif view_name is None and view_qual is not None and view_obj[0] in ("function", "class"):
+            elif view_name is None and view_qual is not None and view_obj[0] in ("function", "method", "class"):
                 endpoint = view_qual.rsplit(".", 1)[1]
         if endpoint is None:
             self._note(module, line, "the endpoint is not known statically; shown as '?'")
@@ -345,7 +345,7 @@ class RouteMapper:
 
     def _view_facts(self, obj: Obj) -> Tuple[Optional[str], Optional[str], Any]:
         """(dotted name, "path:line", methods of a view class or None)."""
-        if obj[0] == "function" and obj[1] in self.index.functions:
+        if obj[0] in ("function", "method") and obj[1] in self.index.functions:  # a method: ``self.index``, bound
             owner, info = self.index.functions[obj[1]]
             return obj[1], self._location(owner, info.get("line", 0)), None
         if obj[0] == "class" and obj[1] in self.index.classes:
