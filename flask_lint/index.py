@@ -586,6 +586,11 @@ class ProjectIndex:
                 return ("function", method) if kind == "class" else ("method", method)
             if kind == "instance" and obj[1] not in self.classes:
                 return ("external", f"{obj[1]}.{attr}")
+            if kind == "instance":
+                # ``server.app``: what the class's __init__ bound it to for good
+                owned = self.classes[obj[1]][1].get("owned", {}).get(attr)
+                if owned is not None:
+                    return self.evaluate(owned, depth + 1)
         if kind in ("app", "blueprint", "api", "namespace"):
             return ("bound", obj, attr)
         return NOTHING

@@ -146,6 +146,7 @@ class RouteReg:
     # The expression standing for the view when it is not the call's own
     # argument: a row of the literal data a loop registers (see loop_rows()).
     view_expr: Optional[ast.expr] = None
+    called: bool = False  # ``app.route("/")(view)``: the decorator called on a function
 
 
 @dataclass
@@ -268,6 +269,10 @@ class FlaskModel:
         self._unpacked: Dict[int, Tuple[ast.AST, int, int]] = {}
         self._walks: Dict[Tuple[int, bool], Tuple[ast.AST, List[ast.AST]]] = {}  # see walk_function()
         self._qualnames: Dict[Tuple[int, int], Tuple[ast.AST, Optional[Scope], Optional[str]]] = {}  # see qualname()
+        self._owned_cache: Dict[int, Optional[Dict[str, Tuple[str, ast.AST, Scope]]]] = {}  # see _owned_attributes()
+        self._parents_of_stores: Optional[Dict[int, ast.AST]] = None
+        self._foreign_attrs: Set[str] = set()
+        self._bound: Set[int] = set()  # methods registered as ``self.method``
         _Walker(self).run()
         self._extract()
 
@@ -376,6 +381,10 @@ class FlaskModel:
         if isinstance(node, ast.Name):
             return self._name_value(node.id, scope, _depth)
         if isinstance(node, ast.Attribute):
+            if type(node.value) is ast.Name:
+                owned = self._instance_attribute(node.value.id, node.attr, scope, _depth)
+                if owned is not None:
+                    return owned
             base = self.value(node.value, scope, _depth + 1)
             if base[0] == "q":
                 return ("q", canonical(f"{base[1]}.{node.attr}"))
@@ -443,6 +452,200 @@ class FlaskModel:
         if binding.kind in ("def", "class"):
             return ("q", f"{where.qualname}.{name}")
         return UNKNOWN
+
+    # ------------------------------------------------- objects of a class
+
+    def self_class(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The class scope whose instance ``name`` is in ``scope``: the first
+        parameter of a method of that class (not a staticmethod or a
+        classmethod), seen from the method or a function nested in it."""
+        found = self.lookup(name, scope)
+        if found is None:
+            return None
+        where, bindings = found
+        parent = where.parent
+        if (
+            where.kind != "function"
+            or parent is None
+            or parent.kind != "class"
+            or len(bindings) != 1
+            or bindings[0].kind != "param"
+            or not where.params
+            or where.params[0] != name
+        ):
+            return None
+        if any(self.qualname(d, parent) in _NOT_BOUND for d in where.node.decorator_list):  # type: ignore[attr-defined]
+            return None
+        return parent
+
+    def _instance_attribute(self, name: str, attr: str, scope: Scope, depth: int) -> Optional[Value]:
+        """``self.attr`` when the class settles it for every method: a plain
+        method of the class (its def), or an attribute bound once, in
+        ``__init__``, and never rebound (the value ``__init__`` gave it)."""
+        if self.light:
+            return None
+        class_scope = self.self_class(name, scope)
+        if class_scope is None:
+            return None
+        facts = self._owned_attributes(class_scope)
+        if facts is None:
+            return None
+        owned = facts.get(attr)
+        if owned is None:
+            return None
+        kind, node, where = owned
+        if attr in self._foreign_stores():
+            return None  # ``server.app = other`` somewhere in this module
+        if kind == "method":
+            qual = f"{class_scope.qualname}.{attr}"
+            if any(self.qualname(d, class_scope) == "builtins.staticmethod" for d in node.decorator_list):  # type: ignore[attr-defined]
+                return ("q", qual)  # a plain function, reached through the instance
+            # Bound: the index makes it ("method", qual), whose callers pass
+            # no first argument.
+            return ("m", ("new", ("q", class_scope.qualname), f"{class_scope.qualname}:self"), attr)
+        return self.value(node, where, depth + 1)
+
+    def _owned_attributes(self, class_scope: Scope) -> Optional[Dict[str, Tuple[str, ast.AST, Scope]]]:
+        """attr -> ("method", def, class scope) / ("init", value, __init__'s
+        scope) for the attributes of a class that the index can follow, or
+        None when the class escapes (bases, metaclass, decorators, setattr,
+        a subclass in this module)."""
+        cache = self._owned_cache
+        key = id(class_scope.node)
+        if key in cache:
+            return cache[key]
+        cache[key] = None
+        class_node = cast(ast.ClassDef, class_scope.node)
+        plain = all(self.qualname(b, class_scope.parent) == "builtins.object" for b in class_node.bases)
+        if not plain or class_node.keywords or class_node.decorator_list or self._subclassed(class_scope):
+            return None
+        out: Dict[str, Tuple[str, ast.AST, Scope]] = {}
+        stores: Dict[str, List[Tuple[ast.AST, Optional[ast.expr], Scope]]] = {}
+        for item in class_node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods = class_scope.bindings.get(item.name, [])
+                decorated = [self.qualname(d, class_scope) for d in item.decorator_list]
+                if len(methods) == 1 and all(d in _NOT_BOUND for d in decorated):
+                    out[item.name] = ("method", item, class_scope)
+                info = self.functions.get(id(item))
+                if info is None:
+                    return None
+                if not self._attribute_stores(item, info.scope, stores):
+                    return None
+        for attr, found in stores.items():
+            defaults = class_scope.bindings.get(attr, [])
+            if not all(_is_none_default(b) for b in defaults):
+                out.pop(attr, None)  # a method or class attribute shadowed per instance
+                continue
+            if len(found) != 1:
+                continue
+            method, value, where = found[0]
+            if value is not None and getattr(method, "name", "") == "__init__":
+                out[attr] = ("init", value, where)
+        cache[key] = out
+        return out
+
+    def _attribute_stores(
+        self, method: FunctionNode, scope: Scope, stores: Dict[str, List[Tuple[ast.AST, Optional[ast.expr], Scope]]]
+    ) -> bool:
+        """Record what a method stores on its instance; False when it stores
+        in ways that cannot be followed (``setattr(self, name, ...)``,
+        ``self.__dict__``, ``vars(self)``)."""
+        if not scope.params:
+            return True
+        me = scope.params[0]
+        for node in self.walk_function(method, into_nested=True):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == me:
+                if node.attr == "__dict__":
+                    return False
+                if not isinstance(node.ctx, ast.Load):
+                    value: Optional[ast.expr] = None
+                    parent = self._store_parents.get(id(node))
+                    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is node:
+                        value = parent.value
+                    elif isinstance(parent, ast.AnnAssign) and parent.target is node:
+                        value = parent.value
+                    stores.setdefault(node.attr, []).append((method, value, scope))
+            elif isinstance(node, ast.Call) and self.qualname(node.func) in _INSTANCE_WRITERS:
+                if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == me:
+                    return False
+        return True
+
+    @property
+    def _store_parents(self) -> Dict[int, ast.AST]:
+        """Assignment statement of every attribute target in the module."""
+        if self._parents_of_stores is None:
+            found: Dict[int, ast.AST] = {}
+            foreign: Set[str] = set()
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)):
+                    targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                    for target in targets:
+                        for part in ast.walk(target):
+                            if isinstance(part, ast.Attribute) and not isinstance(part.ctx, ast.Load):
+                                found[id(part)] = node
+                                if not (isinstance(part.value, ast.Name) and self._is_self(part.value)):
+                                    foreign.add(part.attr)
+                elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr)):
+                    for part in ast.walk(node):
+                        if isinstance(part, ast.Attribute) and isinstance(part.ctx, ast.Store) and id(part) not in found:
+                            found[id(part)] = node
+                            foreign.add(part.attr)
+            self._parents_of_stores = found
+            self._foreign_attrs = foreign
+        return self._parents_of_stores
+
+    def _foreign_stores(self) -> Set[str]:
+        """Attributes stored in this module on anything but a method's own instance."""
+        _ = self._store_parents
+        return self._foreign_attrs
+
+    def _is_self(self, name: ast.Name) -> bool:
+        return self.self_class(name.id, self.scope_of(name)) is not None
+
+    def _subclassed(self, class_scope: Scope) -> bool:
+        """A class of this module derives from it (and may override or rebind)."""
+        mine = ("q", class_scope.qualname)
+        for other, scope in self.classes.values():
+            if other is not class_scope.node and any(
+                self.value(b, scope.parent or self.module_scope) == mine for b in other.bases
+            ):
+                return True
+        return False
+
+    def init_attributes(self, class_scope: Scope) -> Dict[str, Value]:
+        """attr -> value of the attributes ``__init__`` binds once for good
+        (``self.app = Flask(...)``): what ``instance.attr`` is in other
+        modules (``app = server.app``)."""
+        facts = self._owned_attributes(class_scope) if not self.light else None
+        if not facts:
+            return {}
+        out: Dict[str, Value] = {}
+        for attr, (kind, node, where) in sorted(facts.items()):
+            if kind == "init" and attr not in self._foreign_stores():
+                value = self.value(node, where)
+                if value != UNKNOWN:
+                    out[attr] = value
+        return out
+
+    def method_def(self, value: Value) -> Optional[FunctionNode]:
+        """The def of this module that a method value of
+        ``_instance_attribute`` names (bound, or a staticmethod's ``("q", ...)``)."""
+        if value[0] == "m" and value[1][0] == "new" and value[1][1][0] == "q":
+            owner, attr = str(value[1][1][1]), str(value[2])
+        elif value[0] == "q":
+            owner, _, attr = str(value[1]).rpartition(".")
+        else:
+            return None
+        class_node = self.class_by_qualname.get(owner)
+        entry = self.classes.get(id(class_node)) if class_node is not None else None
+        if entry is None:
+            return None
+        facts = self._owned_attributes(entry[1])
+        owned = facts.get(attr) if facts else None
+        if owned is None or owned[0] != "method":
+            return None
+        return cast(FunctionNode, owned[1])
 
     def export_value(self, name: str) -> Value:
         """What a module-level name is bound to, for other modules."""
@@ -539,6 +742,8 @@ class FlaskModel:
         ):
             # The call form of the decorator: app.errorhandler(404)(not_found).
             self._extract_handler_call(call, func, func.func, scope, in_loop)
+        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr in ROUTE_METHODS:
+            self._extract_route_call(call, func, func.func, scope, in_loop)
         callee = self.value(func, scope)
         if callee == UNKNOWN:
             return
@@ -683,6 +888,34 @@ class FlaskModel:
                 local if isinstance(local, (ast.FunctionDef, ast.AsyncFunctionDef)) else None,
                 scope,
                 in_loop,
+            )
+        )
+
+    def _extract_route_call(
+        self, call: ast.Call, decorator: ast.Call, func: ast.Attribute, scope: Scope, in_loop: bool
+    ) -> None:
+        """``app.route("/")(view)`` (``self.app.route("/")(self.index)``)."""
+        owner = self.value(func.value, scope)
+        view_expr = call_arg(call, 0)
+        if owner == UNKNOWN or _is_external_non_flask(owner) or view_expr is None or len(call.args) != 1 or call.keywords:
+            return
+        rule_node = call_arg(decorator, 0, "rule")
+        self.routes.append(
+            RouteReg(
+                node=decorator,
+                target=owner,
+                method=func.attr,
+                rule=_literal_str(rule_node),
+                rule_node=rule_node,
+                methods_node=call_arg(decorator, 99, "methods"),
+                endpoint=_literal_str(call_arg(decorator, 99, "endpoint")),
+                endpoint_node=call_arg(decorator, 99, "endpoint"),
+                view=self.value(view_expr, scope),
+                view_node=self._local_def(view_expr, scope),
+                defaults_node=call_arg(decorator, 99, "defaults"),
+                scope=scope,
+                in_loop=in_loop,
+                called=True,
             )
         )
 
@@ -839,14 +1072,24 @@ class FlaskModel:
                 _, bindings = found
                 if len(bindings) == 1 and bindings[0].kind in ("def", "class"):
                     return bindings[0].node
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-            return None
+        if isinstance(node, ast.Attribute) and type(node.value) is ast.Name:
+            method = self.method_def(self.value(node, scope))  # ``self.index``: the method, bound
+            if method is not None:
+                self._bound.add(id(method))
+            return method
         return None
 
     # ---------------------------------------------------------- for checkers
 
     def function_info(self, node: ast.AST) -> Optional[FunctionInfo]:
         return self.functions.get(id(node))
+
+    def unbound_method(self, info: FunctionInfo) -> bool:
+        """A method never registered through its instance (``self.on_error``,
+        called bound, so its first parameter is no error or URL variable):
+        rules that read a handler's or view's parameters cannot tell what
+        Flask passes it."""
+        return info.class_node is not None and id(info.node) not in self._bound
 
     def function_by_qualname(self, qualname: str) -> Optional[FunctionInfo]:
         for info in self.functions.values():
@@ -952,6 +1195,16 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
     return out
 
 
+# Decorators that keep a method's def its value on the instance (the first
+# parameter of a staticmethod is no instance; a classmethod's is the class).
+_NOT_BOUND = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+def _is_none_default(binding: Binding) -> bool:
+    """``app = None`` in a class body: a default that ``__init__`` replaces."""
+    return binding.kind == "assign" and isinstance(binding.node, ast.Constant) and binding.node.value is None
+
+
+# Calls that may store any attribute on the instance they are given.
+_INSTANCE_WRITERS = frozenset({"builtins.setattr", "builtins.delattr", "builtins.vars"})
 _VIEW_METHOD_NAMES = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
 _NON_FLASK_FRAMEWORKS = ("fastapi", "starlette", "quart", "sanic", "bottle", "aiohttp", "django", "litestar", "typer", "click")

@@ -108,7 +108,7 @@ class RouteMapper:
         candidates = []
         for name_module, summary in self.index.modules.items():
             for name, value in summary.get("exports", {}).items():
-                if isinstance(value, tuple) and value[:1] == ("new",) and self.index.evaluate(value) == target:
+                if isinstance(value, tuple) and value[:1] in (("new",), ("m",), ("q",)) and self.index.evaluate(value) == target:
                     rank = (name_module != module, "test" in name_module, name_module.count("."), name_module, name)
                     candidates.append((rank, f"{name_module}:{name}"))
         if candidates:
@@ -311,7 +311,7 @@ class RouteMapper:
                 endpoint = None
             elif isinstance(view_name, str) and view_name != "?":
                 endpoint = view_name
-            elif view_name is None and view_qual is not None and view_obj[0] in ("function", "class"):
+            elif view_name is None and view_qual is not None and view_obj[0] in ("function", "method", "class"):
                 endpoint = view_qual.rsplit(".", 1)[1]
         if endpoint is None:
             self._note(module, line, "the endpoint is not known statically; shown as '?'")
@@ -345,7 +345,7 @@ class RouteMapper:
 
     def _view_facts(self, obj: Obj) -> Tuple[Optional[str], Optional[str], Any]:
         """(dotted name, "path:line", methods of a view class or None)."""
-        if obj[0] == "function" and obj[1] in self.index.functions:
+        if obj[0] in ("function", "method") and obj[1] in self.index.functions:  # a method: ``self.index``, bound
             owner, info = self.index.functions[obj[1]]
             return obj[1], self._location(owner, info.get("line", 0)), None
         if obj[0] == "class" and obj[1] in self.index.classes:

@@ -480,7 +480,7 @@ def _view_descriptor(model: FlaskModel, route: RouteReg) -> List[Any]:
     if route.method != "add_url_rule":
         if isinstance(route.view_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return ["def", Line(route.view_node.lineno)]
-        return ["class"]
+        return ["name"] if route.called else ["class"]
     call = route.node
     assert isinstance(call, ast.Call)
     expr = route.view_expr if route.view_expr is not None else call_arg(call, 2, "view_func")
@@ -544,7 +544,8 @@ def _route_entry(model: FlaskModel, route: RouteReg, route_nodes: Set[int]) -> D
         entry["d"] = [
             [model.value(d, route.scope), resolved_name(model, d, route.scope)] for d in below if id(d) not in route_nodes
         ]
-    anchor = route.view_node if route.method != "add_url_rule" and route.view_node is not None else route.node
+    decorated = route.method != "add_url_rule" and not route.called
+    anchor = route.view_node if decorated and route.view_node is not None else route.node
     entry["br"], caught = _enclosing(route.scope.node, anchor)
     if caught:
         entry["g"] = sorted(set(caught))

@@ -196,6 +196,9 @@ def summarise(model: FlaskModel, extensions: Sequence[Extension]) -> Dict[str, A
             ],
             "view_methods": _class_methods_attr(class_node),
         }
+        owned = model.init_attributes(scope)
+        if owned:
+            classes[scope.qualname]["owned"] = owned
     summary: Dict[str, Any] = {
         "v": FORMAT_VERSION,
         "module": model.module,

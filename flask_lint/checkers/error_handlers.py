@@ -195,6 +195,10 @@ def _bound_name(ctx: FileContext, call: ast.AST) -> str:
             for binding in bindings:
                 if binding.kind == "assign" and binding.node is call:
                     return name
+    for info in ctx.model.functions.values():  # ``self.app = Flask(...)``: an app owned by an object
+        for node in ctx.model.walk_function(info.node):
+            if isinstance(node, ast.Assign) and node.value is call and isinstance(node.targets[0], ast.Attribute):
+                return ast.unparse(node.targets[0])
     return "app"
 
 
@@ -406,7 +410,7 @@ def _check_handler_bodies(ctx: FileContext, project: ProjectErrors) -> None:
     seen: Set[int] = set()
     for func, _reg in ctx.error_handlers:
         info = ctx.model.function_info(func)
-        if info is None or info.class_node is not None or id(func) in seen:
+        if info is None or ctx.model.unbound_method(info) or id(func) in seen:
             continue
         seen.add(id(func))
         keys = _flask_handler(ctx, project, info)
@@ -700,7 +704,7 @@ def _check_catch_all(ctx: FileContext, project: ProjectErrors, regs: List[Handle
         status = "a fixed status"
         if reg.func_node is not None:
             info = ctx.model.function_info(reg.func_node)
-            if info is None or info.class_node is not None:
+            if info is None or ctx.model.unbound_method(info):
                 continue
             facts = FunctionFacts(ctx.model, info)
             if facts.http_passage() != "fixed":
