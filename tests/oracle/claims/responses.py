@@ -96,11 +96,17 @@ def _origin_of_none(
 
 
 def _origin(
-    returns: List[Event], position: int, functions: Dict[Tuple[str, int], ast.AST], responders: Set[Tuple[str, int]]
+    returns: List[Event],
+    position: int,
+    functions: Dict[Tuple[str, int], ast.AST],
+    responders: Set[Tuple[str, int]],
+    into_helpers: bool = True,
 ) -> Event:
     """The return whose value the return at ``position`` hands back
     unchanged: follows ``return view(*args, **kwargs)`` inward to the callee
-    that returned just before with a value of the same type."""
+    that returned just before with a value of the same type (with
+    ``into_helpers`` False, only into views and handlers: the view that
+    returns ``error_json("missing")`` is where the status goes)."""
     event = returns[position]
     while position > 0:
         value = return_value_at(functions.get(event.func), event.line)
@@ -109,6 +115,8 @@ def _origin(
         inner = returns[position - 1]
         called = inner.caller == event.func or (inner.caller is None and inner.func in responders)
         if not called or inner.returned_type != event.returned_type:
+            break
+        if not into_helpers and inner.func not in responders:
             break
         event, position = inner, position - 1
     return event
@@ -179,7 +187,7 @@ def _where(func: Optional[ast.AST], event: Event) -> Tuple[str, int]:
 
 
 def _answer_line(
-    run: Run, probe: Probe, functions: Dict[Tuple[str, int], ast.AST], first: bool = False
+    run: Run, probe: Probe, functions: Dict[Tuple[str, int], ast.AST], first: bool = False, into_helpers: bool = True
 ) -> Optional[Tuple[str, int]]:
     """The return statement whose value Flask made the response of: the
     last view or error handler of the request that returned something (the
@@ -193,7 +201,7 @@ def _answer_line(
             continue
         if event.caller is not None and event.caller in responders:
             continue
-        origin = _origin(returns, position, functions, responders)
+        origin = _origin(returns, position, functions, responders, into_helpers)
         found = _where(functions.get(origin.func), origin)
         if first:
             break
@@ -321,6 +329,11 @@ def _first_tuple_answer(run: Run, probe: Probe, functions: Dict[Tuple[str, int],
     return None
 
 
+ERROR_KEYS = frozenset(
+    {"error", "errors", "error_message", "error_msg", "errormessage", "errormsg", "errmsg", "error_description"}
+)
+
+
 def failure_signal(body: Any) -> Optional[str]:
     """The error payload the message names: error=..., success=False,
     status='error' (JSON-RPC and GraphQL answer errors in-band on purpose)."""
@@ -330,7 +343,7 @@ def failure_signal(body: Any) -> Optional[str]:
     if "jsonrpc" in keys or ("data" in keys and "errors" in keys):
         return None
     for key, value in keys.items():
-        if key in ("error", "errors", "error_message", "error_msg", "errormessage", "error_description") and value:
+        if key in ERROR_KEYS and value:
             return f"{key}={value!r}"
         if key in ("success", "ok", "succeeded", "successful") and value is False:
             return f"{key}=False"
@@ -351,7 +364,7 @@ def error_payload_with_success(run: Run) -> Observed:
         signal = failure_signal(_json_body(probe))
         if signal is None:
             continue
-        line = _answer_line(run, probe, functions)
+        line = _answer_line(run, probe, functions, into_helpers=False)
         if line is not None:
             out.setdefault(line, f"{probe.method} {probe.url}: {probe.status} with {signal}")
     return out
