@@ -44,6 +44,7 @@ from typing import (
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
 from ..names import EXTENSION_DECORATORS
 from ..summary import Extension
+from ._responses_values import status_number
 
 YES, NO, MAYBE = "yes", "no", "maybe"
 _T = TypeVar("_T")
@@ -2529,6 +2530,217 @@ def predicate_expression(info: FunctionInfo) -> Optional[Tuple[List[str], str]]:
     return params, ast.unparse(expr)
 
 
+# Helpers whose answer is described for their callers (``reply``): what a
+# call of ``error_json(msg)`` or ``make_json_response(success=0, errormsg=m)``
+# answers with, so that ``return helper(...)`` is judged as the response it is.
+_JSON_VALUE = (str, int, float, bool, type(None))
+
+
+class RaiseFacts:
+    """Whether a function visibly raises or aborts: ``raise``, ``assert``,
+    ``abort()``, a call of an unknown callable named like ``fail(...)``, or
+    a function of the same module that does; and the project functions of
+    other modules it calls, which the index judges."""
+
+    def __init__(self, model: FlaskModel, by_qualname: Mapping[str, FunctionInfo]) -> None:
+        self.model = model
+        self.by_qualname = by_qualname
+        self._memo: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
+
+    def of(self, info: FunctionInfo) -> Tuple[bool, FrozenSet[str]]:
+        key = info.qualname
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = (False, frozenset())  # cycle guard: the other calls decide
+        deps: Set[str] = set()
+        result: Tuple[bool, FrozenSet[str]] = (False, frozenset())
+        for node in self.model.walk_function(info.node):
+            if isinstance(node, (ast.Raise, ast.Assert)):
+                result = (True, frozenset())
+                break
+            if not isinstance(node, ast.Call):
+                continue
+            qual = self.model.qualname(node.func)
+            local = self.by_qualname.get(qual or "")
+            if (qual is not None and qual in NORETURN_CALLS) or (
+                # the name is a guess for what the index cannot judge
+                local is None and not is_project_candidate(qual) and raising_name(call_name(node))
+            ):
+                result = (True, frozenset())
+                break
+            if local is not None:
+                raises, local_deps = self.of(local)
+                if raises:
+                    result = (True, frozenset())
+                    break
+                deps.update(local_deps)
+            elif qual is not None and is_project_candidate(qual):
+                deps.add(qual)
+        else:
+            result = (False, frozenset(deps))
+        self._memo[key] = result
+        return result
+
+
+def _param_spec(info: FunctionInfo, name: str) -> Optional[List[Any]]:
+    """[name, position (None: keyword-only), default]: the default is a JSON
+    literal, or "req" when the parameter has none; None for a default that
+    is not a literal."""
+    args = info.node.args
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults: Dict[str, Optional[ast.expr]] = {}  # keyword-only without a default: None
+    for arg, positional_default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        defaults[arg.arg] = positional_default
+    for arg, keyword_default in zip(args.kwonlyargs, args.kw_defaults):
+        defaults[arg.arg] = keyword_default
+    names = [a.arg for a in positional]
+    if name in names:
+        position: Optional[int] = names.index(name)
+    elif name in [a.arg for a in args.kwonlyargs]:
+        position = None
+    else:
+        return None
+    default = defaults.get(name)
+    if default is None:
+        return [name, position, "req"]
+    if isinstance(default, ast.Constant) and isinstance(default.value, _JSON_VALUE):
+        return [name, position, default.value]
+    return None
+
+
+def _reply_status(model: FlaskModel, info: FunctionInfo, node: Optional[ast.expr]) -> Any:
+    """None (no status), an int, a parameter spec, or "?"."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Name) and node.id in info.scope.params:
+        spec = _param_spec(info, node.id)
+        if spec is None or not (spec[2] == "req" or spec[2] is None or isinstance(spec[2], int)):
+            return "?"
+        return spec
+    number = status_number(model, node)
+    return number if number is not None else "?"
+
+
+def _reply_items(model: FlaskModel, info: FunctionInfo, body: ast.expr) -> Optional[List[List[Any]]]:
+    """The keys and values of the JSON object a helper answers with:
+    ``jsonify({"error": message})``, ``jsonify(error=message)`` or a dict
+    literal; each value a parameter (``["p", spec]``), a literal (``["c",
+    value]``), a string expression over the helper's names (``["e",
+    source]``) or unknown (``["?"]``)."""
+    pairs: List[Tuple[Optional[str], ast.expr]] = []
+    if isinstance(body, ast.Call) and model.qualname(body.func) in ("flask.jsonify", "flask.json.jsonify"):
+        if body.keywords and not body.args:
+            pairs = [(kw.arg, kw.value) for kw in body.keywords]
+        elif len(body.args) == 1 and not body.keywords and isinstance(body.args[0], ast.Dict):
+            body = body.args[0]
+        else:
+            return None
+    if isinstance(body, ast.Dict):
+        for key, value in zip(body.keys, body.values):
+            if key is None:
+                pairs.append((None, value))
+            elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                pairs.append((key.value, value))
+            else:
+                return None
+    if not pairs:
+        return None
+    items: List[List[Any]] = []
+    for name, value in pairs:
+        if name is None:
+            return None  # ``**extra`` may set any key, the error too
+        if isinstance(value, ast.Name) and value.id in info.scope.params:
+            spec = _param_spec(info, value.id)
+            items.append([name, ["p", spec] if spec is not None else ["?"]])
+        elif isinstance(value, ast.Constant) and isinstance(value.value, _JSON_VALUE):
+            items.append([name, ["c", value.value]])
+        elif isinstance(value, ast.JoinedStr) or (
+            isinstance(value, ast.BinOp)
+            and isinstance(value.op, (ast.Mod, ast.Add))
+            and isinstance(value.left, ast.Constant)
+            and isinstance(value.left.value, str)
+        ):
+            items.append([name, ["e", ast.unparse(value)]])
+        else:
+            items.append([name, ["?"]])
+    return items
+
+
+# Builders whose response has no status of their own (200).
+_STATUSLESS_BUILDERS = frozenset(
+    {
+        "flask.jsonify",
+        "flask.json.jsonify",
+        "flask.render_template",
+        "flask.render_template_string",
+        "flask.stream_template",
+        "flask.stream_template_string",
+    }
+)
+
+
+def _statusless_body(model: FlaskModel, body: ast.expr) -> bool:
+    """A body Flask answers with 200 unless a status comes with it."""
+    if isinstance(body, (ast.Dict, ast.JoinedStr, ast.List)):
+        return True
+    if isinstance(body, ast.Constant):
+        return isinstance(body.value, (str, bytes))
+    return isinstance(body, ast.Call) and model.qualname(body.func) in _STATUSLESS_BUILDERS
+
+
+def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) -> Optional[Dict[str, Any]]:
+    """What every call of a plain helper answers with, when it always
+    returns and never raises or aborts on its own: ``{"st": status}`` (None
+    when it sets none, an int, a parameter spec, "?" when its returns
+    differ), ``"items"`` for a single return of a JSON object, and
+    ``"if"``: the functions of other modules it calls, which must not raise
+    either.  None for generators, methods and decorated helpers."""
+    node = info.node
+    if (
+        info.is_generator
+        or not info.returns
+        or info.class_node is not None
+        or node.decorator_list
+        or any(r.value is None for r in info.returns)
+    ):
+        return None
+    raises, deps = raise_facts.of(info)
+    if raises or Flow(lambda call: False).block(node.body) != NO:
+        return None
+    statuses: List[Any] = []
+    bodies: List[ast.expr] = []
+    for ret in info.returns:
+        value = ret.value
+        status: Optional[ast.expr] = None
+        if isinstance(value, ast.Tuple):
+            if len(value.elts) not in (2, 3) or any(isinstance(e, ast.Starred) for e in value.elts):
+                return None
+            if not (len(value.elts) == 2 and isinstance(value.elts[1], (ast.Dict, ast.List))):
+                status = value.elts[1]
+            value = value.elts[0]
+        elif isinstance(value, ast.Call) and model.qualname(value.func) == "flask.make_response":
+            if value.keywords or not value.args or any(isinstance(a, ast.Starred) for a in value.args):
+                return None
+            if len(value.args) >= 2 and not (len(value.args) == 2 and isinstance(value.args[1], (ast.Dict, ast.List))):
+                status = value.args[1]
+            value = value.args[0]
+        assert value is not None
+        if status is None and not _statusless_body(model, value):
+            statuses.append("?")  # a response object or another helper's: its own status
+        else:
+            statuses.append(_reply_status(model, info, status))
+        bodies.append(value)
+    first = statuses[0]
+    out: Dict[str, Any] = {"st": first if all(s == first for s in statuses) else "?"}
+    if len(bodies) == 1:
+        items = _reply_items(model, info, bodies[0])
+        if items is not None:
+            out["items"] = items
+    if deps:
+        out["if"] = sorted(deps)
+    return out
+
+
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     """Also for the modules that never mention Flask (held as light
     models): a helper that raises, returns True or raises, or wraps a view
@@ -2538,6 +2750,7 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
             return {}
         model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
     facts = ModuleFacts(model)
+    raise_facts = RaiseFacts(model, facts.by_qualname)
     out: Dict[str, Any] = {}
     for info in model.functions.values():
         row: Dict[str, Any] = {}
@@ -2562,6 +2775,12 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         predicate = predicate_expression(info)
         if predicate is not None:
             row["pred"] = [predicate[0], predicate[1]]
+        raises, _deps = raise_facts.of(info)
+        if raises:
+            row["raises"] = True  # for the helpers of other modules that call it
+        reply = reply_facts(model, info, raise_facts)
+        if reply is not None:
+            row["reply"] = reply
         if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(model, info.node):
             row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:
@@ -2627,4 +2846,4 @@ def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
 
 
 # The per-module facts the project index computes for this family.
-RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="6", light=True)
+RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="7", light=True)

@@ -46,6 +46,7 @@ class ProjectFacts:
         self._resp: Dict[str, bool] = {}
         self._hooks: Optional[Dict[str, List[Tuple[str, str]]]] = None
         self._predicates: Dict[str, ast.expr] = {}
+        self._quiet: Dict[str, bool] = {}
 
     def hook_registrations(self) -> Dict[str, List[Tuple[str, str]]]:
         """function qualname -> (registering module, hook kind) for every
@@ -157,6 +158,36 @@ class ProjectFacts:
     def returns_response(self, qual: Optional[str]) -> bool:
         func = self.function(qual)
         return func is not None and self._resolve(func, "resp", self._resp) is True
+
+    def reply(self, qual: Optional[str]) -> Optional[Dict[str, Any]]:
+        """What a call of a project helper answers with (see
+        :func:`._responses_flow.reply_facts`), when neither it nor a
+        function it calls in another module can raise or abort on its own:
+        None otherwise."""
+        func = self.function(qual)
+        if func is None or not self._quiet_function(func):
+            return None
+        row = self.row(func)
+        reply = row.get("reply") if row is not None else None
+        return reply if isinstance(reply, dict) else None
+
+    def _quiet_function(self, func: str) -> bool:
+        """A helper with a reply each of whose calls into other modules is
+        to a project function that does not visibly raise (one level: what
+        those call in turn is not followed)."""
+        if func in self._quiet:
+            return self._quiet[func]
+        row = self.row(func)
+        reply = row.get("reply") if row is not None else None
+        result = isinstance(reply, dict)
+        for qual in reply.get("if", ()) if isinstance(reply, dict) else ():
+            dep = self.function(qual)
+            dep_row = self.row(dep) if dep is not None else None
+            if dep_row is None or dep_row.get("raises"):
+                result = False
+                break
+        self._quiet[func] = result
+        return result
 
     def decorator(self, qual: Optional[str], _seen: Optional[Set[str]] = None) -> Optional[bool]:
         """Whether a project decorator hands the view's value back: True,

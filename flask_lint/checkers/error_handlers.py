@@ -48,6 +48,7 @@ from ._errors_keys import (
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
 from ._errors_summary import ERRORS_FACTS
 from ._errors_swallow import codes_text, describe_catch, except_span, swallowed
+from ._responses_functions import project_facts
 
 MISSING_SERVER_ERROR_HANDLER = rule(
     "FLK201",
@@ -392,11 +393,14 @@ def _flask_handler(ctx: FileContext, project: ProjectErrors, info: FunctionInfo)
 
 
 def _helper_lookup(ctx: FileContext, project: ProjectErrors) -> HelperLookup:
+    replies = project_facts(ctx.index)
+
     def lookup(call: ast.Call) -> Optional[str]:
         obj = ctx.evaluate(ctx.model.value(call.func))
         if obj[0] == "function" and not project.opaque(obj[1]):
             row = project.func_row(obj[1])
-            if row and row[0]:
+            # A helper that may abort or raise answers its own way on that path.
+            if row and row[0] and replies.reply(obj[1]) is not None:
                 return "bare"
         return None
 

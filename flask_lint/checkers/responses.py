@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .. import fixes
 from ..engine import FileContext
@@ -202,7 +202,9 @@ TYPE_NAMES = {
     "uuid.UUID": "UUID",
 }
 DISCARDED_BUILDERS = frozenset(RESPONSE_BUILDERS)
-ERROR_KEYS = frozenset({"error", "errors", "error_message", "error_msg", "errormessage", "error_description"})
+ERROR_KEYS = frozenset(
+    {"error", "errors", "error_message", "error_msg", "errormessage", "errormsg", "errmsg", "error_description"}
+)
 SUCCESS_KEYS = frozenset({"success", "ok", "succeeded", "successful"})
 FAILURE_STATUSES = frozenset({"error", "fail", "failed", "failure"})
 JSONIFY_STATUS_KEYWORDS = ("status", "status_code", "code")
@@ -454,6 +456,8 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
         payload = args[0]
     if status == "?" or (status is not None and not 200 <= status <= 299):
         return
+    if status is None and isinstance(value, ast.Call) and _helper_error_payload(ctx, ret, value):
+        return
     returned = payload  # shown in the message: _sole_payload() swaps in another expression
     if _jsonify_error_keyword(ctx.model, payload) is not None:
         return  # FLK108 reports it, with the fix for both
@@ -464,6 +468,79 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
         return
     shown = "200 (the default)" if status is None else str(status)
     ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{source(returned, 40)}, 400")
+
+
+def _helper_error_payload(ctx: FileContext, ret: ast.Return, call: ast.Call) -> bool:
+    """``return error_json("missing")``: a project helper that answers with
+    an error payload and a 2xx status, given the error by this call.  False
+    when the call is not of a project helper with a known answer."""
+    reply = project_facts(ctx.index).reply(ctx.model.qualname(call.func))
+    if reply is None:
+        return False
+    if "items" not in reply:
+        return True
+    status = reply.get("st")
+    fix = f"{source(call, 40)}, 400"
+    if isinstance(status, (list, tuple)):  # a parameter (the index hands lists back as tuples)
+        if _passed(call, status) is not None:
+            return True  # the caller sets it: its own business
+        fix = f"{source(call.func, 30)}(..., {status[0]}=400)"
+        status = status[2]
+    if not (status is None or (isinstance(status, int) and not isinstance(status, bool) and 200 <= status <= 299)):
+        return True
+    items: List[Tuple[str, ast.expr]] = []
+    for key, spec in reply["items"]:
+        value = _reply_value(call, spec)
+        if value is not None:
+            items.append((key, value))
+    signal = _signal_of(ctx.model, items)
+    if signal is None:
+        return True
+    shown = "200 (the default)" if status is None else str(status)
+    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=fix)
+    return True
+
+
+def _passed(call: ast.Call, spec: Sequence[Any]) -> Optional[ast.expr]:
+    """The argument a call passes for a parameter spec ([name, position,
+    default]); the Ellipsis node when ``*args``/``**kwargs`` may pass it."""
+    name, position = spec[0], spec[1]
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+        if kw.arg is None:
+            return _UNKNOWN_ARG
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return _UNKNOWN_ARG if position is not None and position >= index else None
+        if index == position:
+            return arg
+    return None
+
+
+_UNKNOWN_ARG = ast.Constant(value=...)
+
+
+def _reply_value(call: ast.Call, spec: Sequence[Any]) -> Optional[ast.expr]:
+    """The expression a helper's JSON value stands for in this call (None
+    when unknown)."""
+    kind = spec[0]
+    if kind == "c":
+        return ast.Constant(value=spec[1])
+    if kind == "e":
+        try:
+            return ast.parse(spec[1], mode="eval").body
+        except SyntaxError:
+            return None
+    if kind != "p" or not isinstance(spec[1], (list, tuple)):
+        return None
+    passed = _passed(call, spec[1])
+    if passed is _UNKNOWN_ARG:
+        return None
+    if passed is not None:
+        return passed
+    default = spec[1][2]
+    return None if default == "req" else ast.Constant(value=default)
 
 
 def _sole_payload(ctx: FileContext, responder: Responder, name: ast.Name) -> Optional[ast.expr]:
@@ -1268,8 +1345,8 @@ def _check_discarded(ctx: FileContext, facts: ProjectFacts) -> None:
         qual = ctx.model.qualname(call.func)
         if qual is None:
             continue
-        if qual not in DISCARDED_BUILDERS and not facts.returns_response(qual):
-            continue
+        if qual not in DISCARDED_BUILDERS and not (facts.returns_response(qual) and facts.reply(qual) is not None):
+            continue  # a project helper that may raise is called for that too (``check_or_fail(...)``)
         if _expects_exception(ctx.model, stmt, parents):
             continue
         shown = f"{source(call.func, 30)}(...)"

@@ -96,17 +96,25 @@ def _origin_of_none(
 
 
 def _origin(
-    returns: List[Event], position: int, functions: Dict[Tuple[str, int], ast.AST], responders: Set[Tuple[str, int]]
+    returns: List[Event],
+    position: int,
+    functions: Dict[Tuple[str, int], ast.AST],
+    responders: Set[Tuple[str, int]],
+    into_helpers: bool = True,
 ) -> Event:
     """The return whose value the return at ``position`` hands back
     unchanged: follows ``return view(*args, **kwargs)`` inward to the callee
-    that returned just before with a value of the same type."""
+    that returned just before with a value of the same type (with
+    ``into_helpers`` False, only into views and handlers: the view that
+    returns ``error_json("missing")`` is where the status goes)."""
     event = returns[position]
     while position > 0:
         value = return_value_at(functions.get(event.func), event.line)
         if not isinstance(value, (ast.Call, ast.Await)):
             break  # fell off, a literal, a tuple...: its own value
         inner = returns[position - 1]
+        if not into_helpers and inner.func not in responders:
+            break
         called = inner.caller == event.func or (inner.caller is None and inner.func in responders)
         if not called or inner.returned_type != event.returned_type:
             break
@@ -190,7 +198,7 @@ def _answer_line(
 
 
 def _answer(
-    run: Run, probe: Probe, functions: Dict[Tuple[str, int], ast.AST], first: bool = False
+    run: Run, probe: Probe, functions: Dict[Tuple[str, int], ast.AST], first: bool = False, into_helpers: bool = True
 ) -> Optional[Tuple[Tuple[str, int], Tuple[str, int]]]:
     """(the function, the line) of :func:`_answer_line`."""
     responders = view_like_functions(run) | _before_hooks(run)
@@ -201,7 +209,7 @@ def _answer(
             continue
         if event.caller is not None and event.caller in responders:
             continue
-        origin = _origin(returns, position, functions, responders)
+        origin = _origin(returns, position, functions, responders, into_helpers)
         found = (origin.func, _where(functions.get(origin.func), origin))
         if first:
             break
@@ -329,7 +337,7 @@ def _first_tuple_answer(run: Run, probe: Probe, functions: Dict[Tuple[str, int],
     return None
 
 
-_ERROR_KEYS = ("error", "errors", "error_message", "error_msg", "errormessage", "error_description")
+_ERROR_KEYS = ("error", "errors", "error_message", "error_msg", "errormessage", "errormsg", "errmsg", "error_description")
 _FLAG_KEYS = ("success", "ok", "succeeded", "successful")
 # What an error body carries besides its signal; any other key is data.
 _ERROR_VOCABULARY = frozenset(
@@ -383,7 +391,7 @@ def error_payload_with_success(run: Run) -> Observed:
         if probe.status is None or not 200 <= probe.status <= 299 or probe.stubbed:
             continue
         body = _json_body(probe)
-        found = _answer(run, probe, functions) if isinstance(body, dict) else None
+        found = _answer(run, probe, functions, into_helpers=False) if isinstance(body, dict) else None
         if found is not None:
             answered.append((probe, body, found))
     out: Observed = {}
