@@ -770,6 +770,40 @@ class FlaskModel:
         if any(_carries_object(v) for v in args.values()):
             self.call_facts.append(CallFact(call, callee, args, scope))
 
+    def _add_row_route(
+        self,
+        call: ast.Call,
+        owner: Value,
+        method: str,
+        scope: Scope,
+        in_loop: bool,
+        rule_node: Optional[ast.expr],
+        endpoint_node: Optional[ast.expr],
+        view_expr: Optional[ast.expr],
+        methods_node: Optional[ast.expr],
+        defaults_node: Optional[ast.expr],
+    ) -> None:
+        """One route of an ``add_url_rule``/``add_resource`` call (one per
+        row when the call registers the rows of literal data)."""
+        self.routes.append(
+            RouteReg(
+                node=call,
+                target=owner,
+                method=method,
+                rule=_literal_str(rule_node),
+                rule_node=rule_node,
+                methods_node=methods_node,
+                endpoint=_literal_str(endpoint_node),
+                endpoint_node=endpoint_node,
+                view=self.value(view_expr, scope) if view_expr is not None else UNKNOWN,
+                view_node=self._local_def(view_expr, scope),
+                defaults_node=defaults_node,
+                scope=scope,
+                in_loop=in_loop,
+                view_expr=view_expr,
+            )
+        )
+
     def _extract_registration(self, call: ast.Call, method: str, owner: Value, scope: Scope, in_loop: bool) -> None:
         if method == "add_url_rule":
             written = [
@@ -780,23 +814,9 @@ class FlaskModel:
             ]
             rows = (self.loop_rows(call, scope, written) if in_loop else None) or [written]
             for rule_node, endpoint_node, view_node_expr, methods_node in rows:
-                self.routes.append(
-                    RouteReg(
-                        node=call,
-                        target=owner,
-                        method=method,
-                        rule=_literal_str(rule_node),
-                        rule_node=rule_node,
-                        methods_node=methods_node,
-                        endpoint=_literal_str(endpoint_node),
-                        endpoint_node=endpoint_node,
-                        view=self.value(view_node_expr, scope) if view_node_expr is not None else UNKNOWN,
-                        view_node=self._local_def(view_node_expr, scope),
-                        defaults_node=call_arg(call, 99, "defaults"),
-                        scope=scope,
-                        in_loop=in_loop,
-                        view_expr=view_node_expr,
-                    )
+                self._add_row_route(
+                    call, owner, method, scope, in_loop, rule_node, endpoint_node, view_node_expr, methods_node,
+                    call_arg(call, 99, "defaults"),
                 )
         elif method == "add_resource":
             given: List[Optional[ast.expr]] = [call_arg(call, 0, "resource")]
@@ -807,23 +827,8 @@ class FlaskModel:
             for row in (self.loop_rows(call, scope, given) if in_loop else None) or [given]:
                 resource = row[0]
                 for url in row[1:]:
-                    self.routes.append(
-                        RouteReg(
-                            node=call,
-                            target=owner,
-                            method=method,
-                            rule=_literal_str(url),
-                            rule_node=url,
-                            methods_node=None,
-                            endpoint=_literal_str(call_arg(call, 99, "endpoint")),
-                            endpoint_node=call_arg(call, 99, "endpoint"),
-                            view=self.value(resource, scope),
-                            view_node=self._local_def(resource, scope),
-                            defaults_node=None,
-                            scope=scope,
-                            in_loop=in_loop,
-                            view_expr=resource,
-                        )
+                    self._add_row_route(
+                        call, owner, method, scope, in_loop, url, call_arg(call, 99, "endpoint"), resource, None, None
                     )
         elif method == "register_error_handler":
             key_node = call_arg(call, 0, "code_or_exception")
