@@ -39,6 +39,18 @@ def _positive_int(raw: object) -> int:
     return value
 
 
+def _yes_no(raw: object) -> bool:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return False
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("yes", "y", "true", "on", "1"):
+        return True
+    if text in ("no", "n", "false", "off", "0"):
+        return False
+    raise ValueError(f"expected yes or no, got {raw!r}")
+
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, with its usage errors in one line (exit status 2)."""
@@ -106,6 +118,15 @@ OPTIONS: List[OptionSpec] = [
         "FLK301: most routes allowed directly on an app object before blueprints are asked for",
     ),
     OptionSpec(
+        "report-envelopes",
+        _yes_no,
+        False,
+        "FLK103: also report a failure answered with 200 in a success-flag envelope (success/ok/status) "
+        "whose success value the same module answers too: the app's own clients read that flag on purpose",
+        metavar="yes|no",
+        default_text="no",
+    ),
+    OptionSpec(
         "flask-version",
         _flask_version,
         None,
@@ -136,6 +157,7 @@ SELECTION_KEYS = ("select", "ignore", "extend-select", "exclude")
 @dataclass(frozen=True)
 class Config:
     max_app_routes: int = 10
+    report_envelopes: bool = False
     flask_version: Optional[Tuple[int, int]] = None
     baseline: Optional[str] = None
     # Codes the CLI reports; flake8 and pylint filter with their own machinery.

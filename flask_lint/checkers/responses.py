@@ -207,6 +207,7 @@ ERROR_KEYS = frozenset(
 )
 SUCCESS_KEYS = frozenset({"success", "ok", "succeeded", "successful"})
 FAILURE_STATUSES = frozenset({"error", "fail", "failed", "failure"})
+SUCCESS_STATUSES = frozenset({"ok", "success", "succeeded", "done"})
 JSONIFY_STATUS_KEYWORDS = ("status", "status_code", "code")
 BOOL_BUILTINS = frozenset(
     {"builtins.bool", "builtins.isinstance", "builtins.issubclass", "builtins.hasattr", "builtins.callable",
@@ -466,6 +467,8 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
     signal = failure_signal(ctx.model, payload)
     if signal is None or _flag_answer(ctx, responder, ret, payload):
         return
+    if not ctx.config.report_envelopes and _envelope_answer(ctx, responder, payload):
+        return
     shown = "200 (the default)" if status is None else str(status)
     ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{source(returned, 40)}, 400")
 
@@ -649,6 +652,62 @@ def _answered_payload(ctx: FileContext, responder: Responder, value: Optional[as
     if isinstance(value, ast.Name):
         return _sole_payload(ctx, responder, value)
     return value
+
+
+def _envelope_flags(ctx: FileContext, responder: Responder) -> Set[str]:
+    """The success flags (``success``, ``ok``, ``status``...) that the view
+    answers with their success value and a 2xx status elsewhere
+    (``jsonify(success=True)``, ``{"status": "ok"}``): an envelope its
+    client reads."""
+    flags: Set[str] = set()
+    for ret in responder.info.returns:
+        value = ret.value
+        if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+            status = status_number(ctx.model, value.elts[1])
+            if status is not None and not 200 <= status <= 299:
+                continue
+        found = payload_items(ctx.model, _answered_payload(ctx, responder, value))
+        for key, item in found[0] if found is not None else ():
+            lowered = key.lower()
+            if not isinstance(item, ast.Constant):
+                continue
+            if lowered in SUCCESS_KEYS and item.value is True:
+                flags.add(lowered)
+            elif lowered == "status" and isinstance(item.value, str) and item.value.lower() in SUCCESS_STATUSES:
+                flags.add(lowered)
+    return flags
+
+
+def _envelope_answer(ctx: FileContext, responder: Responder, payload: Optional[ast.expr]) -> bool:
+    """A failure said in the view's own envelope (``success=False`` where
+    the view answers ``success=True`` too): its client reads the flag on
+    purpose.  Not when the body names an HTTP error status of its own
+    (``"status_code": 500``) or the view answers other failures with a
+    4xx/5xx, which shows the status line was meant to carry them."""
+    found = payload_items(ctx.model, payload)
+    if found is None:
+        return False
+    failed: Set[str] = set()
+    for key, value in found[0]:
+        lowered = key.lower()
+        number = int_literal(value)
+        if lowered in _ERROR_VOCABULARY and number is not None and 400 <= number <= 599:
+            return False
+        if not isinstance(value, ast.Constant):
+            continue
+        if lowered == "status" and str(value.value).lower() in FAILURE_STATUSES:
+            failed.add(lowered)
+        elif lowered in SUCCESS_KEYS and value.value is False:
+            failed.add(lowered)
+    if not failed or not failed & _envelope_flags(ctx, responder):
+        return False
+    for other in responder.info.returns:
+        answered = other.value
+        if isinstance(answered, ast.Tuple) and len(answered.elts) >= 2:
+            status = status_number(ctx.model, answered.elts[1])
+            if status is not None and 400 <= status <= 599:
+                return False
+    return True
 
 
 def _reads_no_input(model: FlaskModel, responder: Responder) -> bool:

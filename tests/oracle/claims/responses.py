@@ -377,6 +377,45 @@ def _flag_only(body: Dict[str, Any]) -> Set[str]:
     return {str(k) for k, v in body.items() if str(k).lower() in _FLAG_KEYS and v is False}
 
 
+_SUCCESS_STATUSES = ("ok", "success", "succeeded", "done")
+
+
+def _envelopes(run: Run, answered: List[Tuple[Probe, Any, Tuple[Tuple[str, int], Tuple[str, int]]]]) -> Dict[str, Set[str]]:
+    """Per file, the success flags some request was answered with their
+    success value (``success: true``, ``status: "ok"``): the envelope the
+    module's own client reads.  Empty when the fixture asks for envelope
+    failures to be reported (``report-envelopes=yes``)."""
+    out: Dict[str, Set[str]] = {}
+    for path in run.loaded.trees:
+        with open(path, encoding="utf-8") as handle:
+            if re.search(r"^#\s*options:.*\breport-envelopes=yes\b", handle.read(), re.MULTILINE):
+                return {}
+    for _probe, body, (func, _line) in answered:
+        for key, value in body.items():
+            lowered = str(key).lower()
+            if lowered in _FLAG_KEYS and value is True:
+                out.setdefault(func[0], set()).add(lowered)
+            elif lowered == "status" and isinstance(value, str) and value.lower() in _SUCCESS_STATUSES:
+                out.setdefault(func[0], set()).add(lowered)
+    return out
+
+
+def _in_envelope(body: Dict[str, Any], flags: Set[str]) -> bool:
+    """A failure said with one of the envelope's flags, whose body names no
+    HTTP error status of its own."""
+    said = False
+    for key, value in body.items():
+        lowered = str(key).lower()
+        if lowered in _ERROR_VOCABULARY and isinstance(value, int) and not isinstance(value, bool) and 400 <= value <= 599:
+            return False
+        if lowered in flags:
+            if lowered == "status":
+                said = said or (isinstance(value, str) and value.lower() in ("error", "fail", "failed", "failure"))
+            else:
+                said = said or value is False
+    return said
+
+
 @claim("FLK103")
 def error_payload_with_success(run: Run) -> Observed:
     """The client got a 2xx whose JSON body is an error payload, from the
@@ -387,18 +426,29 @@ def error_payload_with_success(run: Run) -> Observed:
     poll: the answer is the server's state, not a verdict on the request)."""
     functions = run.functions()
     answered: List[Tuple[Probe, Any, Tuple[Tuple[str, int], Tuple[str, int]]]] = []
+    refused: Set[Tuple[str, int]] = set()  # functions that answered some request with a 4xx/5xx
     for probe in run.probes:
-        if probe.status is None or not 200 <= probe.status <= 299 or probe.stubbed:
+        if probe.status is None or probe.stubbed:
+            continue
+        if probe.status >= 400:
+            found = _answer(run, probe, functions, into_helpers=False)
+            if found is not None:
+                refused.add(found[0])
+            continue
+        if not 200 <= probe.status <= 299:
             continue
         body = _json_body(probe)
         found = _answer(run, probe, functions, into_helpers=False) if isinstance(body, dict) else None
         if found is not None:
             answered.append((probe, body, found))
+    envelopes = _envelopes(run, answered)
     out: Observed = {}
     for probe, body, (func, line) in answered:
         signal = failure_signal(body)
         if signal is None:
             continue
+        if func not in refused and _in_envelope(body, envelopes.get(func[0], set())):
+            continue  # the module's own envelope, read by its own client
         flags = _flag_only(body)
         if flags:
             data = {str(k) for k in body if str(k).lower() not in _ERROR_VOCABULARY}
