@@ -80,6 +80,10 @@ VIEW_MUTATES_PROCESS_STATE = rule(
     "{kind} `{func}` {how} `{name}`{where}: unsynchronised across threads, and every worker process keeps its "
     "own copy, so the state diverges as soon as the app scales out; keep it in a shared store (database, cache, Redis)",
     summary="a view, error handler or hook that mutates a module global or module-level container",
+    # Off by default: on the blind applications most of its findings were right but
+    # harmless (a registry written by a single-worker app, a cache of constants), and
+    # its precision stayed under 90%; docs/validation.md.
+    default_enabled=False,
 )
 LATE_MONKEY_PATCH = rule(
     "FLK408",
