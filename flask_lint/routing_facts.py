@@ -102,6 +102,46 @@ def normalise_rule(rule: str) -> str:
     return _RULE_VAR_RE.sub(repl, rule)
 
 
+def rule_may_match(pattern: str, rule: str) -> bool:
+    """Whether Werkzeug may match a URL of ``rule`` with ``pattern`` too:
+    the static text of ``pattern`` has to match the static text of
+    ``rule``; its variables match any text (``path`` slashes too, ``int``
+    and ``float`` digits); a variable of ``rule`` is covered only by a
+    variable of ``pattern``.  In doubt (a malformed rule) it may."""
+    if rule_variables(pattern) is None or rule_variables(rule) is None:
+        return True
+    parts: List[str] = []
+    last = 0
+    for match in _RULE_VAR_RE.finditer(pattern):
+        parts.append(re.escape(pattern[last : match.start()]))
+        conv = match.group("conv") or "default"
+        if conv == "path":
+            parts.append("[^/].*?")
+        elif conv == "int":
+            parts.append("(?:\\d+|\\x00)")
+        elif conv == "float":
+            parts.append("(?:\\d+\\.\\d+|\\x00)")
+        else:
+            parts.append("[^/]+")
+        last = match.end()
+    parts.append(re.escape(pattern[last:]))
+    sample = _RULE_VAR_RE.sub("\x00", rule)  # one stand-in per variable of rule
+    return re.fullmatch("".join(parts), sample, re.S) is not None
+
+
+def is_catch_all(rule: Optional[str]) -> bool:
+    """``/<path:page>``: a rule made only of ``path`` variables, which
+    matches every URL under the prefix it is registered with."""
+    if rule is None:
+        return False
+    found = False
+    for match in _RULE_VAR_RE.finditer(rule):
+        if match.group("conv") != "path":
+            return False
+        found = True
+    return found and not _RULE_VAR_RE.sub("", rule).strip("/")
+
+
 def literal_str(node: Optional[ast.AST]) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -1632,6 +1672,26 @@ class RoutingProject:
                 return True
         return False
 
+    def apps_of(self, obj: Obj, _seen: FrozenSet[Obj] = frozenset()) -> Optional[FrozenSet[Obj]]:
+        """The apps the routes of ``obj`` end up on (a blueprint: through
+        every registration, nested ones included), or None when one of its
+        registrations is not known (or it may have more than the index sees)."""
+        if obj[0] == "app":
+            return frozenset({obj})
+        if obj[0] != "blueprint" or obj in _seen:
+            return None
+        key = obj[1]
+        regs = self.regs_of.get(key)
+        if not regs or key in self.loosely_registered or key in self.escaped_keys or self.unknown_registrations:
+            return None
+        out: Set[Obj] = set()
+        for _reg, parent in regs:
+            apps = None if parent == NOTHING else self.apps_of(parent, _seen | {obj})
+            if apps is None:
+                return None
+            out |= apps
+        return frozenset(out)
+
     def contexts(self, obj: Obj) -> Optional[List[Context]]:
         """For the routes of ``obj``: the URL variables each registration
         adds (prefixes, subdomains, url_defaults), and whether that is all
@@ -1747,6 +1807,8 @@ __all__ = [
     "DecoratorEffect",
     "routing_project",
     "rule_variables",
+    "rule_may_match",
+    "is_catch_all",
     "normalise_rule",
     "literal_methods",
     "route_methods",

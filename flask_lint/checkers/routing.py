@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from .. import fixes
 from ..engine import FileContext
-from ..index import Obj, ProjectIndex
+from ..index import NOTHING, Obj, ProjectIndex
 from ..model import ROUTE_METHODS, FunctionNode, RouteReg
 from ..names import HTTP_METHODS, ROUTE_SHORTCUTS
 from ..registry import Family, Rule, rule
@@ -26,11 +26,12 @@ from ..routing_facts import (
     BlueprintRegFact,
     RouteFact,
     RoutingProject,
-    decorator_name,
     exclusive,
+    is_catch_all,
     literal_str,
     normalise_rule,
     routing_project,
+    rule_may_match,
     rule_variables,
 )
 from ..source import is_test_module
@@ -860,37 +861,75 @@ def _check_body_on_get_only(ctx: FileContext, project: RoutingProject) -> None:
 
 
 def _methods_on_rules(index: ProjectIndex, routes: List[RouteFact]) -> Optional[Set[str]]:
-    """Every method some view answers on the rules of ``routes`` (the same
-    rule on the same app or blueprint, whichever view it was registered
-    for), or None when one of them is not known."""
-    table: Dict[Tuple[Obj, str], Optional[Set[str]]] = index.memoised("routing-rule-methods", _rule_methods)
+    """Every method some view answers on the URLs of ``routes``, or None
+    when one of them is not known.  A POST to a GET-only view's URL gets no
+    405 when another registration can take it: the same rule on the same
+    app or blueprint (whichever view it was registered for), another rule of
+    that object whose static parts match the URL (``/<name>`` for
+    ``/about``), or a catch-all (``/<path:page>``) of an app or blueprint
+    that ends up on the same app (any catch-all of the project when which
+    app is not known)."""
+    project = routing_project(index)
+    table: Dict[Obj, Dict[str, Tuple[str, Optional[Set[str]]]]] = index.memoised("routing-rule-methods", _rule_methods)
+    catch_alls: List[Tuple[Obj, Optional[Set[str]]]] = index.memoised("routing-catch-alls", _catch_alls)
     out: Set[str] = set()
     for route in routes:
         if route.rule is None or not route.targets or not route.targets_complete:
             return None
+        own = normalise_rule(route.rule)
         for target in route.targets:
-            found = table.get((target, normalise_rule(route.rule)))
-            if found is None:
+            rules = table.get(target, {})
+            if own not in rules or rules[own][1] is None:
                 return None
-            out |= found
+            for key, (written, methods) in rules.items():
+                if key == own or rule_may_match(written, route.rule):
+                    if methods is None:
+                        return None
+                    out |= methods
+            apps = project.apps_of(target)
+            for obj, methods in catch_alls:
+                if obj == target:
+                    continue  # its rules were matched above
+                other = project.apps_of(obj) if obj != NOTHING else None
+                if apps is None or other is None or apps & other:
+                    if methods is None:
+                        return None
+                    out |= methods
     return out
 
 
-def _rule_methods(index: ProjectIndex) -> Dict[Tuple[Obj, str], Optional[Set[str]]]:
+def _rule_methods(index: ProjectIndex) -> Dict[Obj, Dict[str, Tuple[str, Optional[Set[str]]]]]:
+    """Per app or blueprint, each of its rules (normalised): the rule as
+    written once, and the methods its views answer (None: not known)."""
     project = routing_project(index)
-    table: Dict[Tuple[Obj, str], Optional[Set[str]]] = {}
+    table: Dict[Obj, Dict[str, Tuple[str, Optional[Set[str]]]]] = {}
     for obj, routes in project.routes_by_object.items():
+        rules = table.setdefault(obj, {})
         for route in routes:
             if route.rule is None:
                 continue
-            key = (obj, normalise_rule(route.rule))
-            if key in table and table[key] is None:
-                continue
-            if route.methods is None:
-                table[key] = None
+            key = normalise_rule(route.rule)
+            written, known = rules.get(key, (route.rule, set()))
+            if known is None or route.methods is None:
+                rules[key] = (written, None)
             else:
-                table[key] = (table.get(key) or set()) | _expanded(route.methods)
+                rules[key] = (written, known | _expanded(route.methods))
     return table
+
+
+def _catch_alls(index: ProjectIndex) -> List[Tuple[Obj, Optional[Set[str]]]]:
+    """The catch-all rules of the project that may take a body method: the
+    object each is registered on (NOTHING: not known) and its methods."""
+    out: List[Tuple[Obj, Optional[Set[str]]]] = []
+    for route in routing_project(index).routes:
+        if not is_catch_all(route.rule):
+            continue
+        methods = None if route.methods is None else _expanded(route.methods)
+        if methods is not None and not methods - _SAFE_METHODS:
+            continue
+        targets = route.targets if route.targets and route.targets_complete else route.targets + [NOTHING]
+        out.extend((target, methods) for target in targets)
+    return out
 
 
 def _body_read(
@@ -904,19 +943,19 @@ def _body_read(
     model = ctx.model
     add_post = "add methods=['GET', 'POST'] to the route"
     hits: List[Tuple[Tuple[int, int, int], Tuple[ast.AST, str, str, str]]] = []
-    handed_over: Set[int] = set()  # Form(request.form): WTForms renders an empty form
+    handed_over: Set[int] = set()  # request.form if request.method == "POST" else None
+    parents: Dict[int, ast.AST] = {}
     # request.json if request.is_json else None: a GET without a JSON body never reads it
     typed = model.guarded_by(func, lambda test: _tests_content_type(ctx, test))
     for node in model.walk_function(func):
-        if isinstance(node, ast.Call) and _builds_form(ctx, node):
-            handed_over.update(id(a) for a in node.args)
-            handed_over.update(id(k.value) for k in node.keywords if k.arg in (None, "formdata"))
-        elif isinstance(node, ast.IfExp):
-            handed_over.add(id(node.body))  # request.form if request.method == "POST" else None
+        parents.update((id(child), node) for child in ast.iter_child_nodes(node))
+        if isinstance(node, ast.IfExp):
+            handed_over.add(id(node.body))
+    for node in model.walk_function(func):
         if isinstance(node, ast.Attribute) and node.attr in ("form", "files", "json"):
             qual = model.qualname(node)
             if qual in ("flask.request.form", "flask.request.files"):
-                if id(node) in handed_over or not no_body_method:
+                if id(node) in handed_over or not no_body_method or not _reads_fields(ctx, func, node, parents):
                     continue
                 hits.append((_priority(2, node), (node, f"it reads {qual[6:]}",
                                                "clients send bodies with POST, which gets 405 here, so it is empty",
@@ -967,13 +1006,56 @@ def _tests_content_type(ctx: FileContext, test: ast.expr) -> bool:
     )
 
 
-def _builds_form(ctx: FileContext, call: ast.Call) -> bool:
-    """``SignupForm(request.form)``, ``forms.quickWatchForm(...)``,
-    ``make_form(formdata=...)``: a class, or a callable named like a form."""
-    name = decorator_name(call.func)
-    if name[:1].isupper() or "form" in name.lower():
+# Calls that read every field of a mapping handed to them.
+_READING_CALLS = frozenset({"flask.jsonify", "flask.json.jsonify", "flask.json.dumps", "json.dumps"})
+_INSPECTING_BUILTINS = frozenset({"builtins.isinstance", "builtins.id", "builtins.type", "builtins.callable"})
+
+
+def _reads_fields(ctx: FileContext, func: FunctionNode, node: ast.AST, parents: Dict[int, ast.AST]) -> bool:
+    """Whether the view reads fields of the mapping ``node`` is
+    (``request.form["x"]``, ``.get()``, ``.to_dict()``, iteration, ``in``,
+    ``dict(...)``).  Handing the mapping itself to a call reads nothing
+    here: ``LoginForm(request.form)`` renders an empty form on GET, and
+    ``Handler(form_data=request.form)`` may only keep it.  A local alias
+    (``data = request.form``) reads when one of its uses does."""
+    if _handed_to_call(ctx, node, parents):
+        return False
+    parent = parents.get(id(node))
+    target: Optional[ast.AST] = None
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.value is node:
+        target = parent.targets[0]
+    elif isinstance(parent, (ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+        target = parent.target
+    if not isinstance(target, ast.Name):
         return True
-    return ctx.evaluate(ctx.model.value(call.func))[0] == "class"
+    model = ctx.model
+    bound_in = model.scope_of(target)
+    for use in model.walk_function(func):
+        if not (isinstance(use, ast.Name) and isinstance(use.ctx, ast.Load) and use.id == target.id):
+            continue
+        found = model.lookup(use.id, model.scope_of(use))
+        if found is not None and found[0] is bound_in and not _handed_to_call(ctx, use, parents):
+            return True
+    return False
+
+
+def _handed_to_call(ctx: FileContext, node: ast.AST, parents: Dict[int, ast.AST]) -> bool:
+    """``node`` is an argument of a call (through ``x if c else y``,
+    ``x or y`` and ``name=x``), other than one that reads every field
+    (``dict(x)``, ``len(x)``, ``jsonify(x)``, ``f(**x)``, ``f(*x)``)."""
+    child, parent = node, parents.get(id(node))
+    while (
+        (isinstance(parent, ast.IfExp) and child is not parent.test)
+        or isinstance(parent, ast.BoolOp)
+        or (isinstance(parent, ast.keyword) and parent.arg is not None)
+    ):
+        child, parent = parent, parents.get(id(parent))
+    if not isinstance(parent, ast.Call) or child is parent.func:
+        return False
+    callee = ctx.model.qualname(parent.func) or ""
+    if callee in _READING_CALLS:
+        return False
+    return not callee.startswith("builtins.") or callee in _INSPECTING_BUILTINS
 
 
 def _priority(rank: int, node: ast.AST) -> Tuple[int, int, int]:

@@ -16,7 +16,9 @@ FLK301 and FLK302 are structural (see ``claims.STRUCTURAL``).
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
+import json
 import re
 import urllib.parse
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
@@ -351,18 +353,48 @@ def _tested(func: Any, node: ast.Compare) -> Optional[List[str]]:
 
 
 def _handed_over(func: Any, node: ast.AST, parents: Dict[int, ast.AST]) -> bool:
-    """``Form(request.form)``, ``make_form(formdata=request.form if ... else None)``:
-    the view gives the mapping to a form class (or a form-making callable),
-    which treats an empty one as "nothing submitted"."""
+    """``Form(request.form)``, ``Handler(form_data=request.form if ... else None)``:
+    the view hands the mapping itself to a call and reads no field of it
+    (a form renders empty on GET; a constructor may only keep it). A call
+    that reads every field (a builtin such as ``dict``/``len``, ``jsonify``,
+    ``json.dumps``, ``f(**form)``) is a read."""
     child, parent = node, parents.get(id(node))
-    while (isinstance(parent, ast.IfExp) and child is not parent.test) or isinstance(parent, ast.keyword):
+    while (
+        (isinstance(parent, ast.IfExp) and child is not parent.test)
+        or isinstance(parent, ast.BoolOp)
+        or (isinstance(parent, ast.keyword) and parent.arg is not None)
+    ):
         child, parent = parent, parents.get(id(parent))
     if not isinstance(parent, ast.Call) or child is parent.func:
         return False
     callee = parent.func
-    name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-    target = getattr(func, "__globals__", {}).get(name) if isinstance(callee, ast.Name) else None
-    return isinstance(target, type) or "form" in name.lower() or name[:1].isupper()
+    names = getattr(func, "__globals__", {})
+    if isinstance(callee, ast.Name):
+        target = names.get(callee.id, getattr(builtins, callee.id, None))
+        if target is getattr(builtins, callee.id, object()):
+            return callee.id in ("isinstance", "id", "type", "callable")
+        if target in (flask.jsonify, json.dumps):
+            return False
+    elif isinstance(callee, ast.Attribute) and callee.attr in ("jsonify", "dumps"):
+        return False
+    return True
+
+
+def _alias_unread(func: Any, node: ast.AST, func_node: ast.AST, parents: Dict[int, ast.AST]) -> bool:
+    """``data = request.form`` where every use of ``data`` in the view hands
+    it to a call (see :func:`_handed_over`): no field is read."""
+    parent = parents.get(id(node))
+    target = None
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.value is node:
+        target = parent.targets[0]
+    elif isinstance(parent, (ast.AnnAssign, ast.NamedExpr)) and parent.value is node:
+        target = parent.target
+    if not isinstance(target, ast.Name):
+        return False
+    uses = [
+        n for n, _p in _own_nodes(func_node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == target.id
+    ]
+    return all(_handed_over(func, use, parents) for use in uses)
 
 
 def _refused(run: Run, endpoints: Set[Tuple[int, str]], methods: Iterable[str]) -> Optional[List[Probe]]:
@@ -401,7 +433,7 @@ def body_on_get_only_route(run: Run) -> Observed:
                     if refused:
                         out.setdefault((key[0], child.lineno), f"{refused[0].method} {refused[0].url}: 405")
             elif isinstance(child, ast.Attribute) and child.attr in ("form", "files") and _is_request(func, child.value):
-                if _handed_over(func, child, parents):
+                if _handed_over(func, child, parents) or _alias_unread(func, child, node, parents):
                     continue
                 refused = _refused(run, endpoints, ["POST"])
                 if refused:
