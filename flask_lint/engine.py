@@ -273,6 +273,7 @@ def _file_size(path: str) -> int:
 def check_model(path: str, model: FlaskModel, index: ProjectIndex, config: Config) -> List[Finding]:
     """Every checker over a model the index already holds the summary of
     (what :func:`analyse` does once the file is parsed and summarised)."""
+    model.use_reexports(index.reexports())
     try:
         ctx = FileContext(path, model, index, config)
         for family in index.families:

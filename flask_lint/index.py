@@ -1003,6 +1003,13 @@ class ProjectIndex:
     def iter_modules(self) -> Iterable[Tuple[str, Dict[str, Any]]]:
         return self.modules.items()
 
+    def reexports(self) -> Dict[str, str]:
+        """Names that project modules import from outside the project, as
+        other modules may import them through it: ``pkg.api.jsonify`` ->
+        ``flask.jsonify`` when ``pkg/api.py`` says ``from flask import
+        jsonify`` (through chains of project modules too)."""
+        return self.memoised("reexports", _reexports)
+
     def memoised(self, key: str, compute: Callable[[ProjectIndex], Any]) -> Any:
         """A rule family's project-wide aggregate, computed once and kept
         until the index changes (``update_file`` with new facts)."""
@@ -1254,3 +1261,23 @@ def clear_indexes() -> None:
 
 
 __all__ = ["ProjectIndex", "get_index", "find_root", "module_name", "iter_python_files", "UNKNOWN", "Obj"]
+
+
+def _reexports(index: ProjectIndex) -> Dict[str, str]:
+    imported: Dict[str, str] = {}
+    for module, summary in index.modules.items():
+        for name, value in (summary.get("exports") or {}).items():
+            if value and value[0] == "q" and isinstance(value[1], str):
+                imported[f"{module}.{name}"] = value[1]
+    roots = {module.split(".", 1)[0] for module in index.modules}
+    found: Dict[str, str] = {}
+    for name, origin in imported.items():
+        for _hop in range(8):  # a chain of re-exports; a cycle gives up
+            if origin.split(".", 1)[0] not in roots:
+                found[name] = origin
+                break
+            following = imported.get(origin)
+            if following is None:
+                break
+            origin = following
+    return found

@@ -81,6 +81,11 @@ def node_key(module: str, node: ast.AST) -> str:
 # --------------------------------------------------------------------------
 
 
+_CONTENT_TYPE_ATTRS = frozenset(
+    {"flask.request.is_json", "flask.request.mimetype", "flask.request.content_type", "flask.request.mimetype_params"}
+)
+
+
 @dataclass
 class Binding:
     kind: str  # import, assign, param, def, class, for, other
@@ -269,6 +274,9 @@ class FlaskModel:
         self._unpacked: Dict[int, Tuple[ast.AST, int, int]] = {}
         self._walks: Dict[Tuple[int, bool], Tuple[ast.AST, List[ast.AST]]] = {}  # see walk_function()
         self._qualnames: Dict[Tuple[int, int], Tuple[ast.AST, Optional[Scope], Optional[str]]] = {}  # see qualname()
+        # Dotted names that reach a third-party name through a project module
+        # (``pkg.api.jsonify`` -> ``flask.jsonify``); see use_reexports().
+        self.reexports: Dict[str, str] = {}
         self._owned_cache: Dict[int, Optional[Dict[str, Tuple[str, ast.AST, Scope]]]] = {}  # see _owned_attributes()
         self._parents_of_stores: Optional[Dict[int, ast.AST]] = None
         self._foreign_attrs: Set[str] = set()
@@ -315,6 +323,14 @@ class FlaskModel:
         alias = self.aliases.get(head)
         return f"{alias}{dot}{rest}" if alias else dotted
 
+    def use_reexports(self, reexports: Dict[str, str]) -> None:
+        """Resolve imports of names that project modules re-export from
+        third-party packages (the project index knows them) to their origin:
+        ``from .api import jsonify`` is ``flask.jsonify`` when api.py
+        imports it from Flask."""
+        self.reexports = reexports
+        self._qualnames.clear()
+
     def qualname(self, node: ast.AST, scope: Optional[Scope] = None) -> Optional[str]:
         """The canonical dotted name an expression refers to through imports.
 
@@ -351,6 +367,12 @@ class FlaskModel:
                 head = f"{self.module}.{base.id}"
         if head is None:
             return None
+        if self.reexports and found is not None:
+            dotted = [head] + parts[::-1]
+            for size in range(len(dotted), 0, -1):
+                origin = self.reexports.get(".".join(dotted[:size]))
+                if origin is not None:
+                    return canonical(".".join([origin] + dotted[size:]))
         return canonical(".".join([head] + parts[::-1]))
 
     def is_name(self, node: ast.AST, *qualnames: str) -> bool:
@@ -1123,6 +1145,21 @@ class FlaskModel:
         if hit is None or hit[0] is not func:
             hit = self._walks[key] = (func, self._walk_function(func, into_nested))
         return iter(hit[1])
+
+    def tests_content_type(self, test: ast.expr) -> bool:
+        """A condition on the request's content type (``request.is_json``,
+        ``request.mimetype == ...``, ``request.headers.get("Content-Type")``)."""
+        headers = False
+        for node in ast.walk(test):
+            if isinstance(node, ast.Attribute):
+                qual = self.qualname(node)
+                if qual in _CONTENT_TYPE_ATTRS:
+                    return True
+                headers = headers or qual == "flask.request.headers"
+        return headers and any(
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() == "content-type"
+            for node in ast.walk(test)
+        )
 
     def guarded_by(self, func: FunctionNode, is_guard: Callable[[ast.expr], bool]) -> Set[int]:
         """ids of the nodes of ``func`` (not nested defs) that run only as a

@@ -152,9 +152,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 # Folder or module names that mark test code, whatever the layout: tests/,
-# test/, testing/, conftest.py, test_*.py, *_test.py, and Django-style
-# tests.py or *_tests packages.
-TEST_MODULE_PARTS = frozenset({"test", "tests", "testing", "conftest"})
+# test/, testing/, conftest.py, test_*.py, *_test.py, Django-style tests.py
+# or *_tests packages, and mocks/ (fakes of other services the tests run).
+TEST_MODULE_PARTS = frozenset({"test", "tests", "testing", "conftest", "mocks"})
 
 
 def is_test_module(module: str) -> bool:

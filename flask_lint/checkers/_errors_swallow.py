@@ -18,6 +18,7 @@ from ._errors_functions import FunctionFacts
 
 ABORT = "flask.abort"
 GET_JSON = "flask.request.get_json"
+REQUEST_JSON = "flask.request.json"
 # Flask-SQLAlchemy's query and session helpers: a 404 when nothing matches.
 OR_404_METHODS = frozenset({"get_or_404", "first_or_404", "one_or_404"})
 # request.args["k"] and the like raise BadRequestKeyError (a KeyError too): 400.
@@ -84,6 +85,10 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
             code = werkzeug_exception_code(model.qualname(target))
             if code is not None and code in WERKZEUG_ERROR_CODES:
                 found.append(Raiser(node, f"raise {ast.unparse(target)}", frozenset({code})))
+        elif isinstance(node, ast.Attribute) and node.attr == "json" and isinstance(node.ctx, ast.Load):
+            if model.qualname(node) == REQUEST_JSON:
+                # the property is get_json(): 415 for another content type
+                found.append(Raiser(node, "request.json (on a non-JSON request)", frozenset({415}), json=True))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             if model.qualname(node.value) in _KEYED_REQUEST_DATA:
                 text = ast.unparse(node)
@@ -269,7 +274,17 @@ def _swallow(
     if statuses is None:
         return None
     kinds = {status // 100 for status in statuses}
-    for raiser in raisers(model, stmt.body, helper):
+    found = raisers(model, stmt.body, helper)
+    if any(raiser.json for raiser in found):
+        # Behind a content-type test a JSON read can only fail on a malformed body: a 400.
+        typed = model.guarded_by(info.node, model.tests_content_type)
+        found = [
+            Raiser(r.node, r.what.replace("on a non-JSON request", "on a malformed JSON body"), frozenset({400}), json=True)
+            if r.json and id(r.node) in typed
+            else r
+            for r in found
+        ]
+    for raiser in found:
         if raiser.keyed and keyed_caught:
             continue
         # Another status of the same class (a 401 for a missing key, a 400

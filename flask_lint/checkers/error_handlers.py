@@ -698,6 +698,8 @@ def _has_catch_all_route(project: ProjectErrors, obj: Obj) -> bool:
 
 
 def _check_catch_all(ctx: FileContext, project: ProjectErrors, regs: List[HandlerReg]) -> None:
+    if is_test_module(ctx.model.module) or is_test_path(ctx.path, ctx.index.root):
+        return  # an app of the tests (or a fake they run) serves no client
     orphans = project.orphan_atoms()
     if orphans & HTTP_COVER_ATOMS:
         return
@@ -733,6 +735,8 @@ def _swallows_on(project: ProjectErrors, obj: Obj) -> bool:
     registered on), and the index sees everything that could add one."""
     if obj[0] == "app":
         app = project.app(obj[1])
+        if project.never_serves(obj[1]) is not None:
+            return False  # built for the docs or a script's test client: no client to mislead
         return not (app.uncertain or app.handled or app.has(HTTP_COVER_ATOMS))
     if obj[0] == "blueprint":
         bp = project.blueprint(obj[1])
