@@ -946,7 +946,7 @@ def _body_read(
     handed_over: Set[int] = set()  # request.form if request.method == "POST" else None
     parents: Dict[int, ast.AST] = {}
     # request.json if request.is_json else None: a GET without a JSON body never reads it
-    typed = model.guarded_by(func, lambda test: _tests_content_type(ctx, test))
+    typed = model.guarded_by(func, model.tests_content_type)
     for node in model.walk_function(func):
         parents.update((id(child), node) for child in ast.iter_child_nodes(node))
         if isinstance(node, ast.IfExp):
@@ -983,27 +983,6 @@ def _body_read(
     if not hits:
         return None
     return min(hits, key=lambda hit: hit[0])[1]
-
-
-_CONTENT_TYPE_ATTRS = frozenset(
-    {"flask.request.is_json", "flask.request.mimetype", "flask.request.content_type", "flask.request.mimetype_params"}
-)
-
-
-def _tests_content_type(ctx: FileContext, test: ast.expr) -> bool:
-    """A condition on the request's content type (``request.is_json``,
-    ``request.mimetype == ...``, ``request.headers.get("Content-Type")``)."""
-    headers = False
-    for node in ast.walk(test):
-        if isinstance(node, ast.Attribute):
-            qual = ctx.model.qualname(node)
-            if qual in _CONTENT_TYPE_ATTRS:
-                return True
-            headers = headers or qual == "flask.request.headers"
-    return headers and any(
-        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() == "content-type"
-        for node in ast.walk(test)
-    )
 
 
 # Calls that read every field of a mapping handed to them.
