@@ -1206,10 +1206,22 @@ def state_facts(model: FlaskModel) -> Dict[str, List[Any]]:
 def config_containers(model: FlaskModel) -> List[str]:
     """Keys of ``<x>.config`` set to a container literal or constructor:
     ``app.config["SEEN"] = []``, ``app.config.setdefault("SEEN", [])``,
-    ``app.config.update(SEEN=[])`` / ``update({"SEEN": []})``.  Only those
+    ``app.config.update(SEEN=[])`` / ``update({"SEEN": []})``, and the
+    upper-case container constants of a module or class that
+    ``from_object`` may load (``EXPLORERS = {...}``).  Only those
     entries are containers to FLK407; any other entry (``app.config["db"] =
     connect(url)``) is a value of unknown type."""
     found: Set[str] = set()
+    # ``app.config.from_object(Config)`` / ``from_pyfile``: the upper-case
+    # names of a config class or module become entries of the same value.
+    for name, bindings in model.module_scope.bindings.items():
+        if name.isupper() and binding_container(model, bindings) is not None:
+            found.add(name)
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.Assign) and container_kind(model, item.value) is not None:
+                    found.update(t.id for t in item.targets if isinstance(t, ast.Name) and t.id.isupper())
 
     def is_config(node: ast.expr) -> bool:
         return isinstance(node, ast.Attribute) and node.attr == "config"
@@ -1259,4 +1271,4 @@ def config_containers(model: FlaskModel) -> List[str]:
 
 # The per-module facts the project index computes for this family.
 CONTEXT_FACTS = Extension("context", context_facts, version="4", light=True)
-STATE_FACTS = Extension("context_state", state_facts, version="3", light=True)
+STATE_FACTS = Extension("context_state", state_facts, version="4", light=True)
