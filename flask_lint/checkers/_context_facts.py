@@ -1180,20 +1180,95 @@ def plain_entries(model: FlaskModel, bindings: Sequence[Any]) -> Optional[List[A
     return names
 
 
+# The key (no identifier) of the config entries a module sets to containers.
+CONFIG_CONTAINERS = "config[]"
+_CONFIG_SETTERS = frozenset({"update", "setdefault", "from_mapping"})
+
+
 def state_facts(model: FlaskModel) -> Dict[str, List[Any]]:
     """``{name: [family, label, entries]}`` for the module-level containers
     of a module (also of a file that never mentions Flask: a ``store.py``
     holding the dicts views fill), so that a view in another module names
     their kind as one in the same module would; ``entries`` is
-    :func:`plain_entries` (None: they may be containers)."""
+    :func:`plain_entries` (None: they may be containers).  Under
+    ``CONFIG_CONTAINERS``: the config keys it sets to a container."""
     out: Dict[str, List[Any]] = {}
     for name, bindings in model.module_scope.bindings.items():
         found = binding_container(model, bindings)
         if found is not None:
             out[name] = [found[0], found[1], plain_entries(model, bindings)]
+    keys = config_containers(model)
+    if keys:
+        out[CONFIG_CONTAINERS] = keys
     return out
+
+
+def config_containers(model: FlaskModel) -> List[str]:
+    """Keys of ``<x>.config`` set to a container literal or constructor:
+    ``app.config["SEEN"] = []``, ``app.config.setdefault("SEEN", [])``,
+    ``app.config.update(SEEN=[])`` / ``update({"SEEN": []})``, and the
+    upper-case container constants of a module or class that
+    ``from_object`` may load (``EXPLORERS = {...}``).  Only those
+    entries are containers to FLK407; any other entry (``app.config["db"] =
+    connect(url)``) is a value of unknown type."""
+    found: Set[str] = set()
+    # ``app.config.from_object(Config)`` / ``from_pyfile``: the upper-case
+    # names of a config class or module become entries of the same value.
+    for name, bindings in model.module_scope.bindings.items():
+        if name.isupper() and binding_container(model, bindings) is not None:
+            found.add(name)
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.Assign) and container_kind(model, item.value) is not None:
+                    found.update(t.id for t in item.targets if isinstance(t, ast.Name) and t.id.isupper())
+
+    def is_config(node: ast.expr) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "config"
+
+    for node in ast.walk(model.tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if container_kind(model, node.value) is None:
+                continue
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and is_config(target.value)
+                    and isinstance(target.slice, ast.Constant)
+                    and isinstance(target.slice.value, str)
+                ):
+                    found.add(target.slice.value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _CONFIG_SETTERS
+            and is_config(node.func.value)
+        ):
+            if node.func.attr == "setdefault":
+                if (
+                    len(node.args) == 2
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and container_kind(model, node.args[1]) is not None
+                ):
+                    found.add(node.args[0].value)
+                continue
+            for kw in node.keywords:
+                if kw.arg is not None and container_kind(model, kw.value) is not None:
+                    found.add(kw.arg)
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Dict):
+                    for key, value in zip(arg.keys, arg.values):
+                        if (
+                            isinstance(key, ast.Constant)
+                            and isinstance(key.value, str)
+                            and container_kind(model, value) is not None
+                        ):
+                            found.add(key.value)
+    return sorted(found)
 
 
 # The per-module facts the project index computes for this family.
 CONTEXT_FACTS = Extension("context", context_facts, version="4", light=True)
-STATE_FACTS = Extension("context_state", state_facts, version="2", light=True)
+STATE_FACTS = Extension("context_state", state_facts, version="4", light=True)

@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, U
 from ..engine import FileContext
 from ..model import Binding, FlaskModel, FunctionInfo, FunctionNode, Scope, child_nodes
 from ..summary import tuplify
-from ._context_facts import CONTAINER_CALLS, binding_container, plain_entries
+from ._context_facts import CONFIG_CONTAINERS, CONTAINER_CALLS, binding_container, container_kind, plain_entries
 from ._context_handover import Resolver
 
 Finding = Tuple[str, ast.AST, Dict[str, Any]]
@@ -545,6 +545,10 @@ class StateChecker:
                 node = node.value
             elif isinstance(node, ast.Attribute):
                 if node.attr == "config" and self._is_app(node.value):
+                    if through_entry and not self._config_container(keys[-1]):
+                        # ``app.config["db"].insert(row)``: an object kept in the
+                        # config (a database handle), whose backend keeps the data.
+                        return None
                     name = _dotted(node) or "app.config"
                     return _State(CONFIG, name, "the per-process app config", "", "dict", element), keys
                 imported = self._imported_container(node)
@@ -552,14 +556,19 @@ class StateChecker:
                     if through_entry and imported.objects:
                         return None
                     return replace(imported, element=element), keys
-                element = True
-                node = node.value
+                # An attribute of anything else is a value of unknown type:
+                # ``ITEMS[k].conn.insert(row)`` changes an object, not a container.
+                return None
             elif (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "setdefault"
-                and node.args
+                and len(node.args) == 2
+                and container_kind(self.model, node.args[1]) is not None
             ):
+                # ``CACHE.setdefault(k, []).append(...)``: the entry is the
+                # container given as the default; any other default is an
+                # object of unknown type.
                 keys.append(node.args[0])
                 element = True
                 node = node.func.value
@@ -601,6 +610,16 @@ class StateChecker:
             result = self._evaluated_container(bindings[0].qualname, name, f"state:{name}")
         self._containers[name] = result
         return result
+
+    def _config_container(self, key: ast.expr) -> bool:
+        """The app config's entry at ``key`` is a container: a literal key
+        set to a container literal or constructor somewhere in the project
+        (``app.config["SEEN"] = []``).  Any other entry is a value of unknown
+        type (a database handle, a client), not process state the rule can
+        see."""
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return False
+        return key.value in self.ctx.index.memoised("context_state:config", _config_containers)
 
     def _imported_container(self, node: ast.Attribute) -> Optional[_State]:
         """``store.ITEMS`` after ``from . import store``."""
@@ -918,6 +937,14 @@ class StateChecker:
         self._out.append(
             ("FLK407", node, {"kind": kind, "func": func, "how": how, "name": state.name, "where": state.where + suffix})
         )
+
+
+def _config_containers(index: Any) -> FrozenSet[str]:
+    """The config keys the project's modules set to containers."""
+    out: Set[str] = set()
+    for summary in index.modules.values():
+        out.update((summary.get("x:context_state") or {}).get(CONFIG_CONTAINERS) or ())
+    return frozenset(out)
 
 
 def _fixed_read(node: ast.AST) -> Tuple[Optional[ast.expr], object]:

@@ -39,6 +39,7 @@ from typing import (
     Tuple,
     TypeVar,
     Union,
+    cast,
 )
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
@@ -2457,18 +2458,33 @@ class ModuleFacts:
         if wrapper.is_generator or not wrapper.returns:
             return False
         results: Set[str] = set()  # names bound to the wrapped function's result
+        rebound: Set[str] = set()  # names also bound to something else
+        result_targets: Set[int] = set()
         for node in self.model.walk_function(wrapper.node):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if self._calls_wrapped(node.value, wrapped):
                     results.add(node.targets[0].id)
+                    result_targets.add(id(node.targets[0]))
+        for node in self.model.walk_function(wrapper.node):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in result_targets:
+                rebound.add(node.id)
+        # ``ret = f(); ret = serialize(ret); return ret`` hands back another value.
+        rebound &= results
+        results -= rebound
+        after = _returns_after_call(wrapper.node.body, wrapped, False, set())
         passed = False
         for ret in wrapper.returns:
             value = ret.value
             if self._calls_wrapped(value, wrapped) or (isinstance(value, ast.Name) and value.id in results):
                 passed = True
                 continue
-            if value is not None and _mentions(value, {wrapped} | results):
+            if value is not None and _mentions(value, {wrapped} | results | rebound):
                 return False  # jsonify(f(...)), render_template(..., **f(...))
+            if id(ret) in after:
+                # The view has returned and the wrapper answers something
+                # else: ``if isinstance(ret, Response): return ret`` then
+                # ``return Response(body)``, ``if ret is None: return "", 204``.
+                return False
         # A wrapper that can itself fall off its end is its own bug: what
         # matters here is that the view's value reaches Flask unchanged.
         return passed
@@ -2497,6 +2513,55 @@ class ModuleFacts:
 
 def _mentions(node: ast.AST, names: Set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _returns_after_call(body: Sequence[ast.stmt], wrapped: str, called: bool, out: Set[int]) -> Set[int]:
+    """ids of the ``return`` statements of a wrapper that may run after it
+    called the wrapped function (a statement that mentions it), in order of
+    the statements.  An ``except`` clause of a ``try`` whose body only
+    ``return``s the call runs when the view raised, not after it returned."""
+    _scan_after_call(body, wrapped, called, out)
+    return out
+
+
+def _scan_after_call(body: Sequence[ast.stmt], wrapped: str, called: bool, out: Set[int]) -> bool:
+    names = {wrapped}
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, ast.Return):
+            if called:
+                out.add(id(stmt))
+            continue
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            stmt = cast(ast.Try, stmt)
+            body_called = _scan_after_call(stmt.body, wrapped, called, out)
+            direct = all(isinstance(s, ast.Return) for s in stmt.body if _mentions(s, names))
+            entry = called or (body_called and not direct)
+            handled = [_scan_after_call(h.body, wrapped, entry, out) for h in stmt.handlers]
+            rest = _scan_after_call(stmt.orelse, wrapped, body_called, out)
+            done = body_called or rest or any(handled)
+            called = _scan_after_call(stmt.finalbody, wrapped, done, out) or done
+            continue
+        blocks: List[Sequence[ast.stmt]] = []
+        header = called
+        for _field, value in ast.iter_fields(stmt):
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if isinstance(item, ast.stmt):
+                    blocks.append(value)
+                    break
+                if isinstance(item, ast.match_case):
+                    blocks.append(item.body)
+                elif isinstance(item, ast.AST) and _mentions(item, names):
+                    header = True
+        if not blocks:
+            called = header
+            continue
+        called = header
+        for block in blocks:
+            called = _scan_after_call(block, wrapped, header, out) or called
+    return called
 
 
 def predicate_expression(info: FunctionInfo) -> Optional[Tuple[List[str], str]]:
@@ -2846,4 +2911,4 @@ def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
 
 
 # The per-module facts the project index computes for this family.
-RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="7", light=True)
+RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="8", light=True)

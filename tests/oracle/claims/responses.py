@@ -109,8 +109,11 @@ def _origin(
     returns ``error_json("missing")`` is where the status goes)."""
     event = returns[position]
     while position > 0:
-        value = return_value_at(functions.get(event.func), event.line)
-        if not isinstance(value, (ast.Call, ast.Await)):
+        func = functions.get(event.func)
+        value = return_value_at(func, event.line)
+        if isinstance(value, ast.Name) and _bound_to_call(func, value.id):
+            pass  # ``result = view(*args); log(...); return result``
+        elif not isinstance(value, (ast.Call, ast.Await)):
             break  # fell off, a literal, a tuple...: its own value
         inner = returns[position - 1]
         if not into_helpers and inner.func not in responders:
@@ -120,6 +123,19 @@ def _origin(
             break
         event, position = inner, position - 1
     return event
+
+
+def _bound_to_call(func: Optional[ast.AST], name: str) -> bool:
+    """``name`` is bound in ``func`` once, to the value of a call."""
+    if func is None:
+        return False
+    values = [
+        node.value
+        for node in ast.walk(func)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ]
+    stores = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+    return len(values) == 1 and len(stores) == 1 and isinstance(values[0], (ast.Call, ast.Await))
 
 
 def return_value_at(func: Optional[ast.AST], line: int) -> Optional[ast.expr]:
