@@ -94,6 +94,11 @@ class FileContext:
         obj = self.evaluate(value)
         if obj[0] in ("app", "blueprint", "api", "namespace", "param"):
             return obj[0]
+        if obj == ("external", "flask.current_app"):
+            # ``current_app.errorhandler(...)`` (a module imported in the
+            # factory's app context) registers on the app being built:
+            # which one is not known, but it is a Flask app.
+            return "app"
         if obj == NOTHING:
             return "unknown"
         return "other"

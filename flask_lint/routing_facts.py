@@ -831,7 +831,41 @@ def _function_entries(model: FlaskModel, route_nodes: Set[int]) -> Dict[str, Any
             ]
         for wrapper in _returned_defs(model, info):
             out.setdefault(wrapper.qualname, {})["w"] = _wrapper_facts(model, info, wrapper)
+        composed = _composed(model, info)
+        if composed is not None:
+            out.setdefault(info.qualname, {})["c"] = composed[0]
+            if composed[1] is not None:
+                out.setdefault(composed[1].qualname, {})["w"] = _wrapper_facts(model, info, composed[1])
     return out
+
+
+def _composed(model: FlaskModel, info: FunctionInfo) -> Optional[Tuple[List[Any], Optional[FunctionInfo]]]:
+    """A decorator whose one return hands its wrapper (or the view itself) to
+    another decorator (``return login_required(wrapper)``): [that
+    decorator's value and name, the wrapper's qualname or None for the
+    view], and the wrapper's def."""
+    returns = [r for r in info.returns if r.value is not None]
+    params = info.scope.params
+    if len(returns) != 1 or len(info.returns) != 1 or not params:
+        return None
+    call = returns[0].value
+    if not (isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords):
+        return None
+    arg = call.args[0]
+    if not isinstance(arg, ast.Name) or isinstance(call.func, ast.Call):
+        return None
+    scope = info.scope
+    callee = [model.value(call.func, scope), resolved_name(model, call.func, scope)]
+    if arg.id == params[0]:
+        if len(scope.bindings.get(arg.id, [])) != 1:
+            return None
+        return [callee, None], None
+    bindings = scope.bindings.get(arg.id, [])
+    if len(bindings) == 1 and bindings[0].kind == "def" and bindings[0].node is not None:
+        nested = model.function_info(bindings[0].node)
+        if nested is not None:
+            return [callee, nested.qualname], nested
+    return None
 
 
 def _returned_defs(model: FlaskModel, info: FunctionInfo) -> List[FunctionInfo]:
@@ -1071,6 +1105,7 @@ class RoutingProject:
         self.preprocessed: Set[Obj] = set()
         self.preprocessed_everywhere = False
         self._contexts: Dict[Any, Optional[List[Context]]] = {}
+        self._composing: Set[str] = set()  # decorators whose effect is being computed (a cycle is opaque)
         # Decorators and view factories of modules the index only outlines
         # (see _light_facts): qualname -> (module, {"params", "returns"}).
         self.light_functions: Dict[str, Tuple[str, Dict[str, Any]]] = {}
@@ -1455,6 +1490,24 @@ class RoutingProject:
         facts = entry.get("w") if isinstance(entry, dict) else None
         return list(facts) if facts else None
 
+    def _function_entry(self, qualname: str) -> Dict[str, Any]:
+        found = self.function(qualname)
+        ext = self._ext(found[0]) if found else None
+        entry = ext.get("funcs", {}).get(qualname) if ext else None
+        return entry if isinstance(entry, dict) else {}
+
+    def _wrapper_effect(self, wrapper: str, qual: str) -> DecoratorEffect:
+        """What the nested def a decorator returns does to the view."""
+        facts = self.wrapper_facts(wrapper)
+        if facts is None:
+            return DecoratorEffect(None, False, qual)
+        wraps, renamed, passes = facts
+        if wraps:
+            return DecoratorEffect(None, passes, qual)
+        if renamed:
+            return DecoratorEffect("?", False, qual)
+        return DecoratorEffect(wrapper.rsplit(".", 1)[-1], False, qual)
+
     def decorator_effect(self, value: Value, name: str) -> DecoratorEffect:
         """What a decorator does to a view's name and arguments."""
         obj = self.evaluate(value)
@@ -1470,15 +1523,21 @@ class RoutingProject:
                 return DecoratorEffect(None, True, qual)  # returns the view itself
             wrappers = [r for r in results if r[0] == "function" and r[1].startswith(qual + ".")]
             if len(wrappers) == 1 and len(results) == 1:
-                facts = self.wrapper_facts(wrappers[0][1])
-                if facts is None:
-                    return DecoratorEffect(None, False, qual)
-                wraps, renamed, passes = facts
-                if wraps:
-                    return DecoratorEffect(None, passes, qual)
-                if renamed:
-                    return DecoratorEffect("?", False, qual)
-                return DecoratorEffect(wrappers[0][1].rsplit(".", 1)[-1], False, qual)
+                return self._wrapper_effect(wrappers[0][1], qual)
+            composed = self._function_entry(qual).get("c")
+            if composed and len(results) == 1 and qual not in self._composing:
+                # ``return other(wrapper)``: the other decorator wraps this
+                # one's wrapper (or the view), so both must keep the name
+                # and pass the arguments through.
+                (callee, callee_name), inner = composed
+                self._composing.add(qual)
+                try:
+                    outer = self.decorator_effect(callee, callee_name)
+                finally:
+                    self._composing.discard(qual)
+                first = DecoratorEffect(None, True, qual) if inner is None else self._wrapper_effect(inner, qual)
+                renames = outer.renames_to if outer.renames_to is not None else first.renames_to
+                return DecoratorEffect(renames, outer.transparent and first.transparent, qual)
             return DecoratorEffect(None, False, qual)
         # Third-party or unknown: they keep the name (functools.wraps is the
         # norm); only the known ones are trusted with the arguments.
@@ -1825,4 +1884,4 @@ __all__ = [
 
 
 # The per-module facts the project index computes for this family.
-ROUTING_FACTS = Extension(EXTENSION, summarise_routing, version="3", light=True)
+ROUTING_FACTS = Extension(EXTENSION, summarise_routing, version="4", light=True)

@@ -201,8 +201,9 @@ def url_variables_mismatch(run: Run) -> Observed:
             continue
         rule, endpoint = matched
         app = run.loaded.apps[probe.app]
-        view = _unwrapped(app.view_functions.get(endpoint))
-        if not _raised_by_view(found.group("func"), view):
+        registered = app.view_functions.get(endpoint)
+        view = _unwrapped(registered)
+        if not _raised_by_view(found.group("func"), view, _view_class(registered)):
             continue  # a TypeError from some other call
         for record in records.get((id(app), rule.rule, endpoint), ()):
             assert record.line is not None
@@ -210,13 +211,23 @@ def url_variables_mismatch(run: Run) -> Observed:
     return out
 
 
-def _raised_by_view(func: str, view: Any) -> bool:
+def _view_class(func: Any) -> Any:
+    """``view_class`` as as_view sets it: on the outermost function, above
+    the class's ``decorators`` (which ``_unwrapped`` goes under)."""
+    for _ in range(10):
+        if func is None or hasattr(func, "view_class"):
+            return getattr(func, "view_class", None)
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def _raised_by_view(func: str, view: Any, view_class: Any) -> bool:
     """Whether ``func`` (as a TypeError names it) is the view function, or a
     handler of the class-based view behind it (``Parts.get``: as_view's
     view_class, a Flask-RESTful or RESTX Resource), called by its dispatch."""
     if func.rsplit(".", 1)[-1] == getattr(view, "__name__", None):
         return True
-    view_class = getattr(view, "view_class", None)
+    view_class = view_class if view_class is not None else getattr(view, "view_class", None)
     owner, _, method = func.rpartition(".")
     if view_class is None or not owner:
         return False
