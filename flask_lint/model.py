@@ -328,6 +328,8 @@ class FlaskModel:
         third-party packages (the project index knows them) to their origin:
         ``from .api import jsonify`` is ``flask.jsonify`` when api.py
         imports it from Flask."""
+        if reexports == self.reexports:
+            return  # nothing changes: keep the names already resolved
         self.reexports = reexports
         self._qualnames.clear()
 

@@ -9,7 +9,7 @@ What a project function aborts with (:func:`aborted_codes`) is kept by the
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set
 
 from ..model import FlaskModel, FunctionInfo, child_nodes
@@ -19,6 +19,9 @@ from ._errors_functions import FunctionFacts
 ABORT = "flask.abort"
 GET_JSON = "flask.request.get_json"
 REQUEST_JSON = "flask.request.json"
+# How a JSON read's failure is named: 415 unguarded, 400 behind a content-type test.
+NOT_JSON = "on a non-JSON request"
+MALFORMED_JSON = "on a malformed JSON body"
 # Flask-SQLAlchemy's query and session helpers: a 404 when nothing matches.
 OR_404_METHODS = frozenset({"get_or_404", "first_or_404", "one_or_404"})
 # request.args["k"] and the like raise BadRequestKeyError (a KeyError too): 400.
@@ -88,7 +91,7 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
         elif isinstance(node, ast.Attribute) and node.attr == "json" and isinstance(node.ctx, ast.Load):
             if model.qualname(node) == REQUEST_JSON:
                 # the property is get_json(): 415 for another content type
-                found.append(Raiser(node, "request.json (on a non-JSON request)", frozenset({415}), json=True))
+                found.append(Raiser(node, f"request.json ({NOT_JSON})", frozenset({415}), json=True))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             if model.qualname(node.value) in _KEYED_REQUEST_DATA:
                 text = ast.unparse(node)
@@ -102,7 +105,7 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
             elif qual == GET_JSON:
                 if not any(k.arg in ("silent", "force") or k.arg is None for k in node.keywords) and not node.args:
                     # 415 for another content type (400 for a malformed body)
-                    found.append(Raiser(node, "request.get_json() (on a non-JSON request)", frozenset({415}), json=True))
+                    found.append(Raiser(node, f"request.get_json() ({NOT_JSON})", frozenset({415}), json=True))
             elif isinstance(node.func, ast.Attribute) and node.func.attr in OR_404_METHODS:
                 found.append(Raiser(node, f"{node.func.attr}()", frozenset({404})))
             elif helper is not None:
@@ -279,7 +282,7 @@ def _swallow(
         # Behind a content-type test a JSON read can only fail on a malformed body: a 400.
         typed = model.guarded_by(info.node, model.tests_content_type)
         found = [
-            Raiser(r.node, r.what.replace("on a non-JSON request", "on a malformed JSON body"), frozenset({400}), json=True)
+            replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
             if r.json and id(r.node) in typed
             else r
             for r in found

@@ -654,17 +654,19 @@ def _answered_payload(ctx: FileContext, responder: Responder, value: Optional[as
     return value
 
 
-def _envelope_flags(ctx: FileContext, responder: Responder) -> Set[str]:
-    """The success flags (``success``, ``ok``, ``status``...) that the view
-    answers with their success value and a 2xx status elsewhere
-    (``jsonify(success=True)``, ``{"status": "ok"}``): an envelope its
-    client reads."""
+def _envelope(ctx: FileContext, responder: Responder) -> Tuple[Set[str], bool]:
+    """From one pass over the view's returns: the success flags (``success``,
+    ``ok``, ``status``...) it answers with their success value and a 2xx
+    (``jsonify(success=True)``, ``{"status": "ok"}``), an envelope its client
+    reads; and whether some return carries a 4xx/5xx status."""
     flags: Set[str] = set()
+    refuses = False
     for ret in responder.info.returns:
         value = ret.value
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
             status = status_number(ctx.model, value.elts[1])
             if status is not None and not 200 <= status <= 299:
+                refuses = refuses or 400 <= status <= 599
                 continue
         found = payload_items(ctx.model, _answered_payload(ctx, responder, value))
         for key, item in found[0] if found is not None else ():
@@ -675,7 +677,7 @@ def _envelope_flags(ctx: FileContext, responder: Responder) -> Set[str]:
                 flags.add(lowered)
             elif lowered == "status" and isinstance(item.value, str) and item.value.lower() in SUCCESS_STATUSES:
                 flags.add(lowered)
-    return flags
+    return flags, refuses
 
 
 def _envelope_answer(ctx: FileContext, responder: Responder, payload: Optional[ast.expr]) -> bool:
@@ -699,15 +701,10 @@ def _envelope_answer(ctx: FileContext, responder: Responder, payload: Optional[a
             failed.add(lowered)
         elif lowered in SUCCESS_KEYS and value.value is False:
             failed.add(lowered)
-    if not failed or not failed & _envelope_flags(ctx, responder):
+    if not failed:
         return False
-    for other in responder.info.returns:
-        answered = other.value
-        if isinstance(answered, ast.Tuple) and len(answered.elts) >= 2:
-            status = status_number(ctx.model, answered.elts[1])
-            if status is not None and 400 <= status <= 599:
-                return False
-    return True
+    flags, refuses = _envelope(ctx, responder)
+    return bool(failed & flags) and not refuses
 
 
 def _reads_no_input(model: FlaskModel, responder: Responder) -> bool:
