@@ -60,6 +60,12 @@ NEWER_SYNTAX: List[Tuple[Tuple[int, int], str, re.Pattern[str]]] = [
 ]
 
 
+# Python 2's ``except Error, name:`` binds ``name``; Python 3.14 reads a comma
+# list as several exception types, which are classes (CapWords or dotted), so
+# a lowercase bare name last is the Python 2 binding.
+PYTHON2_EXCEPT = re.compile(r"^\s*except\s+(?:\([^)]*\)|[\w.]+)\s*,\s*[a-z_][a-z0-9_]*\s*:")
+
+
 def newer_syntax(line_text: str, message: str = "") -> Optional[Tuple[Tuple[int, int], str]]:
     """The Python release whose syntax the line of a syntax error uses, when
     it is newer than the running Python (None otherwise)."""
@@ -121,7 +127,9 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
         lines = text.splitlines()
         line_text = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else (exc.text or "")
         newer = newer_syntax(line_text, str(exc.msg))
-        if newer is not None:
+        if PYTHON2_EXCEPT.search(line_text):
+            message += "; this looks like Python 2 code (except Error, name:), which flask-lint does not analyse"
+        elif newer is not None:
             (major, minor), what = newer
             running = f"{sys.version_info[0]}.{sys.version_info[1]}"
             message += (

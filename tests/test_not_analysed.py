@@ -94,6 +94,23 @@ def test_every_sample_is_what_its_release_added(version: Tuple[int, int]) -> Non
     assert {v for v, _what, _pattern in NEWER_SYNTAX} >= {version}
 
 
+@pytest.mark.parametrize(
+    "clause", ["except Exception, e:", "except socket.error, err:", "except (ValueError, KeyError), exc:"]
+)
+def test_python_2_except_is_named_python_2_not_a_newer_python(clause: str) -> None:
+    """Python 2's ``except Error, name:`` is not 3.14's unparenthesised
+    except: telling its owner to upgrade Python would be wrong advice."""
+    from flask_lint.source import SourceError, read_source
+
+    text = f"try:\n    pass\n{clause}\n    pass\n"
+    if sys.version_info[:2] >= (3, 14) and "(" not in clause:
+        ast.parse(text)  # 3.14 reads it as two exception types
+        return
+    with pytest.raises(SourceError, match="looks like Python 2 code") as raised:
+        read_source("legacy.py", text)
+    assert "run flask-lint with Python" not in str(raised.value)
+
+
 def test_a_plain_syntax_error_says_where_without_a_python_hint(project: Path) -> None:
     proc = _cli(project, ".")
     assert proc.returncode == 1
