@@ -23,6 +23,8 @@ flake8+FLK     the same with the plugin, no cache on disk (cold) / a cache from 
 cli cold       ``flask-lint --exit-zero PATH`` with no cache on disk (``--jobs auto``: every core)
 cli cold -j1   the same in one process (``--jobs 1``)
 cli warm       the same with the cache of a previous run and one file edited (a line appended)
+cli cold -j1 @REV  with --baseline REV: ``cli cold -j1`` running flask_lint as it was at git
+               revision REV, in the same rounds (what a change added to a cold run)
 flake8 -j2     ``flake8 --jobs 2`` without / with FLK (cold)
 
 How flake8 runs without the plugin: both flake8 commands go through the same
@@ -432,6 +434,23 @@ def startup(work: str, rounds: int) -> Dict[str, float]:
     return result
 
 
+BASELINE: Dict[str, str] = {}  # with --baseline: the revision and the folder holding its flask_lint
+
+
+def export_baseline(revision: str, work: str) -> None:
+    """``flask_lint/`` as it was at ``revision``, importable from a folder of its own."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    folder = os.path.join(work, "baseline")
+    os.makedirs(folder)
+    archive = subprocess.run(
+        ["git", "-C", repo, "archive", revision, "flask_lint"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"--baseline {revision}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+    BASELINE.update(revision=revision, path=folder)
+
+
 def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_flake8: bool = True) -> Dict[str, object]:
     files = lintable_files(paths)
     if not files:
@@ -454,6 +473,10 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
     commands = [Command("floor", [PYTHON, "-c", FLOOR, listing])]
     commands.append(Command("cli cold", cli(*targets), prepare=caches.clear, stdout_path=outputs["cold"]))
     commands.append(Command("cli cold -j1", cli("--jobs", "1", *targets), prepare=caches.clear))
+    baseline_name = f"cli cold -j1 @{BASELINE.get('revision')}"
+    if BASELINE:  # PYTHONPATH comes before site-packages: the same script imports the old package
+        commands.append(Command(baseline_name, cli("--jobs", "1", *targets), prepare=caches.clear,
+                                env={"PYTHONPATH": BASELINE["path"]}))
 
     def warm_append() -> None:
         caches.restore("cli")
@@ -505,6 +528,12 @@ def benchmark(paths: Sequence[str], rounds: int, work: str, label: str, with_fla
     with open(outputs["cold"], encoding="utf-8") as cold, open(outputs["warm"], encoding="utf-8") as warm:
         cold_text, warm_text = cold.read(), warm.read()
     notes = [f"findings: {len(cold_text.splitlines())} (cli warm output identical to cold: {cold_text == warm_text})"]
+    if BASELINE:
+        added, added_cpu = (paired(by_name["cli cold -j1"], by_name[baseline_name], cpu=cpu) for cpu in (False, True))
+        result["added vs baseline"], result["added cpu vs baseline"] = added, added_cpu
+        result["baseline"] = BASELINE["revision"]
+        notes.append(f"cli cold -j1 vs {BASELINE['revision']}: {added:+.1%} wall, {added_cpu:+.1%} cpu"
+                     " (medians of paired rounds)")
     if with_flake8:
         flk = sorted(line for line in open(outputs["flake8"], encoding="utf-8") if ": FLK" in line)
         notes.append(f"flake8 FLK findings: {len(flk)} (same as the CLI's: {sorted(cold_text.splitlines(True)) == flk})")
@@ -605,6 +634,9 @@ def targets(results: Dict[str, Any]) -> List[List[str]]:
             rows.append(["(CLI cold, one process)", label, f"{ratios['cli cold -j1']:.2f}x", ""])
         row("CLI warm, 1 file edited <= 0.3x floor", label, ratios["cli warm (append)"], 0.3,
             f"{ratios['cli warm (append)']:.2f}x")
+        if "added vs baseline" in run:  # issue 16: recall may add at most 5% to a cold run
+            wall, cpu = run["added vs baseline"], run["added cpu vs baseline"]
+            row(f"CLI cold adds <= 5% vs {run['baseline']}", label, wall, 0.05, f"{wall:+.1%} wall, {cpu:+.1%} cpu")
         for name, limit in (("flake8+FLK warm", 0.05), ("flake8+FLK cold", 0.10)):
             if f"added {name}" in run:
                 wall, cpu = run[f"added {name}"], run[f"added cpu {name}"]
@@ -635,6 +667,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "--snapshot", action="store_true",
         help="run a copy of flask_lint taken at the start (edits to the tree during a long run are not measured)",
     )
+    parser.add_argument(
+        "--baseline", metavar="REV",
+        help="also time a cold one-process run of flask_lint as it was at git revision REV, in the same rounds",
+    )
     args = parser.parse_args(argv)
     if not args.paths and not args.synthetic and not args.scaling:
         parser.error("give PATHs, --synthetic N or --scaling SIZES")
@@ -652,6 +688,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"Python {results['python']}, {results['cpus']} CPUs; every row is a separate process, wall clock.")
         starts = startup(work, args.rounds)
         results["startup"] = starts
+        if args.baseline:
+            export_baseline(args.baseline, work)
         print("\n### Start-up (one-file project) and imports\n")
         print(table([[name, f"{seconds * 1000:.1f} ms"] for name, seconds in starts.items()], ["what", "median"]))
         runs: List[Dict[str, object]] = []
