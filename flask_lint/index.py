@@ -22,7 +22,7 @@ from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
 from .names import VENDORABLE_PACKAGES, canonical
 from .registry import Family
-from .source import SourceError, is_relevant, read_source, skipped_path_part
+from .source import ROOT_MARKERS, SourceError, forget_test_subprojects, is_relevant, read_source, skipped_path_part
 from .summary import (
     FORMAT_VERSION,
     Extension,
@@ -34,7 +34,6 @@ from .summary import (
     summary_ident,
 )
 
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
 CACHE_DIR = ".flask-lint-cache"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # generated monsters are linted, not indexed
 
@@ -1258,6 +1257,7 @@ def clear_indexes() -> None:
     _MARKED.clear()
     _ROOTS.clear()
     _AMBIGUOUS.clear()
+    forget_test_subprojects()
 
 
 __all__ = ["ProjectIndex", "get_index", "find_root", "module_name", "iter_python_files", "UNKNOWN", "Obj"]

@@ -10,7 +10,7 @@ import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 # Files that match none of these cannot define or touch a Flask object, so
 # neither the index nor the checkers parse them.  Anything registered on an
@@ -174,11 +174,38 @@ def is_test_module(module: str) -> bool:
 
 
 def is_test_path(path: str, root: str) -> bool:
-    """A file of test code under ``root``, whatever its module name."""
+    """A file of test code under ``root``, whatever its module name, or any
+    file of a test suite's own project (see :func:`is_test_subproject`)."""
     rel = os.path.relpath(os.path.abspath(path), root)
     parts = rel.replace("\\", "/").split("/")
     stem = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
-    return is_test_module(".".join(p.replace("-", "_") for p in parts[:-1] + [stem]))
+    return is_test_module(".".join(p.replace("-", "_") for p in parts[:-1] + [stem])) or is_test_subproject(root)
+
+
+# Files whose folder is a project's root (index.py reads the same list).
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8", ".git")
+_TEST_SUBPROJECTS: Dict[str, bool] = {}
+
+
+def is_test_subproject(root: str) -> bool:
+    """A project nested in another whose folder is named like test code: an
+    ``integration_tests/`` folder with a ``setup.py`` of its own inside a
+    repository holds the suite and the fake services it starts.  A
+    repository of its own named so (``test_app``) is not one."""
+    root = os.path.abspath(root)
+    if root not in _TEST_SUBPROJECTS:
+        nested = False
+        if is_test_module(os.path.basename(root).replace("-", "_")):
+            folder = os.path.dirname(root)
+            while not nested and os.path.dirname(folder) != folder:
+                nested = any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+                folder = os.path.dirname(folder)
+        _TEST_SUBPROJECTS[root] = nested
+    return _TEST_SUBPROJECTS[root]
+
+
+def forget_test_subprojects() -> None:
+    _TEST_SUBPROJECTS.clear()
 
 
 # Folders that hold no project code: version control, virtualenvs, caches

@@ -3,9 +3,13 @@ stands for (source.RELEVANT_RE)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -49,3 +53,40 @@ def test_prefilter_covers_every_branch_of_the_regex() -> None:
     fast = set(source._LITERALS) | {pattern for _word, pattern in source._GUARDED}
     expanded = {"flask", "Flask"} if "[Ff]lask" in branches else set()
     assert {b for b in branches if b != "[Ff]lask"} | expanded == fast
+
+
+def _service_with_error_page(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "setup.py").write_text("from setuptools import setup\n\nsetup(name='svc')\n")
+    (folder / "fake.py").write_text(
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+        "@app.errorhandler(500)\ndef crashed(error):\n    return jsonify(error=str(error))\n"
+    )
+
+
+def _cli_codes(folder: Path) -> List[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "flask_lint.cli", "--no-cache", "--format", "json", "."],
+        cwd=folder, capture_output=True, text=True, check=False,
+    )
+    return [finding["code"] for finding in json.loads(proc.stdout)]
+
+
+def test_a_test_suite_with_a_project_of_its_own_is_test_code(tmp_path: Path) -> None:
+    """integration_tests/ with its own setup.py inside a repository holds the
+    fake services the suite starts: its handlers serve no client."""
+    repo = tmp_path / "repo"
+    _service_with_error_page(repo / "integration_tests")
+    (repo / ".git").mkdir()
+    assert _cli_codes(repo / "integration_tests") == []
+    assert source.is_test_subproject(str(repo / "integration_tests"))
+
+
+def test_a_repository_named_like_tests_is_not_test_code(tmp_path: Path) -> None:
+    """The same service as a project of its own (no project above it), or a
+    nested project not named like tests, is checked."""
+    _service_with_error_page(tmp_path / "integration_tests")
+    _service_with_error_page(tmp_path / "repo" / "billing")
+    (tmp_path / "repo" / ".git").mkdir()
+    assert _cli_codes(tmp_path / "integration_tests") == ["FLK204"]
+    assert _cli_codes(tmp_path / "repo" / "billing") == ["FLK204"]
