@@ -241,11 +241,19 @@ def analyse(
     try:
         index = index or get_index(path, families or (), use_cache=use_cache)
         module, is_package = module_name(path, index.root)
-        if not is_relevant_text(text) and module not in index.externally_registered_modules():
+        relevant = is_relevant_text(text)
+        if not relevant and module not in index.externally_registered_modules():
             return []
-        model = FlaskModel(tree, module, is_package, aliases=import_aliases(path, index.root))
+        aliases = import_aliases(path, index.root)
+        model = FlaskModel(tree, module, is_package, aliases=aliases)
         if os.path.abspath(path).startswith(index.root + os.sep):
-            index.update_file(path, summarise(model, index.extensions))
+            # Summarised as the index does (a light model for a file that
+            # does not mention Flask): a summary that differs resets every
+            # project-wide answer, so only a file changed since must differ.
+            facts = model if relevant else FlaskModel(tree, module, is_package, light=True, aliases=aliases)
+            summary = summarise(facts, index.extensions)
+            summary["relevant"] = relevant
+            index.update_file(path, summary)
     except RecursionError:
         raise recursion_error(tree) from None
     return check_model(path, model, index, config)

@@ -310,3 +310,24 @@ def test_summary_ident_survives_only_order_keeping_line_moves() -> None:
     assert ident_of(summary(20, 10, 3)) != ident  # the routes swapped places
     assert ident_of(summary(10, 20, 30)) != ident  # the blueprint moved below the routes
     assert ident_of(summary(10, 20, 3, status=500)) != ident  # a fact changed
+
+
+def test_checking_a_view_module_without_flask_keeps_the_project_answers(tmp_path: Path) -> None:
+    """A module that never mentions Flask, whose functions another module
+    registers as views, is checked with the summary the index made of it:
+    the project-wide answers stay computed (they were recomputed once per
+    such file, most of a cold run on a large project)."""
+    (tmp_path / "setup.cfg").write_text("")
+    (tmp_path / "pages.py").write_text("def home():\n    return 'home', 700\n")
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\n\nfrom pages import home\n\napp = Flask(__name__)\n"
+        "app.add_url_rule('/', view_func=home)\n"
+    )
+    index.clear_indexes()
+    project = index.get_index(str(tmp_path / "app.py"), FAMILIES, use_cache=False)
+    computed: List[int] = []
+    project.memoised("probe", lambda _index: computed.append(1))
+    findings = engine.analyse(str(tmp_path / "pages.py"), CONFIG, index=project)
+    project.memoised("probe", lambda _index: computed.append(1))
+    assert [f.code for f in findings] == ["FLK101"]
+    assert computed == [1]
