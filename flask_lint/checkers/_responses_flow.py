@@ -25,6 +25,7 @@ import ast
 import itertools
 import re
 from typing import (
+    AbstractSet,
     Any,
     Callable,
     Dict,
@@ -743,12 +744,15 @@ _SAFE_ARGUMENT_CALLS = frozenset(
 )
 
 
-def escaping_names(node: ast.AST, resolve: Optional[Resolver], attributes: bool = True) -> Set[str]:
+def escaping_names(
+    node: ast.AST, resolve: Optional[Resolver], attributes: bool = True, among: Optional[AbstractSet[str]] = None
+) -> Set[str]:
     """Names whose object the code may change in place, or hand to code
     that may: the base of an attribute (``x.clear()``; with ``attributes``
     False only of the known mutating methods) or of a stored subscript,
     an argument of a call other than a few builtins, and a name stored
-    elsewhere as it is (``y = x``, ``[x]``)."""
+    elsewhere as it is (``y = x``, ``[x]``).  With ``among``, only those
+    names are asked about: a call that passes none of them is not resolved."""
     out: Set[str] = set()
     for inner in ast.walk(node):
         if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
@@ -761,12 +765,16 @@ def escaping_names(node: ast.AST, resolve: Optional[Resolver], attributes: bool 
             if isinstance(base, ast.Name):
                 out.add(base.id)
         elif isinstance(inner, ast.Call):
-            qual = resolve(inner.func) if resolve is not None else None
-            if qual not in _SAFE_ARGUMENT_CALLS:
-                for arg in list(inner.args) + [k.value for k in inner.keywords]:
-                    value = arg.value if isinstance(arg, ast.Starred) else arg
-                    if isinstance(value, ast.Name):
-                        out.add(value.id)
+            passed = [
+                value.id
+                for value in (
+                    arg.value if isinstance(arg, ast.Starred) else arg
+                    for arg in list(inner.args) + [k.value for k in inner.keywords]
+                )
+                if isinstance(value, ast.Name) and (among is None or value.id in among)
+            ]
+            if passed and (resolve(inner.func) if resolve is not None else None) not in _SAFE_ARGUMENT_CALLS:
+                out.update(passed)
         elif isinstance(inner, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)) and isinstance(
             inner.value, ast.Name
         ):
@@ -789,7 +797,14 @@ def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]]
     hit = _CONSTANTS.get(id(model))
     if hit is not None and hit[0] is model and hit[2] == imported:
         return hit[1]
-    changed = escaping_names(model.tree, model.qualname, attributes=False)
+    # Asked only of the module's own names, and only once one is looked up.
+    changes: List[Set[str]] = []
+
+    def changed(name: str) -> bool:
+        if not changes:
+            changes.append(escaping_names(model.tree, model.qualname, False, model.module_scope.bindings.keys()))
+        return name in changes[0]
+
     values: Dict[str, Any] = {}
 
     def resolve(expr: ast.expr) -> Optional[str]:
@@ -797,7 +812,7 @@ def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]]
 
     def constant(name: ast.Name, _depth: int = 0) -> Any:
         found = model.lookup(name.id, model.scope_of(name))
-        if found is None or found[0] is not model.module_scope or name.id in changed or _depth > 4:
+        if found is None or found[0] is not model.module_scope or _depth > 4 or changed(name.id):
             return UNKNOWN
         bindings = found[1]
         if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname and imported is not None:
