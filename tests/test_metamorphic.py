@@ -96,7 +96,13 @@ REWRITES: List[Rewrite] = [
 # (case, rewrite) -> the open flask-lint bug that makes the pair fail; the
 # reason names the rules whose discrepancies it excuses.  Remove an entry when
 # its bug is fixed (the pair then XPASSes, which fails).
-KNOWN_FAILURES: Dict[Tuple[str, str], str] = {}
+KNOWN_FAILURES: Dict[Tuple[str, str], str] = {
+    ("FLK209", "move-helpers"): "FLK209 follows a view's swallowing decorator only when the decorator is defined "
+    "in the view's module: a decorator moved to a module of its own is not followed yet (it needs the views it "
+    "wraps, with what they raise, in the errors summary)",
+    ("FLK209", "move-registered"): "FLK209 follows a view's swallowing decorator only when the decorator is "
+    "defined in the view's module: a view moved away from its decorator's module is not followed yet",
+}
 
 CASES = {case.name: case.source for case in discover()}
 _BASELINES: Dict[str, Tuple[Project, List[Located]]] = {}

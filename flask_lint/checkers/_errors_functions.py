@@ -24,6 +24,17 @@ HelperLookup = Callable[[ast.Call], Optional[str]]  # "bare" when a project help
 _STR_WRAPPERS = frozenset({"str", "repr", "type", "len", "format", "isinstance", "print"})
 
 
+def _formats_text(node: ast.AST) -> bool:
+    """``"failed: %s" % e`` or ``"failed: {}".format(e)``: a string literal
+    formatted with the error is text, like an f-string."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        target = node.func.value
+        return isinstance(target, ast.Constant) and isinstance(target.value, str)
+    return False
+
+
 class FunctionFacts:
     """Facts about one function's returns.  The body is walked (once) only
     when a question needs more than the returned expressions."""
@@ -306,7 +317,7 @@ class FunctionFacts:
                     stack.extend(self.assigned[node.id])
                     stack.extend(self.status_set.get(node.id, ()))
                 continue
-            if isinstance(node, ast.JoinedStr):
+            if isinstance(node, ast.JoinedStr) or _formats_text(node):
                 continue
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _STR_WRAPPERS:
                 continue

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
-from ..model import FlaskModel, FunctionInfo, child_nodes
+from ..model import FlaskModel, FunctionInfo, Scope, child_nodes
 from ..names import WERKZEUG_ERROR_CODES, werkzeug_exception_code
 from ._errors_functions import FunctionFacts
 
-ABORT = "flask.abort"
+# abort() and the extensions' versions of it: each raises the HTTPException
+# of its first argument.
+ABORTS = frozenset({"flask.abort", "flask_restful.abort", "flask_restx.abort", "flask_restplus.abort"})
 GET_JSON = "flask.request.get_json"
 REQUEST_JSON = "flask.request.json"
 # How a JSON read's failure is named: 415 unguarded, 400 behind a content-type test.
@@ -98,7 +100,7 @@ def raisers(model: FlaskModel, body: List[ast.stmt], helper: Optional[HelperCode
                 found.append(Raiser(node, f"{text} (a missing key)", frozenset({400}), keyed=True))
         elif isinstance(node, ast.Call):
             qual = model.call_qualname(node)
-            if qual == ABORT:
+            if qual in ABORTS:
                 code = _literal_code(node)
                 if code is not None:
                     found.append(Raiser(node, f"abort({code})", frozenset({code})))
@@ -127,7 +129,7 @@ def aborting_scopes(model: FlaskModel) -> Set[int]:
             out.add(id(scope))
             continue
         qual = model.call_qualname(call)
-        if qual == ABORT or werkzeug_exception_code(qual) is not None:
+        if qual in ABORTS or werkzeug_exception_code(qual) is not None:
             out.add(id(scope))
     return out
 
@@ -201,7 +203,7 @@ def _ends(stmt: ast.stmt, model: FlaskModel) -> bool:
     if isinstance(stmt, ast.Return):
         return stmt.value is not None
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-        return model.call_qualname(stmt.value) == ABORT
+        return model.call_qualname(stmt.value) in ABORTS
     return False
 
 
@@ -220,6 +222,8 @@ def handler_statuses(model: FlaskModel, info: FunctionInfo, handler: ast.ExceptH
             value = node.value
             if value is None:
                 return None
+            if isinstance(value, ast.Call) and model.call_qualname(value) in ABORTS:
+                continue  # ``return abort(500)``: the call below is its status
             if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
                 status = value.elts[1]
                 if not (isinstance(status, ast.Constant) and type(status.value) is int):
@@ -229,7 +233,7 @@ def handler_statuses(model: FlaskModel, info: FunctionInfo, handler: ast.ExceptH
                 statuses.add(200)
             else:
                 return None
-        elif isinstance(node, ast.Call) and model.call_qualname(node) == ABORT:
+        elif isinstance(node, ast.Call) and model.call_qualname(node) in ABORTS:
             code = _literal_code(node)
             if code is None:
                 return None
@@ -249,37 +253,46 @@ def swallowed(
     for node in _own_nodes(info.node.body, skip_tries=False):
         if not isinstance(node, ast.Try) or not node.handlers:
             continue
-        keyed_caught = False
-        for handler in node.handlers:
-            if _catches_all(model, handler):
-                found = _swallow(model, info, node, handler, keyed_caught, helper)
-                if found is not None:
-                    out.append(found)
-                break
-            verdict = _may_catch_http(handler, class_of)
-            if verdict == "yes":
-                break
-            keyed_caught = keyed_caught or verdict == "keyed"
+        caught = _catch_all(model, node, class_of)
+        if caught is None:
+            continue
+        handler, keyed_caught = caught
+        statuses = _answered(model, info, handler)
+        if statuses is None:
+            continue
+        found = _first_swallowed(statuses, view_raisers(model, info, node.body, helper), keyed_caught)
+        if found is not None:
+            out.append(Swallow(handler, found, min(statuses)))
     return out
 
 
-def _swallow(
-    model: FlaskModel,
-    info: FunctionInfo,
-    stmt: ast.Try,
-    handler: ast.ExceptHandler,
-    keyed_caught: bool,
-    helper: Optional[HelperCodes],
-) -> Optional[Swallow]:
+def _catch_all(model: FlaskModel, stmt: ast.Try, class_of: ClassOf) -> Optional[Tuple[ast.ExceptHandler, bool]]:
+    """The ``try``'s catch-all clause, when no clause before it may catch an
+    HTTPException, and whether one before it catches a KeyError."""
+    keyed_caught = False
+    for handler in stmt.handlers:
+        if _catches_all(model, handler):
+            return handler, keyed_caught
+        verdict = _may_catch_http(handler, class_of)
+        if verdict == "yes":
+            return None
+        keyed_caught = keyed_caught or verdict == "keyed"
+    return None
+
+
+def _answered(model: FlaskModel, info: FunctionInfo, handler: ast.ExceptHandler) -> Optional[Set[int]]:
+    """The statuses a catch-all answers with, when the caught error's own
+    status cannot get through."""
     if not _only_as_text(model, handler):
         return None
-    statuses = handler_statuses(model, info, handler)
-    if statuses is None:
-        return None
-    kinds = {status // 100 for status in statuses}
-    found = raisers(model, stmt.body, helper)
+    return handler_statuses(model, info, handler)
+
+
+def view_raisers(model: FlaskModel, info: FunctionInfo, body: List[ast.stmt], helper: Optional[HelperCodes]) -> List[Raiser]:
+    """:func:`raisers` of a view's statements, a JSON read behind the view's
+    content-type test counted as the 400 of a malformed body."""
+    found = raisers(model, body, helper)
     if any(raiser.json for raiser in found):
-        # Behind a content-type test a JSON read can only fail on a malformed body: a 400.
         typed = model.guarded_by(info.node, model.tests_content_type)
         found = [
             replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
@@ -287,14 +300,76 @@ def _swallow(
             else r
             for r in found
         ]
+    return found
+
+
+def _first_swallowed(statuses: Set[int], found: List[Raiser], keyed_caught: bool) -> Optional[Raiser]:
+    kinds = {status // 100 for status in statuses}
     for raiser in found:
         if raiser.keyed and keyed_caught:
             continue
         # Another status of the same class (a 401 for a missing key, a 400
         # for a body that is not JSON) keeps the answer a client error.
         if not kinds & {code // 100 for code in raiser.codes}:
-            return Swallow(handler, raiser, min(statuses))
+            return raiser
     return None
+
+
+@dataclass(frozen=True)
+class GuardDecorator:
+    """A decorator whose wrapper calls the decorated view inside a ``try``
+    whose catch-all answers a status of its own."""
+
+    handler: ast.ExceptHandler
+    statuses: FrozenSet[int]
+    keyed_caught: bool
+
+
+def guard_decorator(model: FlaskModel, info: FunctionInfo, class_of: ClassOf) -> Optional[GuardDecorator]:
+    """``def deco(func)`` returning a nested ``def wrapper(*args, **kwargs)``
+    that calls ``func(...)`` in a ``try`` whose catch-all answers its own
+    status: every HTTP error the decorated view raises gets that status."""
+    node = info.node
+    params = node.args.posonlyargs + node.args.args
+    if len(params) != 1 or node.args.vararg or node.args.kwarg or len(info.returns) != 1:
+        return None
+    returned = info.returns[0].value
+    if not isinstance(returned, ast.Name):
+        return None
+    wrapped = params[0].arg
+    for inner in node.body:
+        if not (isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == returned.id):
+            continue
+        inner_info = model.function_info(inner)
+        if inner_info is None:
+            return None
+        for stmt in _own_nodes(inner.body, skip_tries=False):
+            if not (isinstance(stmt, ast.Try) and _calls_param(model, stmt.body, wrapped, info.scope)):
+                continue
+            caught = _catch_all(model, stmt, class_of)
+            statuses = _answered(model, inner_info, caught[0]) if caught is not None else None
+            if caught is not None and statuses is not None:
+                return GuardDecorator(caught[0], frozenset(statuses), caught[1])
+    return None
+
+
+def _calls_param(model: FlaskModel, body: List[ast.stmt], param: str, scope: Scope) -> bool:
+    """``body`` calls the decorator's parameter (the decorated view) outside
+    any ``try`` of its own."""
+    for node in _own_nodes(body, skip_tries=True):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == param:
+            found = model.lookup(param, model.scope_of(node))
+            if found is not None and found[0] is scope:
+                return True
+    return False
+
+
+def guard_swallows(
+    model: FlaskModel, guard: GuardDecorator, view: FunctionInfo, helper: Optional[HelperCodes]
+) -> Optional[Raiser]:
+    """What the decorated view raises that the guard's catch-all answers
+    with a status of another class."""
+    return _first_swallowed(set(guard.statuses), view_raisers(model, view, view.node.body, helper), guard.keyed_caught)
 
 
 def except_span(handler: ast.ExceptHandler) -> ast.AST:

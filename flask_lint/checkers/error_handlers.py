@@ -26,7 +26,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from .. import fixes
 from ..engine import FileContext
 from ..index import NOTHING, Obj
-from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
+from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, View, call_arg
 from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
 from ..source import is_test_module, is_test_path
@@ -47,7 +47,17 @@ from ._errors_keys import (
 )
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
 from ._errors_summary import ERRORS_FACTS
-from ._errors_swallow import codes_text, describe_catch, except_span, swallowed
+from ._errors_swallow import (
+    ClassOf,
+    GuardDecorator,
+    Raiser,
+    codes_text,
+    describe_catch,
+    except_span,
+    guard_decorator,
+    guard_swallows,
+    swallowed,
+)
 from ._responses_functions import project_facts
 
 MISSING_SERVER_ERROR_HANDLER = rule(
@@ -114,7 +124,7 @@ DUPLICATE_ERRORHANDLER = rule(
 VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS = rule(
     "FLK209",
     "view-catch-all-swallows-http-errors",
-    "{caught} in view {name} also catches the {code} that {raiser} raises on line {line} and answers {status}, "
+    "{caught} in {name} also catches the {code} that {raiser} raises on line {line} and answers {status}, "
     "so the client gets {status} instead of {code}; put `except HTTPException: raise` before it, "
     "or catch only the exceptions you expect",
     summary="a view's except Exception / bare except that turns abort(404), get_or_404 or get_json's 415 "
@@ -854,6 +864,7 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
         return obj[1] if obj[0] in ("class", "external") else None
 
     seen: Set[int] = set()
+    guards = _Guards(ctx, class_of)
     for view in ctx.views:
         info = model.function_info(view.func)
         if info is None or id(view.func) in seen:
@@ -861,17 +872,74 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
         seen.add(id(view.func))
         name = view.func.name if view.class_node is None else f"{view.class_node.name}.{view.func.name}"
         for found in swallowed(model, info, class_of, helper):
-            status = str(found.status) if found.status != 200 else "200 OK"
-            ctx.report(
-                VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
-                except_span(found.handler),
-                caught=describe_catch(found.handler),
-                name=f"{name}()",
-                code=codes_text(found.raiser.codes),
-                raiser=found.raiser.what,
-                line=getattr(found.raiser.node, "lineno", 0),
-                status=status,
-            )
+            _report_swallow(ctx, found.handler, f"view {name}()", found.raiser, found.status)
+        for decorator in _wrapping_decorators(view):
+            guard = guards.of(decorator)
+            if guard is None or id(guard.handler) in guards.reported:
+                continue
+            raiser = guard_swallows(model, guard, info, helper)
+            if raiser is not None:
+                guards.reported.add(id(guard.handler))
+                where = f"decorator {ast.unparse(decorator)}() around view {name}()"
+                _report_swallow(ctx, guard.handler, where, raiser, min(guard.statuses))
+
+
+def _report_swallow(ctx: FileContext, handler: ast.ExceptHandler, where: str, raiser: Raiser, status: int) -> None:
+    ctx.report(
+        VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
+        except_span(handler),
+        caught=describe_catch(handler),
+        name=where,
+        code=codes_text(raiser.codes),
+        raiser=raiser.what,
+        line=getattr(raiser.node, "lineno", 0),
+        status=str(status) if status != 200 else "200 OK",
+    )
+
+
+# Class attributes whose decorators wrap every method of a class-based view:
+# Flask-RESTful/RESTX ``Resource.method_decorators`` (around the method
+# dispatch calls) and ``View.decorators`` (around the function as_view makes).
+_CLASS_DECORATOR_LISTS = frozenset({"method_decorators", "decorators"})
+
+
+def _wrapping_decorators(view: View) -> List[ast.expr]:
+    """The decorators around what a request calls: for a function, those
+    below its route decorators (one above a route decorator wraps nothing
+    registered); for a method, its class's own decorator lists."""
+    if view.class_node is None:
+        decorators = view.func.decorator_list
+        routed = [i for i, d in enumerate(decorators) if any(r.node is d for r in view.routes)]
+        return list(decorators[max(routed) + 1:] if routed else decorators)
+    out: List[ast.expr] = []
+    for stmt in view.class_node.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+            if any(isinstance(t, ast.Name) and t.id in _CLASS_DECORATOR_LISTS for t in stmt.targets):
+                out.extend(stmt.value.elts)
+    return out
+
+
+class _Guards:
+    """The swallowing decorators (:func:`guard_decorator`) defined in this
+    module, by the decorator expression that names them."""
+
+    def __init__(self, ctx: FileContext, class_of: ClassOf) -> None:
+        self.ctx = ctx
+        self.class_of = class_of
+        self.reported: Set[int] = set()
+        self._by_qualname: Dict[str, Optional[GuardDecorator]] = {}
+        self._infos = {info.qualname: info for info in ctx.model.functions.values()}
+
+    def of(self, decorator: ast.expr) -> Optional[GuardDecorator]:
+        if not isinstance(decorator, (ast.Name, ast.Attribute)):
+            return None  # a decorator factory's call: not followed
+        obj = self.ctx.evaluate(self.ctx.model.value(decorator))
+        if obj[0] != "function":
+            return None
+        if obj[1] not in self._by_qualname:
+            info = self._infos.get(obj[1])
+            self._by_qualname[obj[1]] = guard_decorator(self.ctx.model, info, self.class_of) if info else None
+        return self._by_qualname[obj[1]]
 
 
 def _handler_name(reg: HandlerReg) -> str:

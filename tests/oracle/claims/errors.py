@@ -377,7 +377,8 @@ def _instance(cls: Any) -> BaseException:
 def view_catch_all_swallows(run: Run) -> Observed:
     """During a request, an HTTPException with status C was raised in the
     view (or in a fixture function it called), the last fixture frame it
-    went through was the view's, the view then returned from inside the
+    went through was the view's (or that of a fixture function the view was
+    called from: a decorator's wrapper), which then returned from inside the
     except clause that caught it (the first clause of the innermost ``try``
     around that line whose class matches), or raised from there, and the
     client got a status of another class than C (a 500 or a 200 for a
@@ -399,7 +400,11 @@ def view_catch_all_swallows(run: Run) -> Observed:
             frames = [e for e in events[position:] if e.kind in ("exception", "unwind") and e.exc_id == event.exc_id]
             last = frames[-1]
             func = functions.get(last.func)
-            if last.func not in views or func is None:
+            # Caught in the view, or in a fixture function the error left
+            # a view through (a decorator's wrapper, Flask-RESTful's
+            # method_decorators).
+            through_view = last.func in views or any(e.func in views for e in frames[:-1])
+            if not through_view or func is None:
                 continue
             handler = _catching_clause(func, last.line, event.exc_mro)
             if handler is None:
