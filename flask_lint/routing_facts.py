@@ -142,6 +142,30 @@ def is_catch_all(rule: Optional[str]) -> bool:
     return found and not _RULE_VAR_RE.sub("", rule).strip("/")
 
 
+# Werkzeug's converters that never match a slash; any other one (``path``,
+# or a project's own, often a PathConverter subclass) may match every URL.
+ONE_SEGMENT_CONVERTERS = frozenset({"default", "string", "int", "float", "uuid", "any"})
+
+
+def ends_in_catch_all(rule: Optional[str], project_converters: bool = False) -> bool:
+    """``/api/<path:rest>`` (a trailing slash aside): a rule ending in a
+    ``path`` variable, which takes every URL under what comes before it
+    that no other rule takes.  With ``project_converters``, a rule made of
+    one variable of a converter the project brings (``/<pagename:title>``)
+    counts too: it may match slashes (a PathConverter subclass) or not (an
+    ObjectId), so only where doubt keeps a rule silent."""
+    if rule is None or rule_variables(rule) is None:
+        return False
+    found = list(_RULE_VAR_RE.finditer(rule))
+    last = found[-1] if found else None
+    if last is None or rule[last.end() :].strip("/"):
+        return False
+    conv = last.group("conv") or "default"
+    if conv == "path":
+        return True
+    return project_converters and conv not in ONE_SEGMENT_CONVERTERS and rule.strip("/") == last.group(0)
+
+
 def literal_str(node: Optional[ast.AST]) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -1868,6 +1892,8 @@ __all__ = [
     "rule_variables",
     "rule_may_match",
     "is_catch_all",
+    "ends_in_catch_all",
+    "ONE_SEGMENT_CONVERTERS",
     "normalise_rule",
     "literal_methods",
     "route_methods",

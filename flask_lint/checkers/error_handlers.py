@@ -20,7 +20,6 @@ Three layers:
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .. import fixes
@@ -29,6 +28,7 @@ from ..index import NOTHING, Obj
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, View, call_arg
 from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
+from ..routing_facts import ends_in_catch_all
 from ..source import is_test_module, is_test_path
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
 from ._errors_keys import (
@@ -654,7 +654,7 @@ def _check_blueprint_routing(ctx: FileContext, project: ProjectErrors, regs: Lis
             for atom in sorted(project.atoms(value) & _ROUTING_ATOMS.keys()):
                 code = _ROUTING_ATOMS[atom]
                 if code == 404 and all(_has_catch_all_route(project, obj) for obj in objs):
-                    continue  # /<path:p> answers every URL under its prefix: routing never says 404 there
+                    continue  # a catch-all hands the unknown URLs under it to the blueprint
                 key_text = str(code) if reg.key[0] == "seq" else _source(reg.key_node, str(code))
                 node = reg.node.func if isinstance(reg.node, ast.Call) else reg.node
                 if isinstance(node, ast.Call):
@@ -689,19 +689,13 @@ def _app_wide_is_free(project: ProjectErrors, objs: Any, atom: Atom) -> bool:
     return True
 
 
-_ONE_VARIABLE_RULE = re.compile(r"^/?<(?:(?P<converter>[A-Za-z_]\w*)(?:\([^)]*\))?:)?[A-Za-z_]\w*>/?$")
-# Werkzeug's converters that never match a slash; any other one (path, or a
-# project's own, often a PathConverter subclass) may match every URL.
-_ONE_SEGMENT_CONVERTERS = frozenset({"default", "string", "int", "float", "uuid", "any"})
-
-
 def _has_catch_all_route(project: ProjectErrors, obj: Obj) -> bool:
+    """Whether the blueprint has a catch-all route (``/<path:p>``,
+    ``/api/<path:p>``): the unknown URLs under it reach the blueprint's own
+    view, whose ``abort(404)`` its handler answers.  A wrong method is
+    still a routing error (405): a Flask rule always lists its methods."""
     routes = project.index.registrations_on(obj).get("routes", ())
-    for _module, fact in routes:
-        match = _ONE_VARIABLE_RULE.match(fact[2]) if isinstance(fact[2], str) else None
-        if match and (match.group("converter") or "default") not in _ONE_SEGMENT_CONVERTERS:
-            return True
-    return False
+    return any(ends_in_catch_all(fact[2], project_converters=True) for _module, fact in routes if isinstance(fact[2], str))
 
 
 # ------------------------------------------------------------------ FLK207

@@ -1027,6 +1027,9 @@ class Driver:
             self.route_probes(number, app)
             self.hint_probes(number, app, hints)
             self.error_probes(number, app)
+        # Last, so that the other probes keep their index (and dice seed).
+        for number, app in enumerate(self.loaded.apps):
+            self.deep_missing_probes(number, app)
 
     def route_probes(self, number: int, app: Flask) -> None:
         for rule in list(app.url_map.iter_rules()):
@@ -1058,6 +1061,18 @@ class Driver:
             for _ in range(hint.repeat):
                 payload = dict(hint.payload)
                 self.send(Probe(0, "hint", number, hint.method, hint.url, endpoint, None, payload, f"hint line {hint.line}"))
+
+    def deep_missing_probes(self, number: int, app: Flask) -> None:
+        """Unknown URLs a few segments deep under the static path of each
+        blueprint rule: only a catch-all route takes them."""
+        sent = {(p.method, p.url) for p in self.probes if p.app == number and p.kind == "missing"}
+        for owner, bp, registered_prefix in self.loaded.bp_registrations:
+            if owner is not app:
+                continue
+            for method, url in unknown_urls(app, bp, registered_prefix):
+                if (method, url) not in sent:
+                    sent.add((method, url))
+                    self.send(Probe(0, "missing", number, method, url))
 
     def error_probes(self, number: int, app: Flask) -> None:
         """Unknown URLs, wrong methods, and views replaced by ones that crash,
@@ -1105,6 +1120,26 @@ class Driver:
             unused = [m for m in ("DELETE", "PATCH", "PUT") if m not in (rule.methods or ())]
             if unused:
                 self.send(Probe(0, "wrong-method", number, unused[0], built[1], rule.endpoint, rule.rule))
+
+
+def unknown_urls(app: Flask, bp: Blueprint, prefix: Optional[str]) -> List[Tuple[str, str]]:
+    """(method, URL) of the unknown-URL probes for a blueprint registered
+    with ``prefix``: one under the prefix (``/`` without one), and one a few
+    segments deep under the static path of each of its rules, sent with a
+    method that rule takes."""
+    out = [("GET", (prefix or "").rstrip("/") + "/__oracle_missing__")]
+    names = {name for name, b in app.blueprints.items() if b is bp}
+    for rule in app.url_map.iter_rules():
+        scope, _, last = rule.endpoint.rpartition(".")
+        if scope not in names or last == "static":
+            continue
+        head = rule.rule.split("<", 1)[0]
+        methods = set(rule.methods or ()) - {"HEAD", "OPTIONS"}
+        method = "GET" if "GET" in methods or not methods else sorted(methods)[0]
+        pair = (method, head[: head.rfind("/") + 1] + "__oracle_missing__/x/y")
+        if pair not in out:
+            out.append(pair)
+    return out
 
 
 def _crash(**_kwargs: Any) -> Any:

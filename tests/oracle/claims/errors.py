@@ -15,7 +15,7 @@ import inspect
 import re
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from runtime import Probe, Run, _code_of
+from runtime import Probe, Run, _code_of, unknown_urls
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound, default_exceptions
 
 from .base import Claim, Observed, registrar
@@ -222,7 +222,9 @@ def _bp_endpoint(probe: Probe, names: Set[str]) -> bool:
 def blueprint_handler_skipped_by_routing(run: Run) -> Observed:
     """A blueprint's own handler for 404 (405) ran for abort(404) (abort(405))
     in that blueprint's view, yet an unknown URL under the blueprint's prefix
-    (a wrong method on its route) was answered 404 (405) without it."""
+    (a wrong method on its route) was answered 404 (405) without it, and no
+    unknown URL under the blueprint's rules (``runtime.unknown_urls``: what
+    a catch-all route takes) or wrong method reached it."""
     out: Observed = {}
     for reg in run.loaded.handler_regs:
         if reg.error is not None or reg.deferred or reg.line is None or reg.exc_class not in (NotFound, MethodNotAllowed):
@@ -239,19 +241,22 @@ def blueprint_handler_skipped_by_routing(run: Run) -> Observed:
             names = {name for name, b in app.blueprints.items() if b is bp} | {
                 name for name in app.blueprints if name.rpartition(".")[2] == bp.name
             }
-            used = skipped = None
+            unknown = {url for _method, url in unknown_urls(app, bp, prefix)}
+            used = skipped = reached = None
             for probe in run.probes:
                 if probe.app != number:
                     continue
                 if probe.kind == "abort" and probe.detail == str(code) and _bp_endpoint(probe, names):
                     if key in ran(run, probe):
                         used = probe
-                routing = (
-                    probe.kind == "missing" and code == 404 and probe.url == (prefix or "").rstrip("/") + "/__oracle_missing__"
-                ) or (probe.kind == "wrong-method" and code == 405 and _bp_endpoint(probe, names))
-                if routing and probe.status == code and key not in ran(run, probe):
+                routing = (probe.kind == "missing" and code == 404 and probe.url in unknown) or (
+                    probe.kind == "wrong-method" and code == 405 and _bp_endpoint(probe, names)
+                )
+                if routing and key in ran(run, probe):
+                    reached = probe  # a catch-all route handed it to the blueprint: "never" is wrong
+                elif routing and probe.status == code:
                     skipped = probe
-            if used is not None and skipped is not None:
+            if used is not None and skipped is not None and reached is None:
                 out.setdefault(reg.line, f"{skipped.method} {skipped.url}: {code} without it; abort({code}) in its view used it")
     return out
 
