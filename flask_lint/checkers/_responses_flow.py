@@ -44,7 +44,7 @@ from typing import (
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
 from ..names import EXTENSION_DECORATORS
-from ..summary import Extension
+from ..summary import Extension, Line
 from ._responses_values import status_number
 
 YES, NO, MAYBE = "yes", "no", "maybe"
@@ -151,7 +151,11 @@ def decorator_name(model: FlaskModel, callee: ast.expr) -> Optional[str]:
 
 def passthrough_name(model: FlaskModel, callee: ast.expr) -> bool:
     """A decorator whose name says it hands the view's value back."""
-    name = decorator_name(model, callee)
+    return passthrough_decorator_name(decorator_name(model, callee))
+
+
+def passthrough_decorator_name(name: Optional[str]) -> bool:
+    """:func:`passthrough_name` for the name a decorator is known by."""
     if name is None:
         return False
     known = EXTENSION_DECORATORS.get(name)
@@ -2806,6 +2810,187 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
     return out
 
 
+# ------------------------------------------------ helpers whose None a view returns
+# A view that ends with ``return helper(request.form)`` gives Flask what the
+# helper gives it: a helper that falls off its end (or returns None) on some
+# path crashes the view there (FLK107).  The helper's module records the
+# helper's None, the view's module the helpers its views return; the checker
+# joins them through the index.
+
+# Tests whose outcome the caller may guarantee by what it passes (a type, an
+# attribute) or by its route (the request method): the path is not certain.
+_CALLER_SETTLED_TESTS = frozenset(
+    {"builtins.isinstance", "builtins.issubclass", "builtins.type", "builtins.hasattr", "builtins.callable",
+     "builtins.getattr"}
+)
+
+
+def _tests_of(node: ast.AST) -> Optional[ast.expr]:
+    if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return node.test
+    if isinstance(node, ast.Match):
+        return node.subject
+    if isinstance(node, ast.comprehension) and node.ifs:
+        return ast.BoolOp(op=ast.And(), values=list(node.ifs))
+    return None
+
+
+def none_fact(model: FlaskModel, info: FunctionInfo, facts: ModuleFacts) -> Optional[List[Any]]:
+    """``[how, line, tested, deps, truths]`` for a plain helper that returns
+    a value on some paths and None on another: ``how`` is "end" (it can
+    reach the end of its body; ``line`` is the def's) or "ret" (a reachable
+    ``return``/``return None``); ``tested`` the parameters its conditions
+    read (a caller that passes a literal for one may pick the path that
+    returns); ``deps`` the project functions of other modules called on the
+    way, each of which must return; ``truths`` those called in conditions,
+    none of which may always be true.  None otherwise, and for methods,
+    decorated helpers, generators, coroutines, stubs and helpers whose
+    conditions test types or the request method."""
+    node = info.node
+    if (
+        info.is_generator
+        or isinstance(node, ast.AsyncFunctionDef)
+        or info.class_node is not None
+        or node.decorator_list
+        or not any(not returns_none(r) for r in info.returns)
+        or is_stub(node)
+    ):
+        return None
+    params = set(info.scope.params)
+    tested: Set[str] = set()
+    truths: Set[str] = set()
+    own = model.module + "."
+    for sub in model.walk_function(node):
+        test = _tests_of(sub)
+        if test is None:
+            continue
+        callees = {id(c.func) for c in ast.walk(test) if isinstance(c, ast.Call)}
+        for inner in ast.walk(test):
+            if isinstance(inner, ast.Name) and inner.id in params:
+                tested.add(inner.id)
+            elif isinstance(inner, ast.Call):
+                qual = model.qualname(inner.func)
+                if qual in _CALLER_SETTLED_TESTS:
+                    return None
+                if qual is not None and qual not in facts.by_qualname and is_project_candidate(qual):
+                    truths.add(qual)
+            elif isinstance(inner, (ast.Name, ast.Attribute)) and id(inner) not in callees:
+                qual = model.qualname(inner)
+                if qual == "flask.request.method":
+                    return None
+                if qual is not None and is_project_candidate(qual) and not qual.startswith(own):
+                    return None  # another module's setting: the index may know it never changes
+    deps: Set[str] = set()
+
+    def oracle(call: ast.Call) -> Optional[bool]:
+        qual = model.qualname(call.func)
+        if qual in NORETURN_CALLS:
+            return True
+        local = facts.by_qualname.get(qual or "")
+        if local is not None:
+            return facts.never_returns(local)[0]  # "never, if ..." counts as never: no certain path
+        if qual is not None and is_project_candidate(qual):
+            deps.add(qual)
+            return False  # it must return: the checker asks the index
+        return None if raising_name(call_name(call)) else False
+
+    constants = module_constants(model)
+    how: Optional[List[Any]] = None
+    if Flow(oracle, constants=constants, resolve=model.qualname).block(node.body) == YES:
+        how = ["end", Line(node.lineno)]
+    elif any(returns_none(r) for r in info.returns):
+        dead = Flow(oracle, constants=constants, resolve=model.qualname).unreachable(node.body)
+        for ret in info.returns:
+            if returns_none(ret) and id(ret) not in dead:
+                how = ["ret", Line(ret.lineno)]
+                break
+    if how is None:
+        return None
+    return how + [sorted(tested), sorted(deps), sorted(truths)]
+
+
+def returned_helpers(model: FlaskModel) -> Dict[str, Dict[str, Any]]:
+    """For each function the module registers as a view, the project
+    functions its returns hand back as they are (``return helper(...)``):
+    ``{"r": [[callee, line, positional, keywords], ...], "d": [[qualname,
+    name], ...]}``.  ``positional`` and ``keywords`` say of each argument
+    whether it is opaque (1: a request attribute, a call, a URL variable)
+    or may be a value the helper tests for (0: a literal, a local); calls
+    with ``*args``/``**kwargs`` and returns under a condition on one of the
+    arguments are left out.  ``d``: the view's decorators below its lowest
+    registration, which must hand the value back."""
+    out: Dict[str, Dict[str, Any]] = {}
+    registrations = {id(reg.node) for reg in model.routes}
+    for reg in model.routes:
+        func = reg.view_node
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        info = model.function_info(func)
+        if info is None or info.class_node is not None or info.qualname in out:
+            continue
+        params = set(info.scope.params)
+        sites: List[List[Any]] = []
+        for ret, parents in _returns_with_tests(func.body, []):
+            call = ret.value
+            if not isinstance(call, ast.Call):
+                continue
+            qual = model.qualname(call.func)
+            if qual is None or not is_project_candidate(qual):
+                continue
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                continue
+            arguments = list(call.args) + [k.value for k in call.keywords]
+            tests = [ast.dump(t) for t in parents]
+            if any(ast.dump(a) in t for a in arguments for t in tests):
+                continue  # the view picked this path by the very value it passes
+            sites.append(
+                [
+                    qual,
+                    Line(ret.lineno),
+                    [_opaque(a, params) for a in call.args],
+                    {str(k.arg): _opaque(k.value, params) for k in call.keywords},
+                ]
+            )
+        if not sites:
+            continue
+        decorators = list(func.decorator_list)
+        lowest = max((i for i, d in enumerate(decorators) if id(d) in registrations), default=None)
+        below = decorators[lowest + 1 :] if lowest is not None else decorators
+        shown: List[List[Any]] = []
+        for decorator in below:
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            shown.append([model.qualname(callee), decorator_name(model, callee)])
+        row: Dict[str, Any] = {"r": sites}
+        if shown:
+            row["d"] = shown
+        out[info.qualname] = row
+    return out
+
+
+def _returns_with_tests(body: List[ast.stmt], tests: List[ast.expr]) -> Iterator[Tuple[ast.Return, List[ast.expr]]]:
+    """The returns of a body (not of nested defs) with the conditions of the
+    branches and loops around them."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt, tests
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        else:
+            test = _tests_of(stmt)
+            inner = tests + [test] if test is not None else tests
+            for block in child_statements(stmt):
+                yield from _returns_with_tests(block, inner)
+
+
+def _opaque(arg: ast.expr, params: Set[str]) -> int:
+    """1 for an argument that stands for request data or a computed value
+    (``request.form``, ``get_user()``, a URL variable), 0 for a literal or a
+    local, which may hold just the value that makes the helper return."""
+    if isinstance(arg, (ast.Attribute, ast.Subscript, ast.Call)):
+        return 1
+    return 1 if isinstance(arg, ast.Name) and arg.id in params else 0
+
+
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     """Also for the modules that never mention Flask (held as light
     models): a helper that raises, returns True or raises, or wraps a view
@@ -2846,10 +3031,15 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         reply = reply_facts(model, info, raise_facts)
         if reply is not None:
             row["reply"] = reply
+        none = none_fact(model, info, facts)
+        if none is not None:
+            row["none"] = none
         if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(model, info.node):
             row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:
             out[info.qualname] = row
+    for qual, returned in returned_helpers(model).items():
+        out.setdefault(qual, {})["rc"] = returned
     constants = _exported_constants(model)
     if constants:
         out[CONSTANTS_KEY] = constants
@@ -2911,4 +3101,4 @@ def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
 
 
 # The per-module facts the project index computes for this family.
-RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="8", light=True)
+RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="9", light=True)
