@@ -43,7 +43,7 @@ from typing import (
 )
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
-from ..names import EXTENSION_DECORATORS
+from ..names import EXTENSION_DECORATORS, RESPONSE_CLASSES
 from ..summary import Extension, Line
 from ._responses_values import status_number
 
@@ -2757,6 +2757,50 @@ def _statusless_body(model: FlaskModel, body: ast.expr) -> bool:
     return isinstance(body, ast.Call) and model.qualname(body.func) in _STATUSLESS_BUILDERS
 
 
+# Serialisers whose text is the JSON of their first argument.
+_JSON_DUMPS = frozenset(
+    {"json.dumps", "flask.json.dumps", "bson.json_util.dumps", "simplejson.dumps", "ujson.dumps", "orjson.dumps"}
+)
+_RESPONSE_PARAMS = ("response", "status", "headers", "mimetype", "content_type")
+
+
+def _serialised_param(model: FlaskModel, info: FunctionInfo, body: ast.expr) -> Optional[Tuple[List[Any], Optional[ast.expr]]]:
+    """A body that is the JSON of one of the helper's parameters, answered
+    with the status of the response (None: 200): ``jsonify(data)``,
+    ``Response(json.dumps(data), mimetype="application/json")``; the
+    parameter's spec and the status expression."""
+    if not isinstance(body, ast.Call) or any(isinstance(a, ast.Starred) for a in body.args):
+        return None
+    qual = model.qualname(body.func)
+    source: Optional[ast.expr] = None
+    status: Optional[ast.expr] = None
+    if qual in ("flask.jsonify", "flask.json.jsonify"):
+        if len(body.args) == 1 and not body.keywords:
+            source = body.args[0]
+    elif qual in RESPONSE_CLASSES:
+        given: Dict[str, ast.expr] = dict(zip(_RESPONSE_PARAMS, body.args))
+        for keyword in body.keywords:
+            if keyword.arg not in _RESPONSE_PARAMS or keyword.arg in given:
+                return None
+            given[keyword.arg] = keyword.value
+        kind = given.get("mimetype", given.get("content_type"))
+        text = given.get("response")
+        if (
+            isinstance(kind, ast.Constant)
+            and isinstance(kind.value, str)
+            and "json" in kind.value
+            and isinstance(text, ast.Call)
+            and model.qualname(text.func) in _JSON_DUMPS
+            and len(text.args) == 1
+            and not isinstance(text.args[0], ast.Starred)
+        ):
+            source, status = text.args[0], given.get("status")
+    if not (isinstance(source, ast.Name) and source.id in info.scope.params):
+        return None
+    spec = _param_spec(info, source.id)
+    return (spec, status) if spec is not None else None
+
+
 def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) -> Optional[Dict[str, Any]]:
     """What every call of a plain helper answers with, when it always
     returns and never raises or aborts on its own: ``{"st": status}`` (None
@@ -2794,7 +2838,10 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
                 status = value.args[1]
             value = value.args[0]
         assert value is not None
-        if status is None and not _statusless_body(model, value):
+        serialised = _serialised_param(model, info, value) if status is None else None
+        if serialised is not None:
+            statuses.append(_reply_status(model, info, serialised[1]))
+        elif status is None and not _statusless_body(model, value):
             statuses.append("?")  # a response object or another helper's: its own status
         else:
             statuses.append(_reply_status(model, info, status))
@@ -2803,8 +2850,11 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
     out: Dict[str, Any] = {"st": first if all(s == first for s in statuses) else "?"}
     if len(bodies) == 1:
         items = _reply_items(model, info, bodies[0])
+        serialised = _serialised_param(model, info, bodies[0])
         if items is not None:
             out["items"] = items
+        elif serialised is not None:
+            out["payload"] = serialised[0]
     if deps:
         out["if"] = sorted(deps)
     return out
