@@ -2863,9 +2863,9 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
 # ------------------------------------------------ helpers whose None a view returns
 # A view that ends with ``return helper(request.form)`` gives Flask what the
 # helper gives it: a helper that falls off its end (or returns None) on some
-# path crashes the view there (FLK107).  The helper's module records the
-# helper's None, the view's module the helpers its views return; the checker
-# joins them through the index.
+# path crashes the view there (FLK107).  The view's module records the
+# helpers its views return; the helper's module, when checked, judges the
+# helpers some view returns with FLK107's own flow.
 
 # Tests whose outcome the caller may guarantee by what it passes (a type, an
 # attribute) or by its route (the request method): the path is not certain.
@@ -2885,17 +2885,14 @@ def _tests_of(node: ast.AST) -> Optional[ast.expr]:
     return None
 
 
-def none_fact(model: FlaskModel, info: FunctionInfo, facts: ModuleFacts) -> Optional[List[Any]]:
-    """``[how, line, tested, deps, truths]`` for a plain helper that returns
-    a value on some paths and None on another: ``how`` is "end" (it can
-    reach the end of its body; ``line`` is the def's) or "ret" (a reachable
-    ``return``/``return None``); ``tested`` the parameters its conditions
-    read (a caller that passes a literal for one may pick the path that
-    returns); ``deps`` the project functions of other modules called on the
-    way, each of which must return; ``truths`` those called in conditions,
-    none of which may always be true.  None otherwise, and for methods,
-    decorated helpers, generators, coroutines, stubs and helpers whose
-    conditions test types or the request method."""
+def helper_tested_params(model: FlaskModel, info: FunctionInfo) -> Optional[Set[str]]:
+    """For a plain helper that returns a value on some path and may return
+    None on another, the parameters its conditions read (a caller that
+    passes a literal for one may pick the path that answers).  None for
+    methods, decorated helpers, generators, coroutines, stubs, helpers that
+    end with their ``return`` and have no ``return None``, and helpers
+    whose conditions test what a caller may guarantee: a type, an
+    attribute's presence, the request method."""
     node = info.node
     if (
         info.is_generator
@@ -2906,57 +2903,22 @@ def none_fact(model: FlaskModel, info: FunctionInfo, facts: ModuleFacts) -> Opti
         or is_stub(node)
     ):
         return None
+    if isinstance(node.body[-1], (ast.Return, ast.Raise)) and not any(returns_none(r) for r in info.returns):
+        return None  # cheap: most helpers end with their return
     params = set(info.scope.params)
     tested: Set[str] = set()
-    truths: Set[str] = set()
-    own = model.module + "."
     for sub in model.walk_function(node):
         test = _tests_of(sub)
         if test is None:
             continue
-        callees = {id(c.func) for c in ast.walk(test) if isinstance(c, ast.Call)}
         for inner in ast.walk(test):
             if isinstance(inner, ast.Name) and inner.id in params:
                 tested.add(inner.id)
-            elif isinstance(inner, ast.Call):
-                qual = model.qualname(inner.func)
-                if qual in _CALLER_SETTLED_TESTS:
-                    return None
-                if qual is not None and qual not in facts.by_qualname and is_project_candidate(qual):
-                    truths.add(qual)
-            elif isinstance(inner, (ast.Name, ast.Attribute)) and id(inner) not in callees:
-                qual = model.qualname(inner)
-                if qual == "flask.request.method":
-                    return None
-                if qual is not None and is_project_candidate(qual) and not qual.startswith(own):
-                    return None  # another module's setting: the index may know it never changes
-    deps: Set[str] = set()
-
-    def oracle(call: ast.Call) -> Optional[bool]:
-        qual = model.qualname(call.func)
-        if qual in NORETURN_CALLS:
-            return True
-        local = facts.by_qualname.get(qual or "")
-        if local is not None:
-            return facts.never_returns(local)[0]  # "never, if ..." counts as never: no certain path
-        if qual is not None and is_project_candidate(qual):
-            deps.add(qual)
-            return False  # it must return: the checker asks the index
-        return None if raising_name(call_name(call)) else False
-
-    constants = module_constants(model)
-    how: Optional[List[Any]] = None
-    if Flow(oracle, constants=constants, resolve=model.qualname).block(node.body) == YES:
-        how = ["end", Line(node.lineno)]
-    elif any(returns_none(r) for r in info.returns):
-        dead = Flow(oracle, constants=constants, resolve=model.qualname).unreachable(node.body)
-        for ret in info.returns:
-            if returns_none(ret) and id(ret) not in dead:
-                how = ["ret", Line(ret.lineno)]
-                break
-    if how is None:
-        return None
-    return how + [sorted(tested), sorted(deps), sorted(truths)]
+            elif isinstance(inner, ast.Call) and model.qualname(inner.func) in _CALLER_SETTLED_TESTS:
+                return None
+            elif isinstance(inner, ast.Attribute) and model.qualname(inner) == "flask.request.method":
+                return None
+    return tested
 
 
 def returned_helpers(model: FlaskModel) -> Dict[str, Dict[str, Any]]:
@@ -3081,9 +3043,6 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
         reply = reply_facts(model, info, raise_facts)
         if reply is not None:
             row["reply"] = reply
-        none = none_fact(model, info, facts)
-        if none is not None:
-            row["none"] = none
         if info.class_node is not None and info.node.name == "dispatch_request" and not _hands_result_back(model, info.node):
             row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:

@@ -38,6 +38,7 @@ from ._responses_flow import (
     Flow,
     condition_key,
     decorator_name,
+    helper_tested_params,
     is_stub,
     iter_statements,
     module_constants,
@@ -1123,8 +1124,9 @@ def _falls_off_only_for_head(
 
 def _check_helpers_returning_none(ctx: FileContext, functions: List[Responder], facts: ProjectFacts) -> None:
     """FLK107 on a helper of this module whose None some view returns
-    (``return handle_form(request.form)``): reported at the helper, where
-    the None comes from, naming the view."""
+    (``return handle_form(request.form)``): judged by the flow FLK107
+    judges views by, and reported at the helper, where the None comes
+    from, naming the view."""
     if is_test_file(ctx):
         return
     table = facts.returned_helpers()
@@ -1135,23 +1137,26 @@ def _check_helpers_returning_none(ctx: FileContext, functions: List[Responder], 
         callers = table.get(info.qualname)
         if not callers or id(info.node) in responding:
             continue
-        row = facts.row(info.qualname)
-        fact = row.get("none") if row else None
-        if not isinstance(fact, (list, tuple)) or len(fact) != 5:
+        tested = helper_tested_params(ctx.model, info)
+        if tested is None:
             continue
-        how, line, tested, deps, truths = fact
-        if any(_may_not_return(facts, dep) for dep in deps) or any(facts.always_true(t) for t in truths):
-            continue  # a call on the way may never return, or a condition may always hold
         found = [c for c in callers if _passes_opaque(info, tested, c[3], c[4])]
         if not found:
+            continue
+        helper = Responder(info.node, info, "helper")
+        node: Optional[ast.AST] = None
+        said = "can reach the end of its body without a return"
+        if _flow(ctx, helper, facts).block(info.node.body) == YES:
+            node = def_span(info.node)
+        elif any(returns_none(r) for r in info.returns):
+            dead = _flow(ctx, helper, facts).unreachable(info.node.body)
+            node = next((r for r in info.returns if returns_none(r) and id(r) not in dead), None)
+            said = "returns None here"
+        if node is None:
             continue
         module, view, view_line = found[0][:3]
         others = len({(c[0], c[1]) for c in found}) - 1
         more = f" (and {others} other view{'s' if others > 1 else ''})" if others else ""
-        said = "can reach the end of its body without a return" if how == "end" else "returns None here"
-        node: ast.AST = def_span(info.node)
-        if how != "end":
-            node = next((r for r in info.returns if r.lineno == line and returns_none(r)), node)
         ctx.report(
             MAY_RETURN_NONE, node, kind="helper", name=info.node.name,
             how=f"{said}, and view {view}() returns its value ({module}:{view_line}){more}",
@@ -1159,14 +1164,7 @@ def _check_helpers_returning_none(ctx: FileContext, functions: List[Responder], 
         )
 
 
-def _may_not_return(facts: ProjectFacts, qual: str) -> bool:
-    """As FLK107's own oracle judges a call: a project function that never
-    returns, or an unknown one named like ``fail()``."""
-    verdict = facts.never_returns(qual)
-    return bool(verdict) if verdict is not None else raising_name(qual.rsplit(".", 1)[-1])
-
-
-def _passes_opaque(info: FunctionInfo, tested: Sequence[str], positional: Sequence[int], keywords: Dict[str, int]) -> bool:
+def _passes_opaque(info: FunctionInfo, tested: Set[str], positional: Sequence[int], keywords: Dict[str, int]) -> bool:
     """Whether a call passes an opaque value (request data, a computed
     value) for every parameter the helper's conditions test: a literal or
     a default may be exactly what makes it return."""
