@@ -44,8 +44,8 @@ from typing import (
 )
 
 from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
-from ..names import EXTENSION_DECORATORS
-from ..summary import Extension
+from ..names import EXTENSION_DECORATORS, RESPONSE_CLASSES
+from ..summary import Extension, Line
 from ._responses_values import status_number
 
 YES, NO, MAYBE = "yes", "no", "maybe"
@@ -152,7 +152,11 @@ def decorator_name(model: FlaskModel, callee: ast.expr) -> Optional[str]:
 
 def passthrough_name(model: FlaskModel, callee: ast.expr) -> bool:
     """A decorator whose name says it hands the view's value back."""
-    name = decorator_name(model, callee)
+    return passthrough_decorator_name(decorator_name(model, callee))
+
+
+def passthrough_decorator_name(name: Optional[str]) -> bool:
+    """:func:`passthrough_name` for the name a decorator is known by."""
     if name is None:
         return False
     known = EXTENSION_DECORATORS.get(name)
@@ -2768,6 +2772,50 @@ def _statusless_body(model: FlaskModel, body: ast.expr) -> bool:
     return isinstance(body, ast.Call) and model.qualname(body.func) in _STATUSLESS_BUILDERS
 
 
+# Serialisers whose text is the JSON of their first argument.
+_JSON_DUMPS = frozenset(
+    {"json.dumps", "flask.json.dumps", "bson.json_util.dumps", "simplejson.dumps", "ujson.dumps", "orjson.dumps"}
+)
+_RESPONSE_PARAMS = ("response", "status", "headers", "mimetype", "content_type")
+
+
+def _serialised_param(model: FlaskModel, info: FunctionInfo, body: ast.expr) -> Optional[Tuple[List[Any], Optional[ast.expr]]]:
+    """A body that is the JSON of one of the helper's parameters, answered
+    with the status of the response (None: 200): ``jsonify(data)``,
+    ``Response(json.dumps(data), mimetype="application/json")``; the
+    parameter's spec and the status expression."""
+    if not isinstance(body, ast.Call) or any(isinstance(a, ast.Starred) for a in body.args):
+        return None
+    qual = model.qualname(body.func)
+    source: Optional[ast.expr] = None
+    status: Optional[ast.expr] = None
+    if qual in ("flask.jsonify", "flask.json.jsonify"):
+        if len(body.args) == 1 and not body.keywords:
+            source = body.args[0]
+    elif qual in RESPONSE_CLASSES:
+        given: Dict[str, ast.expr] = dict(zip(_RESPONSE_PARAMS, body.args))
+        for keyword in body.keywords:
+            if keyword.arg not in _RESPONSE_PARAMS or keyword.arg in given:
+                return None
+            given[keyword.arg] = keyword.value
+        kind = given.get("mimetype", given.get("content_type"))
+        text = given.get("response")
+        if (
+            isinstance(kind, ast.Constant)
+            and isinstance(kind.value, str)
+            and "json" in kind.value
+            and isinstance(text, ast.Call)
+            and model.qualname(text.func) in _JSON_DUMPS
+            and len(text.args) == 1
+            and not isinstance(text.args[0], ast.Starred)
+        ):
+            source, status = text.args[0], given.get("status")
+    if not (isinstance(source, ast.Name) and source.id in info.scope.params):
+        return None
+    spec = _param_spec(info, source.id)
+    return (spec, status) if spec is not None else None
+
+
 def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) -> Optional[Dict[str, Any]]:
     """What every call of a plain helper answers with, when it always
     returns and never raises or aborts on its own: ``{"st": status}`` (None
@@ -2805,7 +2853,10 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
                 status = value.args[1]
             value = value.args[0]
         assert value is not None
-        if status is None and not _statusless_body(model, value):
+        serialised = _serialised_param(model, info, value) if status is None else None
+        if serialised is not None:
+            statuses.append(_reply_status(model, info, serialised[1]))
+        elif status is None and not _statusless_body(model, value):
             statuses.append("?")  # a response object or another helper's: its own status
         else:
             statuses.append(_reply_status(model, info, status))
@@ -2814,11 +2865,157 @@ def reply_facts(model: FlaskModel, info: FunctionInfo, raise_facts: RaiseFacts) 
     out: Dict[str, Any] = {"st": first if all(s == first for s in statuses) else "?"}
     if len(bodies) == 1:
         items = _reply_items(model, info, bodies[0])
+        serialised = _serialised_param(model, info, bodies[0])
         if items is not None:
             out["items"] = items
+        elif serialised is not None:
+            out["payload"] = serialised[0]
     if deps:
         out["if"] = sorted(deps)
     return out
+
+
+# ------------------------------------------------ helpers whose None a view returns
+# A view that ends with ``return helper(request.form)`` gives Flask what the
+# helper gives it: a helper that falls off its end (or returns None) on some
+# path crashes the view there (FLK107).  The view's module records the
+# helpers its views return; the helper's module, when checked, judges the
+# helpers some view returns with FLK107's own flow.
+
+# Tests whose outcome the caller may guarantee by what it passes (a type, an
+# attribute) or by its route (the request method): the path is not certain.
+_CALLER_SETTLED_TESTS = frozenset(
+    {"builtins.isinstance", "builtins.issubclass", "builtins.type", "builtins.hasattr", "builtins.callable",
+     "builtins.getattr"}
+)
+
+
+def _tests_of(node: ast.AST) -> Optional[ast.expr]:
+    if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return node.test
+    if isinstance(node, ast.Match):
+        return node.subject
+    if isinstance(node, ast.comprehension) and node.ifs:
+        return ast.BoolOp(op=ast.And(), values=list(node.ifs))
+    return None
+
+
+def helper_tested_params(model: FlaskModel, info: FunctionInfo) -> Optional[Set[str]]:
+    """For a plain helper that returns a value on some path and may return
+    None on another, the parameters its conditions read (a caller that
+    passes a literal for one may pick the path that answers).  None for
+    methods, decorated helpers, generators, coroutines, stubs, helpers that
+    end with their ``return`` and have no ``return None``, and helpers
+    whose conditions test what a caller may guarantee: a type, an
+    attribute's presence, the request method."""
+    node = info.node
+    if (
+        info.is_generator
+        or isinstance(node, ast.AsyncFunctionDef)
+        or info.class_node is not None
+        or node.decorator_list
+        or not any(not returns_none(r) for r in info.returns)
+        or is_stub(node)
+    ):
+        return None
+    if isinstance(node.body[-1], (ast.Return, ast.Raise)) and not any(returns_none(r) for r in info.returns):
+        return None  # cheap: most helpers end with their return
+    params = set(info.scope.params)
+    tested: Set[str] = set()
+    for sub in model.walk_function(node):
+        test = _tests_of(sub)
+        if test is None:
+            continue
+        for inner in ast.walk(test):
+            if isinstance(inner, ast.Name) and inner.id in params:
+                tested.add(inner.id)
+            elif isinstance(inner, ast.Call) and model.qualname(inner.func) in _CALLER_SETTLED_TESTS:
+                return None
+            elif isinstance(inner, ast.Attribute) and model.qualname(inner) == "flask.request.method":
+                return None
+    return tested
+
+
+def returned_helpers(model: FlaskModel) -> Dict[str, Dict[str, Any]]:
+    """For each function the module registers as a view, the project
+    functions its returns hand back as they are (``return helper(...)``):
+    ``{"r": [[callee, line, positional, keywords], ...], "d": [[qualname,
+    name], ...]}``.  ``positional`` and ``keywords`` say of each argument
+    whether it is opaque (1: a request attribute, a call, a URL variable)
+    or may be a value the helper tests for (0: a literal, a local); calls
+    with ``*args``/``**kwargs`` and returns under a condition on one of the
+    arguments are left out.  ``d``: the view's decorators below its lowest
+    registration, which must hand the value back."""
+    out: Dict[str, Dict[str, Any]] = {}
+    registrations = {id(reg.node) for reg in model.routes}
+    for reg in model.routes:
+        func = reg.view_node
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        info = model.function_info(func)
+        if info is None or info.class_node is not None or info.qualname in out:
+            continue
+        params = set(info.scope.params)
+        sites: List[List[Any]] = []
+        for ret, parents in _returns_with_tests(func.body, []):
+            call = ret.value
+            if not isinstance(call, ast.Call):
+                continue
+            qual = model.qualname(call.func)
+            if qual is None or not is_project_candidate(qual):
+                continue
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                continue
+            arguments = list(call.args) + [k.value for k in call.keywords]
+            tests = [ast.dump(t) for t in parents]
+            if any(ast.dump(a) in t for a in arguments for t in tests):
+                continue  # the view picked this path by the very value it passes
+            sites.append(
+                [
+                    qual,
+                    Line(ret.lineno),
+                    [_opaque(a, params) for a in call.args],
+                    {str(k.arg): _opaque(k.value, params) for k in call.keywords},
+                ]
+            )
+        if not sites:
+            continue
+        decorators = list(func.decorator_list)
+        lowest = max((i for i, d in enumerate(decorators) if id(d) in registrations), default=None)
+        below = decorators[lowest + 1 :] if lowest is not None else decorators
+        shown: List[List[Any]] = []
+        for decorator in below:
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            shown.append([model.qualname(callee), decorator_name(model, callee)])
+        row: Dict[str, Any] = {"r": sites}
+        if shown:
+            row["d"] = shown
+        out[info.qualname] = row
+    return out
+
+
+def _returns_with_tests(body: List[ast.stmt], tests: List[ast.expr]) -> Iterator[Tuple[ast.Return, List[ast.expr]]]:
+    """The returns of a body (not of nested defs) with the conditions of the
+    branches and loops around them."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt, tests
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        else:
+            test = _tests_of(stmt)
+            inner = tests + [test] if test is not None else tests
+            for block in child_statements(stmt):
+                yield from _returns_with_tests(block, inner)
+
+
+def _opaque(arg: ast.expr, params: Set[str]) -> int:
+    """1 for an argument that stands for request data or a computed value
+    (``request.form``, ``get_user()``, a URL variable), 0 for a literal or a
+    local, which may hold just the value that makes the helper return."""
+    if isinstance(arg, (ast.Attribute, ast.Subscript, ast.Call)):
+        return 1
+    return 1 if isinstance(arg, ast.Name) and arg.id in params else 0
 
 
 def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
@@ -2865,6 +3062,8 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
             row["changes"] = True  # what the view's methods return is not what Flask gets
         if row:
             out[info.qualname] = row
+    for qual, returned in returned_helpers(model).items():
+        out.setdefault(qual, {})["rc"] = returned
     constants = _exported_constants(model)
     if constants:
         out[CONSTANTS_KEY] = constants
@@ -2926,4 +3125,4 @@ def _exported_constants(model: FlaskModel) -> Dict[str, Any]:
 
 
 # The per-module facts the project index computes for this family.
-RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="8", light=True)
+RESPONSES_FACTS = Extension(EXTENSION, summarise_responses, version="9", light=True)

@@ -20,7 +20,7 @@ from ..engine import VIEW_OWNERS, FileContext
 from ..index import NOTHING, ProjectIndex
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Scope, Value, View
 from ..source import is_test_path
-from ._responses_flow import CONSTANTS_KEY, EXTENSION, passthrough_name
+from ._responses_flow import CONSTANTS_KEY, EXTENSION, passthrough_decorator_name, passthrough_name
 from ._responses_flow import UNKNOWN as NOT_KNOWN
 
 RESOURCE_CLASSES = frozenset({"flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource"})
@@ -171,6 +171,13 @@ class ProjectFacts:
         reply = row.get("reply") if row is not None else None
         return reply if isinstance(reply, dict) else None
 
+    def returned_helpers(self) -> Dict[str, List[Tuple[str, str, int, List[int], Dict[str, int]]]]:
+        """project function -> (module, view, line, positional, keywords)
+        for each ``return helper(...)`` of a view whose decorators hand
+        the value back (see :func:`._responses_flow.returned_helpers`),
+        computed once per index state."""
+        return self.index.memoised("flk107-returned-helpers", lambda index: _returned_helpers(self))
+
     def _quiet_function(self, func: str) -> bool:
         """A helper with a reply each of whose calls into other modules is
         to a project function that does not visibly raise (one level: what
@@ -224,6 +231,31 @@ class ProjectFacts:
     def _dep(self, qual: str, key: str, memo: Dict[str, bool]) -> bool:
         func = self.function(qual)
         return func is not None and self._resolve(func, key, memo) is True
+
+
+def _returned_helpers(facts: ProjectFacts) -> Dict[str, List[Tuple[str, str, int, List[int], Dict[str, int]]]]:
+    table: Dict[str, List[Tuple[str, str, int, List[int], Dict[str, int]]]] = {}
+    for module, data in facts.index.extension(EXTENSION):
+        for view, row in data.items():
+            returned = row.get("rc") if isinstance(row, dict) else None
+            if not returned:
+                continue
+            if not all(_decorator_hands_back(facts, qual, name) for qual, name in returned.get("d", ())):
+                continue
+            for callee, line, positional, keywords in returned["r"]:
+                func = facts.function(callee)
+                if func is not None:
+                    entry = (module, view.rsplit(".", 1)[-1], int(line), list(positional), dict(keywords))
+                    table.setdefault(func, []).append(entry)
+    return table
+
+
+def _decorator_hands_back(facts: ProjectFacts, qual: Optional[str], name: Optional[str]) -> bool:
+    """As :func:`_hands_back`, from what a summary keeps of a decorator."""
+    verdict = facts.decorator(qual)
+    if verdict is not None:
+        return bool(verdict)
+    return passthrough_decorator_name(name)
 
 
 _FACTS: weakref.WeakKeyDictionary[ProjectIndex, Tuple[object, ProjectFacts]] = weakref.WeakKeyDictionary()

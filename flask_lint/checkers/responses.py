@@ -38,6 +38,7 @@ from ._responses_flow import (
     Flow,
     condition_key,
     decorator_name,
+    helper_tested_params,
     is_stub,
     iter_statements,
     module_constants,
@@ -232,6 +233,7 @@ def check(ctx: FileContext) -> None:
             _check_after_request(ctx, responder, facts)
         elif responder.role == "before":
             _check_before_request(ctx, responder)
+    _check_helpers_returning_none(ctx, functions, facts)
     _check_calls(ctx)
     _check_discarded(ctx, facts)
 
@@ -455,22 +457,54 @@ def _error_payload(ctx: FileContext, responder: Responder, ret: ast.Return) -> N
             number = status_number(ctx.model, args[1])
             status = number if number is not None else "?"
         payload = args[0]
+    returned = payload  # shown in the message: _sole_payload() swaps in another expression
+    fix = None
+    if status is None and isinstance(value, ast.Call):
+        serialised = _serialised_payload(ctx, value)
+        if serialised is not None:
+            payload, status, fix = serialised
+            returned = value
+        elif _helper_error_payload(ctx, ret, value):
+            return
     if status == "?" or (status is not None and not 200 <= status <= 299):
         return
-    if status is None and isinstance(value, ast.Call) and _helper_error_payload(ctx, ret, value):
-        return
-    returned = payload  # shown in the message: _sole_payload() swaps in another expression
     if _jsonify_error_keyword(ctx.model, payload) is not None:
         return  # FLK108 reports it, with the fix for both
     if isinstance(payload, ast.Name):
-        payload = _sole_payload(ctx, responder, payload)
+        payload = _sole_payload(ctx, responder, payload, returned)
     signal = failure_signal(ctx.model, payload)
     if signal is None or _flag_answer(ctx, responder, ret, payload):
         return
     if not ctx.config.report_envelopes and _envelope_answer(ctx, responder, payload):
         return
     shown = "200 (the default)" if status is None else str(status)
-    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=f"{source(returned, 40)}, 400")
+    ctx.report(ERROR_WITH_SUCCESS, ret, signal=signal, status=shown, fix=fix or f"{source(returned, 40)}, 400")
+
+
+def _serialised_payload(ctx: FileContext, call: ast.Call) -> Optional[Tuple[ast.expr, Any, Optional[str]]]:
+    """``return render_json({"error": "missing"})``: a project helper that
+    answers the JSON of what it is given (``Response(json.dumps(data),
+    mimetype="application/json")``, ``jsonify(data)``) with its own status,
+    200 when it sets none.  (the payload this call passes, the status: None,
+    an int or "?", the fix to suggest); None when the call is not of such a
+    helper or its payload is not known."""
+    reply = project_facts(ctx.index).reply(ctx.model.qualname(call.func))
+    spec = reply.get("payload") if reply is not None else None
+    if not isinstance(spec, (list, tuple)):
+        return None
+    payload = _passed(call, spec)
+    if payload is None or payload is _UNKNOWN_ARG:
+        return None
+    status = reply.get("st") if reply is not None else "?"
+    fix = None
+    if isinstance(status, (list, tuple)):  # a parameter
+        if _passed(call, status) is not None:
+            return payload, "?", None  # the caller sets it: its own business
+        fix = f"{source(call.func, 30)}(..., {status[0]}=400)"
+        status = status[2]
+    if not (status is None or (isinstance(status, int) and not isinstance(status, bool))):
+        status = "?"
+    return payload, status, fix
 
 
 def _helper_error_payload(ctx: FileContext, ret: ast.Return, call: ast.Call) -> bool:
@@ -546,13 +580,19 @@ def _reply_value(call: ast.Call, spec: Sequence[Any]) -> Optional[ast.expr]:
     return None if default == "req" else ast.Constant(value=default)
 
 
-def _sole_payload(ctx: FileContext, responder: Responder, name: ast.Name) -> Optional[ast.expr]:
+def _sole_payload(
+    ctx: FileContext, responder: Responder, name: ast.Name, answered: Optional[ast.expr] = None
+) -> Optional[ast.expr]:
     """The value of a local bound once and used only by returns (no
-    ``resp.status_code = ...``, no call that could change it)."""
+    ``resp.status_code = ...``, no call that could change it) or, given
+    ``answered``, as the argument of that call (``render_json(errors)``)."""
     bindings = responder.info.scope.bindings.get(name.id)
     if not bindings or len(bindings) != 1 or bindings[0].kind != "assign":
         return None
     returned = {id(r.value) for r in responder.info.returns}
+    if isinstance(answered, ast.Call):
+        returned.update(id(a) for a in answered.args)
+        returned.update(id(k.value) for k in answered.keywords)
     for node in ctx.model.walk_function(responder.func):
         if isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Load):
             if id(node) not in returned:
@@ -649,6 +689,10 @@ def _answered_payload(ctx: FileContext, responder: Responder, value: Optional[as
         value = value.elts[0]
     if isinstance(value, ast.Call) and ctx.model.call_qualname(value) == "flask.make_response" and value.args:
         value = value.args[0]
+    if isinstance(value, ast.Call):
+        serialised = _serialised_payload(ctx, value)
+        if serialised is not None:
+            value = serialised[0]
     if isinstance(value, ast.Name):
         return _sole_payload(ctx, responder, value)
     return value
@@ -1074,6 +1118,64 @@ def _falls_off_only_for_head(
         flow = _flow(ctx, responder, facts, context)
         flow.ignore_head = True
         if flow.block(responder.func.body) == YES:
+            return False
+    return True
+
+
+def _check_helpers_returning_none(ctx: FileContext, functions: List[Responder], facts: ProjectFacts) -> None:
+    """FLK107 on a helper of this module whose None some view returns
+    (``return handle_form(request.form)``): judged by the flow FLK107
+    judges views by, and reported at the helper, where the None comes
+    from, naming the view."""
+    if is_test_file(ctx):
+        return
+    table = facts.returned_helpers()
+    if not table:
+        return
+    responding = {id(r.func) for r in functions}
+    for info in ctx.model.functions.values():
+        callers = table.get(info.qualname)
+        if not callers or id(info.node) in responding:
+            continue
+        tested = helper_tested_params(ctx.model, info)
+        if tested is None:
+            continue
+        found = [c for c in callers if _passes_opaque(info, tested, c[3], c[4])]
+        if not found:
+            continue
+        helper = Responder(info.node, info, "helper")
+        node: Optional[ast.AST] = None
+        said = "can reach the end of its body without a return"
+        if _flow(ctx, helper, facts).block(info.node.body) == YES:
+            node = def_span(info.node)
+        elif any(returns_none(r) for r in info.returns):
+            dead = _flow(ctx, helper, facts).unreachable(info.node.body)
+            node = next((r for r in info.returns if returns_none(r) and id(r) not in dead), None)
+            said = "returns None here"
+        if node is None:
+            continue
+        module, view, view_line = found[0][:3]
+        others = len({(c[0], c[1]) for c in found}) - 1
+        more = f" (and {others} other view{'s' if others > 1 else ''})" if others else ""
+        ctx.report(
+            MAY_RETURN_NONE, node, kind="helper", name=info.node.name,
+            how=f"{said}, and view {view}() returns its value ({module}:{view_line}){more}",
+            effect=NO_RESPONSE_EFFECT,
+        )
+
+
+def _passes_opaque(info: FunctionInfo, tested: Set[str], positional: Sequence[int], keywords: Dict[str, int]) -> bool:
+    """Whether a call passes an opaque value (request data, a computed
+    value) for every parameter the helper's conditions test: a literal or
+    a default may be exactly what makes it return."""
+    args = info.node.args
+    names = [a.arg for a in args.posonlyargs + args.args]
+    for name in tested:
+        position = names.index(name) if name in names else None
+        if position is not None and position < len(positional):
+            if not positional[position]:
+                return False
+        elif keywords.get(name) != 1:
             return False
     return True
 

@@ -754,8 +754,10 @@ def _install_streams() -> None:
     response_init = Response.__init__
     iter_encoded = Response.iter_encoded
 
-    def init(response: Any, body: Any = None, *args: Any, **kwargs: Any) -> None:
-        response_init(response, body, *args, **kwargs)
+    # Positional-only: ``Response(response=body)`` passes a keyword of that name.
+    def init(response: Any, /, *args: Any, **kwargs: Any) -> None:
+        response_init(response, *args, **kwargs)
+        body = args[0] if args else kwargs.get("response")
         if body is not None and not isinstance(body, (str, bytes, bytearray, list, tuple, dict)):
             _stream_origin[id(response)] = _caller()
 

@@ -102,7 +102,8 @@ class ResponseWatch:
                 setattr(module, name, self._builder(name, original))
         original_init = WerkzeugResponse.__init__
 
-        def init(response: Any, *args: Any, **kwargs: Any) -> None:
+        # Positional-only: ``Response(response=body)`` passes a keyword of that name.
+        def init(response: Any, /, *args: Any, **kwargs: Any) -> None:
             original_init(response, *args, **kwargs)
             caller = sys._getframe(1)
             if caller.f_code.co_filename in watch.files:
