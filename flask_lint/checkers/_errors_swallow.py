@@ -242,9 +242,13 @@ def swallowed(
     info: FunctionInfo,
     class_of: ClassOf,
     helper: Optional[HelperCodes] = None,
+    json_read: Optional[FrozenSet[int]] = frozenset({415}),
 ) -> List[Swallow]:
     """The catch-all handlers of the view's ``try`` statements that turn an
-    HTTP error of their body into another status (one per handler)."""
+    HTTP error of their body into another status (one per handler).
+    ``json_read``: what a JSON read raises on a request that is not JSON
+    (:func:`versions.non_json_statuses`; empty: it returns None), or None
+    when an extension read and validated the body before the view ran."""
     out: List[Swallow] = []
     for node in _own_nodes(info.node.body, skip_tries=False):
         if not isinstance(node, ast.Try) or not node.handlers:
@@ -252,7 +256,7 @@ def swallowed(
         keyed_caught = False
         for handler in node.handlers:
             if _catches_all(model, handler):
-                found = _swallow(model, info, node, handler, keyed_caught, helper)
+                found = _swallow(model, info, node, handler, keyed_caught, helper, json_read)
                 if found is not None:
                     out.append(found)
                 break
@@ -270,6 +274,7 @@ def _swallow(
     handler: ast.ExceptHandler,
     keyed_caught: bool,
     helper: Optional[HelperCodes],
+    json_read: Optional[FrozenSet[int]],
 ) -> Optional[Swallow]:
     if not _only_as_text(model, handler):
         return None
@@ -278,12 +283,19 @@ def _swallow(
         return None
     kinds = {status // 100 for status in statuses}
     found = raisers(model, stmt.body, helper)
-    if any(raiser.json for raiser in found):
-        # Behind a content-type test a JSON read can only fail on a malformed body: a 400.
-        typed = model.guarded_by(info.node, model.tests_content_type)
+    if json_read is None:  # the body was read and validated before the view ran
+        found = [r for r in found if not r.json]
+    elif any(raiser.json for raiser in found):
+        # Behind a content-type test (or on a Werkzeug that returns None for
+        # another content type) a JSON read can only fail on a malformed body: a 400.
+        typed = model.guarded_by(info.node, model.tests_content_type) if json_read else set()
         found = [
-            replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
-            if r.json and id(r.node) in typed
+            (
+                replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
+                if not json_read or id(r.node) in typed
+                else replace(r, codes=json_read)
+            )
+            if r.json
             else r
             for r in found
         ]

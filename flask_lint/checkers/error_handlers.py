@@ -30,6 +30,7 @@ from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg,
 from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
 from ..source import is_test_module, is_test_path
+from ..versions import non_json_statuses
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
 from ._errors_keys import (
     ALL_HTTP,
@@ -853,6 +854,8 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
         obj = ctx.evaluate(model.value(kind))
         return obj[1] if obj[0] in ("class", "external") else None
 
+    # What a JSON read raises on a request that is not JSON, on the file's Werkzeug.
+    non_json = non_json_statuses(ctx.werkzeug_version)
     seen: Set[int] = set()
     for view in ctx.views:
         info = model.function_info(view.func)
@@ -860,7 +863,7 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
             continue
         seen.add(id(view.func))
         name = view.func.name if view.class_node is None else f"{view.class_node.name}.{view.func.name}"
-        for found in swallowed(model, info, class_of, helper):
+        for found in swallowed(model, info, class_of, helper, non_json):
             status = str(found.status) if found.status != 200 else "200 OK"
             ctx.report(
                 VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
