@@ -283,6 +283,7 @@ def _listdir(folder: str) -> List[str]:
 _PROJECT: Dict[str, Dict[str, VersionRange]] = {}
 # A file's folder -> the folder whose metadata applies to it (per root).
 _NEAREST: Dict[Tuple[str, str], str] = {}
+_RESOLVED: Dict[Tuple[str, str, Optional[Version]], Tuple[VersionRange, VersionRange]] = {}
 _METADATA = frozenset(
     {"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pyproject.toml", "setup.cfg", "setup.py", "requirements"}
 )
@@ -332,20 +333,24 @@ def resolve(root: str, option: Optional[Version], path: Optional[str] = None) ->
     :func:`versions_folder`): the option wins over the metadata; Werkzeug,
     when the metadata does not pin it, is at least what its Flask requires."""
     folder = versions_folder(root, path) if path else root
-    found = project_versions(folder)
-    if folder != os.path.abspath(root):
-        # Name the service's file in messages: services/api/requirements.txt.
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        found = {k: v._replace(source=f"{prefix}/{v.source}") for k, v in found.items()}
-    flask = VersionRange(option, _next_minor(option), "flask-version") if option else found.get("flask", UNKNOWN)
-    werkzeug = found.get("werkzeug", UNKNOWN)
-    if not werkzeug.known and flask.low is not None:
-        floor = max((w for f, w in WERKZEUG_FOR_FLASK.items() if f <= flask.low), default=None)
-        if floor is not None:
-            werkzeug = VersionRange(floor, None, f"{flask.source} (Flask {flask.describe()})")
-    return flask, werkzeug
+    key = (root, folder, option)
+    if key not in _RESOLVED:
+        found = project_versions(folder)
+        if folder != os.path.abspath(root):
+            # Name the service's file in messages: services/api/requirements.txt.
+            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+            found = {k: v._replace(source=f"{prefix}/{v.source}") for k, v in found.items()}
+        flask = VersionRange(option, _next_minor(option), "flask-version") if option else found.get("flask", UNKNOWN)
+        werkzeug = found.get("werkzeug", UNKNOWN)
+        if not werkzeug.known and flask.low is not None:
+            floor = max((w for f, w in WERKZEUG_FOR_FLASK.items() if f <= flask.low), default=None)
+            if floor is not None:
+                werkzeug = VersionRange(floor, None, f"{flask.source} (Flask {flask.describe()})")
+        _RESOLVED[key] = (flask, werkzeug)
+    return _RESOLVED[key]
 
 
 def clear() -> None:
     _PROJECT.clear()
     _NEAREST.clear()
+    _RESOLVED.clear()
