@@ -46,6 +46,7 @@ from ._errors_keys import (
     describe_atom,
     flatten,
 )
+from ._errors_payload import payload_validated
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
 from ._errors_summary import ERRORS_FACTS
 from ._errors_swallow import codes_text, describe_catch, except_span, swallowed
@@ -863,7 +864,8 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
             continue
         seen.add(id(view.func))
         name = view.func.name if view.class_node is None else f"{view.class_node.name}.{view.func.name}"
-        for found in swallowed(model, info, class_of, helper, non_json):
+        json_read = None if payload_validated(model, view, ctx.evaluate) else non_json
+        for found in swallowed(model, info, class_of, helper, json_read):
             status = str(found.status) if found.status != 200 else "200 OK"
             ctx.report(
                 VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS,
