@@ -3,7 +3,7 @@
 Flask-RESTX's (and Flask-RESTPlus's) ``Resource.dispatch_request`` calls
 ``validate_payload(meth)`` before the method: when the method's
 ``__apidoc__`` says ``validate`` (``@ns.expect(model, validate=True)``),
-every expected model (``model`` or ``[model]``) is checked against
+every expected model (``model``, or ``[model]`` on RESTX) is checked against
 ``request.get_json()``, so a request that is not JSON, a malformed body or
 one the model rejects is answered (415/400) before the method runs, and the
 method's own ``request.get_json()`` / ``request.json`` then reads the body
@@ -16,7 +16,7 @@ configuration, which the rule does not follow."""
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from typing import Callable, FrozenSet
 
 from ..index import NOTHING, Obj
 from ..model import FlaskModel, Value, View
@@ -36,8 +36,15 @@ def payload_validated(model: FlaskModel, view: View, evaluate: Evaluate) -> bool
     ``expect(<model>, validate=True)``: its JSON body was read and validated
     before it ran."""
     cls = view.class_node
-    if cls is None or not any(evaluate(model.value(base)) in _RESOURCE_OBJS for base in cls.bases):
+    if cls is None:
         return False
+    bases = {evaluate(model.value(base)) for base in cls.bases}
+    if not bases & _RESOURCE_OBJS:
+        return False
+    # Flask-RESTPlus (0.13) checks isinstance(expect, Model) only: no [model],
+    # no OrderedModel or SchemaModel.
+    restplus = ("external", "flask_restplus.Resource") in bases
+    models = frozenset({"Model"}) if restplus else _MODEL_CLASSES
     for stmt in cls.body:
         # method_decorators wrap the method before validate_payload reads its
         # __apidoc__: a wrapper without functools.wraps loses it.
@@ -51,7 +58,7 @@ def payload_validated(model: FlaskModel, view: View, evaluate: Evaluate) -> bool
             continue
         if not _api_like(evaluate(model.value(decorator.func.value))):
             continue
-        if any(_is_model(model, arg, evaluate) for arg in decorator.args):
+        if any(_is_model(model, arg, evaluate, models, not restplus) for arg in decorator.args):
             return True
     return False
 
@@ -72,18 +79,18 @@ def _validates(call: ast.Call) -> bool:
     )
 
 
-def _is_model(model: FlaskModel, arg: ast.expr, evaluate: Evaluate) -> bool:
+def _is_model(model: FlaskModel, arg: ast.expr, evaluate: Evaluate, models: FrozenSet[str], lists: bool) -> bool:
     """``arg`` may be a model validate_payload checks: a Model instance
     (``Model(...)``, ``ns.model(...)``: see ``names.API_FACTORIES``), or an
     object the index cannot name that is not built as a RequestParser."""
-    if isinstance(arg, ast.List) and len(arg.elts) == 1:
-        arg = arg.elts[0]  # [model]: a list of them
+    if lists and isinstance(arg, ast.List) and len(arg.elts) == 1:
+        arg = arg.elts[0]  # [model]: a list of them (RESTX)
     if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call)):
         return False  # a tuple, a literal, *args: not what validate_payload checks
     obj = evaluate(model.value(arg))
     if obj[0] == "instance":
         name = str(obj[1])
-        return name.startswith(_PACKAGES) and name.rpartition(".")[2] in _MODEL_CLASSES
+        return name.startswith(_PACKAGES) and name.rpartition(".")[2] in models
     if obj != NOTHING:
         return False
     # parser() / copy() of an object the index cannot name.
