@@ -213,20 +213,22 @@ def read_text(path: str) -> str:
 
 
 class FindingsCache:
-    """Findings per file, valid for the file's hash, the index fingerprint
-    they were computed with and the hashes of the files whose lines they
-    cite; one file per set of analysis options."""
+    """Findings per file, valid for the file's hash, the Flask and Werkzeug
+    releases that apply to it, the index fingerprint they were computed with
+    and the hashes of the files whose lines they cite; one file per set of
+    analysis options."""
 
     def __init__(self, root: str, config: Config) -> None:
         self.root = root
         analysis = {k: v for k, v in dataclasses.asdict(config).items() if k not in REPORTING_OPTIONS}
         options = json.dumps(analysis, sort_keys=True, default=_canonical)
-        # The versions read from the project's metadata change answers as options do.
-        versions = repr(resolve_versions(root, config.flask_version))
-        # So do the entry points it declares (FLK303: blueprints a framework registers).
-        versions += repr(entry_point_targets(root))
+        self._option = config.flask_version
+        # The entry points the project declares change answers as options do
+        # (FLK303: blueprints a framework registers); the versions read from
+        # its metadata are each file's own (see _tagged).
+        entry_points = repr(entry_point_targets(root))
         code = code_fingerprint([ext for family in FAMILIES for ext in family.extensions])
-        key = _blake2b(f"{code}\0{options}\0{versions}".encode(), digest_size=8).hexdigest()
+        key = _blake2b(f"{code}\0{options}\0{entry_points}".encode(), digest_size=8).hexdigest()
         self.name = f"findings-{key}.json"
         data = read_cache_file(root, self.name)
         entries = data.get("entries") if isinstance(data, dict) else None
@@ -247,7 +249,9 @@ class FindingsCache:
 
     def get(self, rel: str, digest: str, fingerprint: str, index: ProjectIndex) -> Optional[List[Finding]]:
         entry = self.entries.get(rel)
-        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != digest or entry[1] != fingerprint:
+        if not isinstance(entry, list) or len(entry) != 4 or entry[1] != fingerprint:
+            return None
+        if entry[0] != self._tagged(rel, digest):
             return None
         cited = entry[3]
         try:
@@ -257,9 +261,16 @@ class FindingsCache:
         except (TypeError, AttributeError, ValueError):  # a damaged entry
             return None
 
+    def _tagged(self, rel: str, digest: str) -> str:
+        """The file's hash with the Flask and Werkzeug releases its findings
+        were computed for (its service's pins, in a monorepo, or the
+        project's): new pins are new answers."""
+        versions = repr(resolve_versions(self.root, self._option, os.path.join(self.root, rel)))
+        return f"{digest}:{_blake2b(versions.encode(), digest_size=6).hexdigest()}"
+
     def put(self, rel: str, digest: str, fingerprint: str, findings: List[Finding], cited: Dict[str, str]) -> None:
         rows = [finding_row(f) for f in findings]
-        self.entries[rel] = [digest, fingerprint, rows, cited]
+        self.entries[rel] = [self._tagged(rel, digest), fingerprint, rows, cited]
         self.dirty = True
 
     def save(self, existing: Iterable[str]) -> None:

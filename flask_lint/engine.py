@@ -73,8 +73,8 @@ class FileContext:
 
     @property
     def flask_version(self) -> VersionRange:
-        """The Flask releases the project runs on (``flask-version``, else its
-        metadata; unknown: today's Flask)."""
+        """The Flask releases the file runs on (``flask-version``, else the
+        metadata of its service or project; unknown: today's Flask)."""
         return self._versions()[0]
 
     @property
@@ -83,7 +83,7 @@ class FileContext:
 
     def _versions(self) -> Tuple[VersionRange, VersionRange]:
         if "versions" not in self._cache:
-            self._cache["versions"] = resolve_versions(self.index.root, self.config.flask_version)
+            self._cache["versions"] = resolve_versions(self.index.root, self.config.flask_version, self.path)
         return self._cache["versions"]
 
     def evaluate(self, value: Value) -> Obj:

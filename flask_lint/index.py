@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Nam
 
 from . import __version__, versions
 from .model import UNKNOWN, FlaskModel, Value, known_class_kind
-from .names import VENDORABLE_PACKAGES, canonical
+from .names import API_FACTORIES, VENDORABLE_PACKAGES, canonical
 from .registry import Family
 from .source import ROOT_MARKERS, SourceError, forget_test_subprojects, is_relevant, read_source, skipped_path_part
 from .summary import (
@@ -622,6 +622,11 @@ class ProjectIndex:
             if found in ("app", "blueprint", "api", "namespace"):
                 return (found, key)
             return ("instance", callee[1])
+        if kind == "bound" and callee[1][0] in ("api", "namespace") and callee[2] in API_FACTORIES:
+            # api.namespace(...), ns.model(...), ns.parser()
+            if callee[2] == "namespace":
+                return ("namespace", key) if callee[1][0] == "api" else NOTHING
+            return ("instance", API_FACTORIES[callee[2]])
         if kind == "function":
             _, info = self.functions[callee[1]]
             returns = info.get("returns", ())

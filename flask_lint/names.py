@@ -70,6 +70,16 @@ API_CLASSES = frozenset(
     {"flask_restful.Api", "flask_restx.Api", "flask_restplus.Api", "flask_smorest.Api"}
 )
 NAMESPACE_CLASSES = frozenset({"flask_restx.Namespace", "flask_restplus.Namespace"})
+# What Flask-RESTX's Api/Namespace factory methods build (Namespace.model()
+# is Model(...) added to the namespace, parser() a RequestParser(), ...).
+API_FACTORIES = {
+    "namespace": "flask_restx.Namespace",
+    "model": "flask_restx.Model",
+    "clone": "flask_restx.Model",
+    "inherit": "flask_restx.Model",
+    "schema_model": "flask_restx.SchemaModel",
+    "parser": "flask_restx.reqparse.RequestParser",
+}
 VIEW_BASE_CLASSES = frozenset(
     {
         "flask.views.View",

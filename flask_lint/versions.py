@@ -4,12 +4,15 @@ Some of Flask's behaviour changed between releases (registering a blueprint
 twice, the status ``get_json()`` answers a non-JSON request with, the error
 codes Werkzeug knows), so a rule that claims such a behaviour makes the claim
 only for the versions where it holds.  The versions come from the option
-``flask-version`` when it is set, else from the project's own metadata at its
-root, read as text and never executed: lock files first (``poetry.lock``,
-``uv.lock``, ``Pipfile.lock``: the exact version), then the declared
-requirements (``pyproject.toml``, ``setup.cfg``, ``setup.py``,
-``requirements*.txt`` and ``requirements/*.txt``).  Unknown means today's
-Flask: every rule behaves as for the newest release.
+``flask-version`` when it is set, else from the project's own metadata, read
+as text and never executed: lock files first (``poetry.lock``, ``uv.lock``,
+``Pipfile.lock``: the exact version), then the declared requirements
+(``pyproject.toml``, ``setup.cfg``, ``setup.py``, ``requirements*.txt``
+(pinned) before ``requirements*.in`` and ``requirements/*.txt``).  The
+metadata read for a file is that of the nearest folder between the file and
+the project root that names Flask or Werkzeug, else the root's: a monorepo's
+services each pin their own releases (``services/api/requirements.txt``).
+Unknown means today's Flask: every rule behaves as for the newest release.
 
 Versions are ``(major, minor)`` pairs; a :class:`VersionRange` is the
 half-open interval of the releases a project allows.
@@ -21,7 +24,7 @@ import ast
 import json
 import os
 import re
-from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 Version = Tuple[int, int]
 PACKAGES = ("flask", "werkzeug")
@@ -66,6 +69,20 @@ class VersionRange(NamedTuple):
 
 
 UNKNOWN = VersionRange()
+
+
+def non_json_statuses(werkzeug: VersionRange) -> FrozenSet[int]:
+    """What ``request.get_json()`` (and ``request.json``) raises on a request
+    whose content type is not JSON, on every release ``werkzeug`` allows:
+    415 from Werkzeug 2.3 (#2550), 400 on 2.1 and 2.2 (#2339), and nothing
+    before 2.1, where it returns None (empty: some allowed release returns
+    None).  A malformed body with a JSON content type is a 400 on every
+    release."""
+    if not werkzeug.always_at_least((2, 1)):
+        return frozenset()
+    if werkzeug.always_at_least((2, 3)):
+        return frozenset({415})
+    return frozenset({400}) if werkzeug.always_below((2, 3)) else frozenset({400, 415})
 _SPEC_RE = re.compile(r"(===|==|~=|!=|>=|<=|>|<|\^|~|=)?\s*v?(\d+(?:\.\d+)*)(\.\*)?")
 
 
@@ -243,14 +260,16 @@ def _from_requirement_files(root: str) -> Dict[str, VersionRange]:
     candidates = sorted(n for n in _listdir(root) if n.startswith("requirements") and n.endswith((".txt", ".in")))
     folder = os.path.join(root, "requirements")
     candidates += sorted(os.path.join("requirements", n) for n in _listdir(folder) if n.endswith((".txt", ".in")))
-    # The main list before the dev/test ones.
-    candidates.sort(key=lambda n: (any(w in n for w in ("dev", "test", "doc", "lint")), n))
+    # The main list before the dev/test ones; pip-compile's pinned .txt
+    # before the .in it was compiled from.
+    candidates.sort(key=lambda n: (any(w in n for w in ("dev", "test", "doc", "lint")), n.endswith(".in"), n))
     found: Dict[str, VersionRange] = {}
     for name in candidates:
         text = _read(os.path.join(root, name))
         if text:
             for key, value in _from_requirements(text.splitlines(), name).items():
-                found.setdefault(key, value)
+                if value.known:  # a bare "werkzeug" in one list hides no pin in another
+                    found.setdefault(key, value)
     return found
 
 
@@ -262,34 +281,76 @@ def _listdir(folder: str) -> List[str]:
 
 
 _PROJECT: Dict[str, Dict[str, VersionRange]] = {}
+# A file's folder -> the folder whose metadata applies to it (per root).
+_NEAREST: Dict[Tuple[str, str], str] = {}
+_RESOLVED: Dict[Tuple[str, str, Optional[Version]], Tuple[VersionRange, VersionRange]] = {}
+_METADATA = frozenset(
+    {"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pyproject.toml", "setup.cfg", "setup.py", "requirements"}
+)
 
 
-def project_versions(root: str) -> Dict[str, VersionRange]:
-    """The Flask and Werkzeug ranges a project's metadata allows (read once
-    per root and process)."""
-    if root not in _PROJECT:
+def project_versions(folder: str) -> Dict[str, VersionRange]:
+    """The Flask and Werkzeug ranges the metadata in ``folder`` allows (read
+    once per folder and process)."""
+    if folder not in _PROJECT:
         found: Dict[str, VersionRange] = {}
-        for reader in (_from_locks, _from_pyproject, _from_setup_cfg, _from_setup_py, _from_requirement_files):
-            for key, value in reader(root).items():
-                if key not in found and value.known:
-                    found[key] = value
-        _PROJECT[root] = found
-    return _PROJECT[root]
+        # Most folders of a project hold no metadata: one listing says so.
+        if any(n in _METADATA or n.startswith("requirements") for n in _listdir(folder)):
+            for reader in (_from_locks, _from_pyproject, _from_setup_cfg, _from_setup_py, _from_requirement_files):
+                for key, value in reader(folder).items():
+                    if key not in found and value.known:
+                        found[key] = value
+        _PROJECT[folder] = found
+    return _PROJECT[folder]
 
 
-def resolve(root: str, option: Optional[Version]) -> Tuple[VersionRange, VersionRange]:
-    """(Flask, Werkzeug) for a project: the option wins over the metadata;
-    Werkzeug, when the project does not pin it, is at least what its Flask
-    requires."""
-    found = project_versions(root)
-    flask = VersionRange(option, _next_minor(option), "flask-version") if option else found.get("flask", UNKNOWN)
-    werkzeug = found.get("werkzeug", UNKNOWN)
-    if not werkzeug.known and flask.low is not None:
-        floor = max((w for f, w in WERKZEUG_FOR_FLASK.items() if f <= flask.low), default=None)
-        if floor is not None:
-            werkzeug = VersionRange(floor, None, f"{flask.source} (Flask {flask.describe()})")
-    return flask, werkzeug
+def versions_folder(root: str, path: str) -> str:
+    """The folder whose metadata says which releases ``path`` runs on: the
+    nearest between the file and ``root`` that names Flask or Werkzeug (a
+    monorepo's service pins its own), else ``root``."""
+    root = os.path.abspath(root)
+    start = os.path.dirname(os.path.abspath(path))
+    walked: List[str] = []
+    folder = start
+    found = root
+    while folder != root and folder.startswith(root + os.sep):
+        known = _NEAREST.get((root, folder))
+        if known is not None:
+            found = known
+            break
+        walked.append(folder)
+        if project_versions(folder):
+            found = folder
+            break
+        folder = os.path.dirname(folder)
+    for seen in walked:
+        _NEAREST[(root, seen)] = found
+    return found
+
+
+def resolve(root: str, option: Optional[Version], path: Optional[str] = None) -> Tuple[VersionRange, VersionRange]:
+    """(Flask, Werkzeug) for a project, or for the file ``path`` of it (see
+    :func:`versions_folder`): the option wins over the metadata; Werkzeug,
+    when the metadata does not pin it, is at least what its Flask requires."""
+    folder = versions_folder(root, path) if path else root
+    key = (root, folder, option)
+    if key not in _RESOLVED:
+        found = project_versions(folder)
+        if folder != os.path.abspath(root):
+            # Name the service's file in messages: services/api/requirements.txt.
+            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+            found = {k: v._replace(source=f"{prefix}/{v.source}") for k, v in found.items()}
+        flask = VersionRange(option, _next_minor(option), "flask-version") if option else found.get("flask", UNKNOWN)
+        werkzeug = found.get("werkzeug", UNKNOWN)
+        if not werkzeug.known and flask.low is not None:
+            floor = max((w for f, w in WERKZEUG_FOR_FLASK.items() if f <= flask.low), default=None)
+            if floor is not None:
+                werkzeug = VersionRange(floor, None, f"{flask.source} (Flask {flask.describe()})")
+        _RESOLVED[key] = (flask, werkzeug)
+    return _RESOLVED[key]
 
 
 def clear() -> None:
     _PROJECT.clear()
+    _NEAREST.clear()
+    _RESOLVED.clear()

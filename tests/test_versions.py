@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flask_lint import versions
-from flask_lint.versions import VersionRange, parse_specifier, resolve
+from flask_lint.versions import VersionRange, non_json_statuses, parse_specifier, resolve
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +133,65 @@ def test_abort_421_depends_on_werkzeug(tmp_path: Path, requirement: str, flagged
     assert bool(found) is flagged
     if flagged:
         assert "LookupError" in found[0].message and "from 3.1" in found[0].message
+
+
+def _service_tree(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["flask>=2.3"]\n')
+    api = tmp_path / "services" / "api"
+    (api / "app" / "views").mkdir(parents=True)
+    (api / "requirements.txt").write_text("flask==1.1.4\nwerkzeug==2.0.3\n")
+    worker = tmp_path / "services" / "worker"
+    worker.mkdir(parents=True)
+    (worker / "requirements.txt").write_text("requests==2.31.0\n")
+    return tmp_path
+
+
+def test_a_service_of_a_monorepo_runs_on_its_own_pins(tmp_path: Path) -> None:
+    root = _service_tree(tmp_path)
+    deep = root / "services" / "api" / "app" / "views" / "orders.py"
+    flask, werkzeug = resolve(str(root), None, str(deep))
+    assert (flask.low, werkzeug.low) == ((1, 1), (2, 0))
+    assert werkzeug.source == "services/api/requirements.txt"
+    # The folders walked are cached: a sibling file gets the same answer.
+    assert resolve(str(root), None, str(deep.with_name("users.py")))[1].low == (2, 0)
+
+
+def test_a_service_naming_neither_gets_the_roots_pins(tmp_path: Path) -> None:
+    root = _service_tree(tmp_path)
+    flask, werkzeug = resolve(str(root), None, str(root / "services" / "worker" / "main.py"))
+    assert (flask.low, flask.source) == ((2, 3), "pyproject.toml")
+    assert werkzeug.low == (2, 3), "at least what Flask 2.3 requires"
+    assert resolve(str(root), None, str(root / "manage.py"))[0].low == (2, 3)
+
+
+def test_the_option_still_wins_in_a_service(tmp_path: Path) -> None:
+    root = _service_tree(tmp_path)
+    flask, werkzeug = resolve(str(root), (2, 2), str(root / "services" / "api" / "app.py"))
+    assert flask == VersionRange((2, 2), (2, 3), "flask-version")
+    assert werkzeug.low == (2, 0), "the service's own Werkzeug pin"
+
+
+def test_pinned_requirements_before_the_list_they_were_compiled_from(tmp_path: Path) -> None:
+    (tmp_path / "requirements.in").write_text("flask<2.3\nwerkzeug\n")
+    (tmp_path / "requirements.txt").write_text("flask==2.2.5\nwerkzeug==2.2.3\n")
+    flask, werkzeug = resolve(str(tmp_path), None)
+    assert (flask.low, flask.high) == ((2, 2), (2, 3))
+    assert (werkzeug.low, werkzeug.source) == ((2, 2), "requirements.txt"), "a bare name hides no pin"
+
+
+@pytest.mark.parametrize(
+    "spec, statuses",
+    [
+        ("", {415}),  # today's Werkzeug
+        ("==3.1.3", {415}),
+        (">=2.3", {415}),
+        ("==2.2.3", {400}),
+        ("~=2.1.0", {400}),
+        (">=2.2,<3", {400, 415}),
+        ("==2.0.3", set()),  # get_json() returns None
+        ("<2.1", set()),
+        (">=2.0", set()),  # 2.0 allowed
+    ],
+)
+def test_what_a_json_read_raises_on_a_request_that_is_not_json(spec: str, statuses: object) -> None:
+    assert non_json_statuses(parse_specifier(spec)) == statuses

@@ -246,9 +246,13 @@ def swallowed(
     info: FunctionInfo,
     class_of: ClassOf,
     helper: Optional[HelperCodes] = None,
+    json_read: Optional[FrozenSet[int]] = frozenset({415}),
 ) -> List[Swallow]:
     """The catch-all handlers of the view's ``try`` statements that turn an
-    HTTP error of their body into another status (one per handler)."""
+    HTTP error of their body into another status (one per handler).
+    ``json_read``: what a JSON read raises on a request that is not JSON
+    (:func:`versions.non_json_statuses`; empty: it returns None), or None
+    when an extension read and validated the body before the view ran."""
     out: List[Swallow] = []
     for node in _own_nodes(info.node.body, skip_tries=False):
         if not isinstance(node, ast.Try) or not node.handlers:
@@ -260,7 +264,7 @@ def swallowed(
         statuses = _answered(model, info, handler)
         if statuses is None:
             continue
-        found = _first_swallowed(statuses, view_raisers(model, info, node.body, helper), keyed_caught)
+        found = _first_swallowed(statuses, view_raisers(model, info, node.body, helper, json_read), keyed_caught)
         if found is not None:
             out.append(Swallow(handler, found, min(statuses)))
     return out
@@ -288,15 +292,29 @@ def _answered(model: FlaskModel, info: FunctionInfo, handler: ast.ExceptHandler)
     return handler_statuses(model, info, handler)
 
 
-def view_raisers(model: FlaskModel, info: FunctionInfo, body: List[ast.stmt], helper: Optional[HelperCodes]) -> List[Raiser]:
+def view_raisers(
+    model: FlaskModel,
+    info: FunctionInfo,
+    body: List[ast.stmt],
+    helper: Optional[HelperCodes],
+    json_read: Optional[FrozenSet[int]] = frozenset({415}),
+) -> List[Raiser]:
     """:func:`raisers` of a view's statements, a JSON read behind the view's
-    content-type test counted as the 400 of a malformed body."""
+    content-type test (or on a Werkzeug that returns None for another content
+    type) counted as the 400 of a malformed body; ``json_read`` as for
+    :func:`swallowed`."""
     found = raisers(model, body, helper)
-    if any(raiser.json for raiser in found):
-        typed = model.guarded_by(info.node, model.tests_content_type)
+    if json_read is None:  # the body was read and validated before the view ran
+        found = [r for r in found if not r.json]
+    elif any(raiser.json for raiser in found):
+        typed = model.guarded_by(info.node, model.tests_content_type) if json_read else set()
         found = [
-            replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
-            if r.json and id(r.node) in typed
+            (
+                replace(r, what=r.what.replace(NOT_JSON, MALFORMED_JSON), codes=frozenset({400}))
+                if not json_read or id(r.node) in typed
+                else replace(r, codes=json_read)
+            )
+            if r.json
             else r
             for r in found
         ]
@@ -365,11 +383,16 @@ def _calls_param(model: FlaskModel, body: List[ast.stmt], param: str, scope: Sco
 
 
 def guard_swallows(
-    model: FlaskModel, guard: GuardDecorator, view: FunctionInfo, helper: Optional[HelperCodes]
+    model: FlaskModel,
+    guard: GuardDecorator,
+    view: FunctionInfo,
+    helper: Optional[HelperCodes],
+    json_read: Optional[FrozenSet[int]] = frozenset({415}),
 ) -> Optional[Raiser]:
     """What the decorated view raises that the guard's catch-all answers
-    with a status of another class."""
-    return _first_swallowed(set(guard.statuses), view_raisers(model, view, view.node.body, helper), guard.keyed_caught)
+    with a status of another class (``json_read`` as for :func:`swallowed`)."""
+    raised = view_raisers(model, view, view.node.body, helper, json_read)
+    return _first_swallowed(set(guard.statuses), raised, guard.keyed_caught)
 
 
 def except_span(handler: ast.ExceptHandler) -> ast.AST:

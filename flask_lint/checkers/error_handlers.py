@@ -30,6 +30,7 @@ from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
 from ..routing_facts import ends_in_catch_all
 from ..source import is_test_module, is_test_path
+from ..versions import non_json_statuses
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
 from ._errors_keys import (
     ALL_HTTP,
@@ -45,6 +46,7 @@ from ._errors_keys import (
     describe_atom,
     flatten,
 )
+from ._errors_payload import payload_validated
 from ._errors_project import ProjectErrors, ScopeErrors, project_errors
 from ._errors_summary import ERRORS_FACTS
 from ._errors_swallow import (
@@ -857,6 +859,8 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
         obj = ctx.evaluate(model.value(kind))
         return obj[1] if obj[0] in ("class", "external") else None
 
+    # What a JSON read raises on a request that is not JSON, on the file's Werkzeug.
+    non_json = non_json_statuses(ctx.werkzeug_version)
     seen: Set[int] = set()
     guards = _Guards(ctx, class_of)
     for view in ctx.views:
@@ -865,13 +869,14 @@ def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
             continue
         seen.add(id(view.func))
         name = view.func.name if view.class_node is None else f"{view.class_node.name}.{view.func.name}"
-        for found in swallowed(model, info, class_of, helper):
+        json_read = None if payload_validated(model, view, ctx.evaluate) else non_json
+        for found in swallowed(model, info, class_of, helper, json_read):
             _report_swallow(ctx, found.handler, f"view {name}()", found.raiser, found.status)
         for decorator in _wrapping_decorators(view):
             guard = guards.of(decorator)
             if guard is None or id(guard.handler) in guards.reported:
                 continue
-            raiser = guard_swallows(model, guard, info, helper)
+            raiser = guard_swallows(model, guard, info, helper, json_read)
             if raiser is not None:
                 guards.reported.add(id(guard.handler))
                 where = f"decorator {ast.unparse(decorator)}() around view {name}()"
