@@ -50,10 +50,13 @@ def made_by(key: str) -> str:
 
 
 def find_root(path: str) -> str:
-    """Nearest ancestor (or the folder itself) holding a project marker."""
+    """Nearest ancestor (or the folder itself) holding a project marker;
+    without one, the folder the folder's top-level package sits in (what
+    must be on sys.path to import it: a checkout without ``.git`` is still
+    one project, not one per package folder)."""
     start = os.path.abspath(path)
     folder = start if os.path.isdir(start) else os.path.dirname(start)
-    return _nearest_marked(folder) or folder
+    return _nearest_marked(folder) or _package(folder, "")[1]
 
 
 # folder -> the nearest folder at or above it holding a project marker (None:
@@ -91,7 +94,7 @@ def module_name(path: str, root: str) -> Tuple[str, bool]:
     folder it lives in (``svc_a/main``): each module keeps facts of its own,
     and an import of the bare name, which could mean either, resolves to
     nothing (see ``ProjectIndex.resolve_qualname``)."""
-    parts, anchor, is_package = _module_parts(os.path.abspath(path))
+    parts, anchor, is_package = _module_parts(os.path.abspath(path), root)
     name = ".".join(parts)
     if parts[0] in _AMBIGUOUS.get(root, ()):
         name = f"{_folder_prefix(anchor, root)}/{name}"
@@ -105,7 +108,7 @@ def import_aliases(path: str, root: str) -> Dict[str, str]:
     ambiguous = _AMBIGUOUS.get(root)
     if not ambiguous:
         return {}
-    _parts, anchor, _ = _module_parts(os.path.abspath(path))
+    _parts, anchor, _ = _module_parts(os.path.abspath(path), root)
     prefix = _folder_prefix(anchor, root)
     return {name: f"{prefix}/{name}" for name, anchors in ambiguous.items() if anchor in anchors}
 
@@ -115,37 +118,49 @@ def _folder_prefix(anchor: str, root: str) -> str:
     return "(root)" if where == os.curdir else where.replace(os.sep, "/").replace(".", "_")
 
 
-def _module_parts(path: str) -> Tuple[List[str], str, bool]:
+def _module_parts(path: str, root: str) -> Tuple[List[str], str, bool]:
     """(dotted parts, the folder the top-level module sits in, is a package)."""
     folder, filename = os.path.split(path)
     stem = filename[:-3] if filename.endswith(".py") else filename
     is_package = stem == "__init__"
-    package, anchor = _package(folder)
+    package, anchor = _package(folder, os.path.abspath(root))
     parts = list(package) if is_package else [*package, stem]
     if not parts:
         parts = [os.path.basename(anchor) or "__main__"]
     return [p.replace("-", "_") for p in parts], anchor, is_package
 
 
-# folder -> (the dotted parts of the package it is, or (); the folder its
-# top-level package sits in), for the index being built: every module of a
-# folder shares the stat calls that find its packages.
-_PACKAGES: Dict[str, Tuple[Tuple[str, ...], str]] = {}
+# (folder, root) -> (the dotted parts of the package it is, or (); the folder
+# its top-level package sits in), for the index being built: every module of
+# a folder shares the stat calls that find its packages.
+_PACKAGES: Dict[Tuple[str, str], Tuple[Tuple[str, ...], str]] = {}
 
 
-def _package(folder: str) -> Tuple[Tuple[str, ...], str]:
-    found = _PACKAGES.get(folder)
+def _package(folder: str, root: str) -> Tuple[Tuple[str, ...], str]:
+    """A folder with ``__init__.py`` is a package; one without it inside a
+    package of the project (``webapp/endpoints/`` under ``webapp/``) is a
+    namespace portion of it (PEP 420): ``webapp.endpoints.publisher`` is
+    what Python imports, with the project's root on ``sys.path``.  A folder
+    without ``__init__.py`` and no package above it starts a new top-level
+    name (a script's folder, ``src/``); ``ProjectIndex.module_alias`` gives
+    the names a module has from the other folders that can be on sys.path.
+    ``root`` bounds the namespace folders (a project's root may sit inside
+    another package, such as a test fixture); "" leaves them unbounded."""
+    found = _PACKAGES.get((folder, root))
     if found is None:
-        if not os.path.isfile(os.path.join(folder, "__init__.py")):
-            found = ((), folder)
-        else:
-            parent, name = os.path.split(folder)
+        parent, name = os.path.split(folder)
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
             if not name:  # the filesystem root is a package
                 found = (("",), parent)
             else:
-                above, anchor = _package(parent)
+                above, anchor = _package(parent, root)
                 found = ((*above, name), anchor)
-        _PACKAGES[folder] = found
+        elif name.isidentifier() and (not root or folder.startswith(root + os.sep)):
+            above, anchor = _package(parent, root)
+            found = ((*above, name), anchor) if above else ((), folder)
+        else:
+            found = ((), folder)
+        _PACKAGES[(folder, root)] = found
     return found
 
 
@@ -157,7 +172,7 @@ _AMBIGUOUS: Dict[str, Dict[str, FrozenSet[str]]] = {}
 def _note_ambiguous_names(root: str, paths: List[str]) -> None:
     anchors: Dict[str, Set[str]] = {}
     for path in paths:
-        parts, anchor, _ = _module_parts(path)
+        parts, anchor, _ = _module_parts(path, root)
         anchors.setdefault(parts[0], set()).add(anchor)
     _AMBIGUOUS[root] = {name: frozenset(where) for name, where in anchors.items() if len(where) > 1}
 
@@ -479,6 +494,7 @@ class ProjectIndex:
         self._registered_by_prefix: Dict[Tuple[str, int], Dict[str, Dict[str, Set[str]]]] = {}
         self._fingerprint = None
         self._module_paths = None
+        self._aliases: Optional[Dict[str, str]] = None
         self._registered_bps: Optional[Tuple[Set[str], bool]] = None
         self._calls_by_function: Optional[Dict[str, Set[str]]] = None
 
@@ -557,9 +573,65 @@ class ProjectIndex:
                 return result
             head, _, tail = head.rpartition(".")
             attrs.append(tail)
-        if qual.startswith("builtins."):
-            return ("external", qual)
+        if depth <= 30:
+            aliased = self._aliased(qual)
+            if aliased is not None:
+                return self.resolve_qualname(aliased, depth + 1)
         return ("external", qual)
+
+    def module_named(self, name: str) -> Optional[str]:
+        """The project module an absolute import of ``name`` means: the
+        module of that name, else the one module that answers to it as an
+        alias (see ``module_alias``); None for a third-party module."""
+        if name in self.modules:
+            return name
+        return self.module_alias(name)
+
+    def module_alias(self, name: str) -> Optional[str]:
+        """The one project module that ``name`` means when ``name`` is not a
+        module's own name: a module is also named from every folder above it
+        that has no ``__init__.py`` (PEP 420), because any of them can be on
+        sys.path: the project's root (``flask run`` from there), a script's
+        folder (``cd web && python server.py`` imports ``blueprints.root``
+        from ``web/blueprints/root.py``).  A package's folder is never put on
+        sys.path.  A name that several modules answer to means none."""
+        if self._aliases is None:
+            self._aliases = self._alias_table()
+        return self._aliases.get(name)
+
+    def _alias_table(self) -> Dict[str, str]:
+        packages = {os.path.dirname(rel) for rel in self.by_path if os.path.basename(rel) == "__init__.py"}
+        found: Dict[str, Set[str]] = {}
+        for rel, summary in self.by_path.items():
+            module = summary.get("module", "")
+            if self.modules.get(module) is not summary:
+                continue  # a vendored copy, or a second file of the same name
+            parts = os.path.splitext(rel)[0].split(os.sep)
+            if parts[-1] == "__init__":
+                parts.pop()
+            for start in range(len(parts)):
+                if os.sep.join(parts[:start]) in packages:
+                    continue
+                tail = parts[start:]
+                if all(part.isidentifier() for part in tail):
+                    found.setdefault(".".join(tail), set()).add(module)
+        return {
+            alias: next(iter(modules))
+            for alias, modules in found.items()
+            if len(modules) == 1 and alias not in self.modules and alias.partition(".")[0] not in self.ambiguous
+        }
+
+    def _aliased(self, qual: str) -> Optional[str]:
+        """``qual`` with its longest prefix that is a module alias replaced by
+        the module's own name (None: no prefix is one)."""
+        head, rest = qual, ""
+        while head:
+            module = self.module_alias(head)
+            if module is not None:
+                return module + rest
+            head, dot, tail = head.rpartition(".")
+            rest = f"{dot}{tail}{rest}"
+        return None
 
     def _star_export(self, module: str, name: str, depth: int) -> Obj:
         """``name`` that ``module`` does not bind itself but re-exports with

@@ -1139,7 +1139,7 @@ class RoutingProject:
                 for qual, (params, returns) in (ext.get("fx") or {}).items():
                     self.light_functions[qual] = (module, {"params": params, "returns": returns})
         self.load_keys = self._load_order()
-        self._path_modules: Optional[Dict[Tuple[str, ...], List[str]]] = None
+        self._names: Optional[Set[str]] = None
         self._decorating: Optional[Set[str]] = None  # see extension_decorates()
         self._collect()
         self._escaped_blueprints()
@@ -1584,12 +1584,8 @@ class RoutingProject:
             module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
             via_param, loose,
         )
-        if _external and not loose:
-            more, unresolved = self._script_folder_children(child_value)
-            children = children + [k for k in more if k not in children]
-            if unresolved:
-                complete = False
-            reg.children = children
+        if _external and not loose and self._unresolved_project_import(child_value):
+            complete = False
         if not complete:
             self.unknown_registrations = True
         self.bp_regs.append(reg)
@@ -1606,72 +1602,31 @@ class RoutingProject:
             for child in children:
                 self.regs_of.setdefault(child, []).append((reg, NOTHING))
 
-    def _script_folder_children(self, value: Value) -> Tuple[List[str], bool]:
-        """The blueprints behind the third-party-looking names a registration
-        passes (``from blueprints.root import root`` in ``web/server.py``,
-        run as ``cd web && python server.py``: ``blueprints`` is a folder of
-        the project without ``__init__.py``, found through the script's
-        folder on sys.path), and whether one of them looks like a project
-        import that did not resolve (its first name is a folder or module
-        of the project): that must never turn into a finding."""
-        found: List[str] = []
-        unresolved = False
+    def _unresolved_project_import(self, value: Value) -> bool:
+        """Whether a registration passes a third-party-looking name whose
+        first part is a folder or module of the project: an import the index
+        could not tie to one module (the index already follows every folder
+        that can be on sys.path, ``ProjectIndex.module_alias``), which must
+        never turn into a finding."""
         stack = [self.index.evaluate(value)]
         while stack:
             obj = stack.pop()
             if obj[0] == "seq":
                 stack.extend(obj[1])
-                continue
-            if obj[0] != "external":
-                continue
-            parts = obj[1].split(".")
-            if parts[0] not in self._project_names():
-                continue  # a third-party object
-            keys = self._by_path_suffix(parts)
-            if keys is None:
-                unresolved = True
-            else:
-                found.extend(k for k in keys if k not in found)
-        return found, unresolved
+            elif obj[0] == "external" and obj[1].split(".")[0] in self._project_names():
+                return True
+        return False
 
     def _project_names(self) -> Set[str]:
-        self._path_index()
-        return self._names
-
-    def _path_index(self) -> Dict[Tuple[str, ...], List[str]]:
-        """Module names by the parts of their file's path (without ``.py``
-        and ``__init__``), and every folder and module name of the project."""
-        if self._path_modules is None:
-            table: Dict[Tuple[str, ...], List[str]] = {}
+        """Every folder and module name of the project."""
+        if self._names is None:
             names: Set[str] = set()
-            for rel, summary in self.index.by_path.items():
-                parts = rel.replace(os.sep, "/").split("/")
-                if parts[-1].endswith(".py"):
-                    parts[-1] = parts[-1][:-3]
-                if parts[-1] == "__init__":
-                    parts.pop()
+            for rel in self.index.by_path:
+                parts = os.path.splitext(rel)[0].split(os.sep)
                 names.update(parts)
-                for start in range(len(parts)):
-                    table.setdefault(tuple(parts[start:]), []).append(summary["module"])
-            self._path_modules, self._names = table, names
-        return self._path_modules
-
-    def _by_path_suffix(self, parts: List[str]) -> Optional[List[str]]:
-        """The blueprints ``a.b.name`` stands for when ``a/b.py`` (or
-        ``a/b/__init__.py``) is one project file; None when it is not."""
-        table = self._path_index()
-        for cut in range(len(parts) - 1, 0, -1):
-            modules = table.get(tuple(parts[:cut]))
-            if not modules:
-                continue
-            if len(set(modules)) != 1:
-                return None
-            obj = self.index.resolve_qualname(".".join([modules[0]] + parts[cut:]))
-            flat = self._flatten(obj)
-            if flat and all(o[0] == "blueprint" for o in flat):
-                return [o[1] for o in flat]
-            return None
-        return None
+            names.discard("__init__")
+            self._names = names
+        return self._names
 
     def _escaped_blueprints(self) -> None:
         """Blueprints something outside the project's own calls may register:

@@ -780,6 +780,12 @@ def _signal_of(model: FlaskModel, items: List[Tuple[str, ast.expr]]) -> Optional
     if "jsonrpc" in keys or ("data" in keys and "errors" in keys):
         return None  # JSON-RPC and GraphQL answer errors in-band on purpose
     for key, value in items:
+        if isinstance(value, ast.Constant) and (
+            (key.lower() in SUCCESS_KEYS and value.value is True)
+            or (key.lower() == "status" and isinstance(value.value, str) and value.value.lower() in SUCCESS_STATUSES)
+        ):
+            return None  # the body says the request succeeded: an "error" beside it is a detail of the data
+    for key, value in items:
         lowered = key.lower()
         if lowered in ERROR_KEYS and _truthy(model, value):
             return f"{key}={source(value, 30)}"

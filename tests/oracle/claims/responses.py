@@ -371,6 +371,10 @@ def failure_signal(body: Any) -> Optional[str]:
     keys = {str(k).lower(): v for k, v in body.items()}
     if "jsonrpc" in keys or ("data" in keys and "errors" in keys):
         return None
+    if any(keys.get(key) is True for key in _FLAG_KEYS) or (
+        isinstance(keys.get("status"), str) and keys["status"].lower() in _SUCCESS_STATUSES
+    ):
+        return None  # the body says the request succeeded: an error beside it is a detail of the data
     for key, value in keys.items():
         if key in _ERROR_KEYS and value:
             return f"{key}={value!r}"
