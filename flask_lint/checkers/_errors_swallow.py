@@ -318,7 +318,29 @@ def view_raisers(
             else r
             for r in found
         ]
-    return found
+    return [r for r in found if not (r.keyed and _key_tested(model, info, r.node))]
+
+
+def _key_tested(model: FlaskModel, info: FunctionInfo, node: ast.AST) -> bool:
+    """``request.files["file"]`` that runs only as a test of that very key
+    decides (``if "file" not in request.files: return ..., 400`` before it):
+    the key is there, the lookup cannot raise."""
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+        return False
+    key, mapping = node.slice.value, model.qualname(node.value)
+
+    def tests_key(test: ast.expr) -> bool:
+        return any(
+            isinstance(inner, ast.Compare)
+            and len(inner.ops) == 1
+            and isinstance(inner.ops[0], (ast.In, ast.NotIn))
+            and isinstance(inner.left, ast.Constant)
+            and inner.left.value == key
+            and model.qualname(inner.comparators[0]) == mapping
+            for inner in ast.walk(test)
+        )
+
+    return id(node) in model.guarded_by(info.node, tests_key)
 
 
 def _first_swallowed(statuses: Set[int], found: List[Raiser], keyed_caught: bool) -> Optional[Raiser]:
