@@ -49,14 +49,14 @@ def fresh() -> None:
     index.clear_indexes()
 
 
-def _findings(tmp_path: Path, requirement: str) -> List[str]:
+def _findings(tmp_path: Path, requirement: str, code: str = "FLK209", source: str = APP) -> List[str]:
     (tmp_path / "setup.cfg").write_text("")
     if requirement:
         (tmp_path / "requirements.txt").write_text(requirement + "\n")
     path = tmp_path / "app.py"
-    path.write_text(APP)
-    found = analyse(str(path), Config(enabled=frozenset({"FLK209"})), families=FAMILIES)
-    return [f"{f.line}: {f.message}" for f in found if f.code == "FLK209"]
+    path.write_text(source)
+    found = analyse(str(path), Config(enabled=frozenset({code})), families=FAMILIES)
+    return [f"{f.line}: {f.message}" for f in found if f.code == code]
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,46 @@ def test_the_findings_cache_follows_a_services_pins(tmp_path: Path, monkeypatch:
     assert "(on a malformed JSON body)" in messages()[0]
     pins.unlink()
     assert "catches the 415 that" in messages()[0], "the root names neither: today's Werkzeug"
+
+
+# FLK203 on an HTTPException key: before Flask 1.0 a handler for an HTTP
+# error is looked up under its status code only (0.10 handle_http_exception,
+# 0.11/0.12 _find_error_handler, read in their sources), and HTTPException is
+# filed under code None; from 1.0 the lookup walks the error's MRO (#2314).
+HANDLERS = """\
+from flask import Flask
+from werkzeug.exceptions import HTTPException, NotFound
+
+app = Flask(__name__)
+
+
+def handler(error):
+    return "error", 500
+
+
+app.register_error_handler(HTTPException, handler)
+app.register_error_handler(NotFound, handler)
+app.register_error_handler(403, handler)
+"""
+
+
+@pytest.mark.parametrize(
+    ("requirement", "flagged"),
+    [
+        ("flask==0.10.1", [11]),
+        ("flask==0.11.1", [11]),
+        ("flask==0.12.5", [11]),
+        ("flask<1.0", [11]),
+        ("flask>=0.11,<1.0", [11]),
+        ("flask==1.0", []),
+        ("flask>=0.11", []),  # allows 1.0 and later
+        ("flask>=0.12,<2", []),
+        ("", []),  # unknown: today's Flask
+    ],
+)
+def test_an_httpexception_handler_never_matches_before_flask_1(
+    tmp_path: Path, requirement: str, flagged: List[int]
+) -> None:
+    found = _findings(tmp_path, requirement, "FLK203", HANDLERS)
+    assert [int(f.split(":")[0]) for f in found] == flagged
+    assert all("never runs for a 404" in f and "requirements.txt" in f for f in found)

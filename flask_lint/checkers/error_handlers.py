@@ -81,10 +81,10 @@ JSON_API_HTML_ERRORS = rule(
 INVALID_ERRORHANDLER_KEY = rule(
     "FLK203",
     "invalid-errorhandler-key",
-    "{method}({key}): {problem}, so it raises {exc} {when}; register an HTTP error code Werkzeug knows "
-    "(400-505, e.g. 404) or an Exception subclass",
+    "{method}({key}): {problem}; {fix}",
     severity="E",
-    summary="errorhandler key that Flask rejects: 200, 302, '404', 404.0, NotFound(), a non-Exception class",
+    summary="errorhandler key that Flask rejects (200, '404', NotFound(), a non-Exception class) or, "
+    "before Flask 1.0, never matches (HTTPException)",
 )
 ERRORHANDLER_SUCCESS_STATUS = rule(
     "FLK204",
@@ -348,10 +348,42 @@ def _check_keys(ctx: FileContext, project: ProjectErrors, regs: List[HandlerReg]
                 reg.node,
                 method=_registration_call(reg),
                 key=key_text,
-                problem=problem,
-                exc=exc,
-                when=when,
+                problem=f"{problem}, so it raises {exc} {when}",
+                fix=_KEY_FIX,
             )
+    _check_old_flask_http_keys(ctx, project, regs)
+
+
+_KEY_FIX = "register an HTTP error code Werkzeug knows (400-505, e.g. 404) or an Exception subclass"
+# The release from which a handler for an exception class is found along the
+# raised error's MRO whatever its code (pallets/flask#2314).
+MRO_LOOKUP_SINCE = (1, 0)
+
+
+def _check_old_flask_http_keys(ctx: FileContext, project: ProjectErrors, regs: List[HandlerReg]) -> None:
+    """Before Flask 1.0 a handler for an HTTP error is looked up under the
+    error's status code only (0.11/0.12 ``_find_error_handler``; 0.10
+    ``handle_http_exception``), and ``HTTPException`` is filed under code
+    None: it never runs for a 404, 500 or any HTTP error with a code."""
+    version = ctx.flask_version
+    if not version.always_below(MRO_LOOKUP_SINCE):
+        return
+    where = f"Flask {version.describe()}" + (f" (the project's {version.source})" if version.source else "")
+    for reg in regs:
+        if not any(project.atoms(value) == frozenset({HTTP_ATOM}) for value in _key_values(reg.key)):
+            continue
+        ctx.report(
+            INVALID_ERRORHANDLER_KEY,
+            reg.node,
+            method=_registration_call(reg),
+            key=_source(reg.key_node, "HTTPException"),
+            problem=(
+                f"on {where} a handler for an HTTP error is looked up by its status code only and "
+                "HTTPException has none, so this handler never runs for a 404, a 500 or any other HTTP error "
+                "(Flask 1.0 searches the error's classes)"
+            ),
+            fix="register it for each code (for code in default_exceptions: ...) or require Flask>=1.0",
+        )
 
 
 def _key_values(key: Value) -> List[Value]:
