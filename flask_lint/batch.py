@@ -41,7 +41,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from .config import REPORTING_OPTIONS, Config
 from .engine import AnalysisError
 from .families import FAMILIES
-from .filecheck import MODEL_BUDGET, Result, analyse_file, check_file, finding_row, read_bytes
+from .filecheck import MODEL_BUDGET, Result, analyse_file, check_file, finding_row, read_bytes, recheck
 from .index import (
     _INDEXES,
     CACHE_DIR,
@@ -165,7 +165,8 @@ def _answer_unchecked(
     if not relevant:
         external = _externally_registered(index, cache)
         if external and module_name(path, index.root)[0] in external:
-            return analyse_file(path, index, config)
+            # The index summarised these very bytes: check them, do not summarise again.
+            return recheck(path, rel, digest, index, config)
         return Result(path, findings=[], digest=digest)
     if cache is not None:
         hit = cache.get(rel, digest, index.fingerprint(), index)
