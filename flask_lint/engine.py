@@ -17,7 +17,7 @@ from .fixes import Fix, fstring_spans, inside_fstrings
 from .index import MAX_FILE_BYTES, NOTHING, Obj, ProjectIndex, get_index, import_aliases, module_name
 from .model import UNKNOWN, FlaskModel, FunctionNode, HandlerReg, HookReg, RouteReg, Value, View
 from .registry import Family, Finding, Rule
-from .source import SourceError, is_relevant_text, read_source
+from .source import SourceError, is_relevant_text, is_test_path, read_source
 from .summary import summarise
 from .versions import VersionRange
 from .versions import resolve as resolve_versions
@@ -85,6 +85,13 @@ class FileContext:
         if "versions" not in self._cache:
             self._cache["versions"] = resolve_versions(self.index.root, self.config.flask_version, self.path)
         return self._cache["versions"]
+
+    @property
+    def is_test_file(self) -> bool:
+        """A file of a test suite (:func:`flask_lint.source.is_test_path`)."""
+        if "test-file" not in self._cache:
+            self._cache["test-file"] = is_test_path(self.path, self.index.root)
+        return bool(self._cache["test-file"])
 
     def evaluate(self, value: Value) -> Obj:
         return self.index.evaluate(value) if value != UNKNOWN else NOTHING

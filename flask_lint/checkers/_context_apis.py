@@ -26,7 +26,8 @@ class Api:
 WHERE = {
     "thread": "a new thread",
     "executor": "an executor thread",
-    "process": "a new process",
+    # A forked child inherits the parent's context: only spawn and forkserver start it empty.
+    "process": "a new process (under spawn or forkserver, the default on macOS, Windows and, from Python 3.14, Linux)",
     "green": "a new greenlet",
     "socketio": "a Socket.IO background task",
     "queue": "a task queue worker",

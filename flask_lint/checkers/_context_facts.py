@@ -439,6 +439,16 @@ _SIMPLE_STATEMENTS = frozenset(
 )
 
 
+def _stores_proxy(node: ast.Assign) -> bool:
+    """``self.parser_app = current_app``, ``REGISTRY["app"] = request``: the
+    proxy object itself kept in an attribute or an item, which looks nothing
+    up (a local alias, ``app = current_app``, is still a use: what it names
+    next is read through a name the scan does not follow)."""
+    return isinstance(node.value, ast.Name) and all(
+        isinstance(target, (ast.Attribute, ast.Subscript)) for target in node.targets
+    )
+
+
 def _expr_fields(kind: type) -> Tuple[str, ...]:
     fields = _EXPR_FIELDS.get(kind)
     if fields is None:
@@ -597,6 +607,8 @@ class Scanner:
                 children = (node.value,)  # type: ignore[attr-defined]
             elif kind is ast.Assign:
                 children = [*node.targets, node.value]  # type: ignore[attr-defined]
+                if _stores_proxy(node):  # type: ignore[arg-type]
+                    children = node.targets  # type: ignore[attr-defined]
             else:
                 children = _expr_children(node)
             self._children(children, level, protected)

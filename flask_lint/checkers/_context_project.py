@@ -210,14 +210,17 @@ class Project:
 
     def _call_binds(self, callee: str, call: Sequence[Any]) -> Dict[str, int]:
         """The truth values a recorded call's literal arguments give the
-        callee's parameters ({} when it passes none or the callee is a
-        method, whose ``self`` shifts the positions)."""
+        callee's parameters ({} when it passes none).  A method's keyword
+        arguments only: whether ``self`` takes the first position depends on
+        how it was called (``obj.save(...)`` or ``Model.save(obj, ...)``)."""
         if len(call) <= 5 or not call[5]:
             return {}
         positional, keywords = call[5]
         sig = self.get(callee).get("sig")
-        if not sig or (sig[0] and sig[0][0] in ("self", "cls")):
+        if not sig:
             return {}
+        if sig[0] and sig[0][0] in ("self", "cls"):
+            positional = None
         return self.bind_arguments(callee, positional, dict(keywords), False)
 
     def uses_from(self, roots: Iterable[Tuple[str, int]], bindings: Optional[Dict[str, Dict[str, int]]] = None) -> List[Found]:

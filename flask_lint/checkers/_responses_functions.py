@@ -19,7 +19,6 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from ..engine import VIEW_OWNERS, FileContext
 from ..index import NOTHING, ProjectIndex
 from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, Scope, Value, View
-from ..source import is_test_path
 from ._responses_flow import CONSTANTS_KEY, EXTENSION, passthrough_decorator_name, passthrough_name
 from ._responses_flow import UNKNOWN as NOT_KNOWN
 
@@ -370,19 +369,11 @@ def _find_responders(ctx: FileContext) -> List[Responder]:
     return list(found.values())
 
 
-def is_test_file(ctx: FileContext) -> bool:
-    """A file of a test suite (:func:`flask_lint.source.is_test_path`)."""
-    key = "flk1-test-file"
-    if key not in ctx._cache:
-        ctx._cache[key] = is_test_path(ctx.path, ctx.index.root)
-    return bool(ctx._cache[key])
-
-
 def in_test_function(ctx: FileContext, scope: Optional[Scope]) -> bool:
     """Inside a ``test*`` function or method of a test file: test suites
     build views and responses that are broken on purpose, to see how Flask
     fails.  (An app's own view named ``test_email`` is still checked.)"""
-    if not is_test_file(ctx):
+    if not ctx.is_test_file:
         return False
     while scope is not None:
         if scope.kind == "function" and scope.qualname.rsplit(".", 1)[-1].startswith("test"):

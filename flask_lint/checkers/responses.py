@@ -51,7 +51,6 @@ from ._responses_functions import (
     Responder,
     def_span,
     in_test_function,
-    is_test_file,
     project_facts,
     responders,
 )
@@ -1133,7 +1132,7 @@ def _check_helpers_returning_none(ctx: FileContext, functions: List[Responder], 
     (``return handle_form(request.form)``): judged by the flow FLK107
     judges views by, and reported at the helper, where the None comes
     from, naming the view."""
-    if is_test_file(ctx):
+    if ctx.is_test_file:
         return
     table = facts.returned_helpers()
     if not table:
@@ -1534,7 +1533,7 @@ def _all_statements(ctx: FileContext) -> Iterator[Tuple[ast.stmt, Tuple[ast.stmt
     requests: its other helpers call response builders for the test's sake
     (under ``mock.patch``, to hand the mock back)."""
     model = ctx.model
-    if is_test_file(ctx):
+    if ctx.is_test_file:
         for responder in responders(ctx):
             yield from iter_statements(responder.func.body)
         return
