@@ -716,8 +716,8 @@ def _envelope(ctx: FileContext, responder: Responder) -> Tuple[Set[str], bool]:
             lowered = key.lower()
             if not isinstance(item, ast.Constant):
                 continue
-            if lowered in SUCCESS_KEYS and item.value is True:
-                flags.add(lowered)
+            if (lowered in SUCCESS_KEYS or lowered == "status") and item.value is True:
+                flags.add(lowered)  # `status=True`: a success flag too
             elif lowered == "status" and isinstance(item.value, str) and item.value.lower() in SUCCESS_STATUSES:
                 flags.add(lowered)
     return flags, refuses
@@ -742,7 +742,7 @@ def _envelope_answer(ctx: FileContext, responder: Responder, payload: Optional[a
             continue
         if lowered == "status" and str(value.value).lower() in FAILURE_STATUSES:
             failed.add(lowered)
-        elif lowered in SUCCESS_KEYS and value.value is False:
+        elif (lowered in SUCCESS_KEYS or lowered == "status") and value.value is False:
             failed.add(lowered)
     if not failed:
         return False

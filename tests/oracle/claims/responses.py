@@ -413,7 +413,7 @@ def _envelopes(run: Run, answered: List[Tuple[Probe, Any, Tuple[Tuple[str, int],
     for _probe, body, (func, _line) in answered:
         for key, value in body.items():
             lowered = str(key).lower()
-            if lowered in _FLAG_KEYS and value is True:
+            if (lowered in _FLAG_KEYS or lowered == "status") and value is True:
                 out.setdefault(func[0], set()).add(lowered)
             elif lowered == "status" and isinstance(value, str) and value.lower() in _SUCCESS_STATUSES:
                 out.setdefault(func[0], set()).add(lowered)
@@ -429,7 +429,7 @@ def _in_envelope(body: Dict[str, Any], flags: Set[str]) -> bool:
         if lowered in _ERROR_VOCABULARY and isinstance(value, int) and not isinstance(value, bool) and 400 <= value <= 599:
             return False
         if lowered in flags:
-            if lowered == "status":
+            if lowered == "status" and value is not False:
                 said = said or (isinstance(value, str) and value.lower() in ("error", "fail", "failed", "failure"))
             else:
                 said = said or value is False
