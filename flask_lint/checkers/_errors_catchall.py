@@ -125,6 +125,8 @@ def _catch_alls(
         tail = path_tail(route.rule)
         if module is None or fact is None or tail is None or route.view is None:
             continue
+        if route.methods is None or "GET" not in route.methods:
+            continue  # (an OPTIONS-only catch-all answers CORS preflights, as meant)
         entry = index.functions.get(route.view)
         if entry is None or entry[0] != module:
             continue  # the view's body is read where the route is reported
@@ -174,6 +176,13 @@ _SUCCESS = frozenset({"page", "file", "text"})
 _OTHER_SUCCESS = "other-success"  # a success status other than 200, a redirect
 _FILE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.isdir"})
 _OTHER_PATHS = ("flask.request.url", "flask.request.full_path", "flask.request.base_url")
+
+
+_MATCH = getattr(ast, "Match", None)  # Python 3.10
+
+
+def _is_wildcard(pattern: ast.AST) -> bool:
+    return getattr(ast, "MatchAs", None) is not None and isinstance(pattern, ast.MatchAs) and pattern.pattern is None
 
 
 class _Flow:
@@ -300,6 +309,17 @@ class _Flow:
                     falls = self.walk(stmt.orelse) if falls else falls
                 if stmt.finalbody and not self.walk(stmt.finalbody):
                     return False
+                if not falls:
+                    return False
+            elif _MATCH is not None and isinstance(stmt, _MATCH):
+                falls = False
+                for case in stmt.cases:
+                    before = len(self.answers)
+                    falls = self.walk(case.body) or falls
+                    if self.mentions(stmt.subject) and not self._succeeds(self.answers[before:]):
+                        self.guarded = True
+                if not falls and not any(_is_wildcard(case.pattern) for case in stmt.cases):
+                    falls = True  # no case may match
                 if not falls:
                     return False
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):

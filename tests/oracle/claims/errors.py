@@ -140,15 +140,15 @@ def _json_prefixes(run: Run) -> Dict[int, List[str]]:
 
 
 def _catch_all_answers(run: Run) -> Observed:
-    """The catch-all case: an unknown URL under an app's JSON prefix matched a
-    rule ending in a ``path`` variable above that prefix, and the client got
-    a success status with a body that is not JSON: tied to the line that
-    added that rule."""
+    """The catch-all case: a GET of an unknown URL under an app's JSON prefix
+    matched a rule ending in a ``path`` variable above that prefix, and the
+    client got a success status with a body that is not JSON: tied to the
+    line that added that rule."""
     prefixes = _json_prefixes(run)
     out: Observed = {}
     for probe in run.probes:
-        if probe.kind not in ("missing", "hint") or probe.status is None or probe.status >= 300:
-            continue
+        if probe.kind not in ("missing", "hint") or probe.method != "GET" or probe.status is None or probe.status >= 300:
+            continue  # (what a client reading a resource gets: an OPTIONS preflight's 200 is meant)
         if "json" in content_type(probe) or probe.app not in prefixes:
             continue
         app = run.loaded.apps[probe.app]
