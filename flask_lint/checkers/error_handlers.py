@@ -305,7 +305,9 @@ def _check_api_catch_alls(ctx: FileContext) -> None:
             continue
         route = ctx.model.routes[catch_all.position]
         info = infos.get(catch_all.view)
-        if info is None or ctx.model.unbound_method(info):
+        if info is None or not isinstance(info.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if ctx.model.unbound_method(info):
             continue
         answer = page_answer(ctx.model, info, catch_all)
         if answer is None:
