@@ -166,6 +166,20 @@ def ends_in_catch_all(rule: Optional[str], project_converters: bool = False) -> 
     return project_converters and conv not in ONE_SEGMENT_CONVERTERS and rule.strip("/") == last.group(0)
 
 
+def path_tail(rule: Optional[str]) -> Optional[Tuple[str, str]]:
+    """``("/app/", "rest")`` for ``/app/<path:rest>``: a rule whose only
+    variable is a final ``path`` one (a trailing slash aside), split into its
+    static part and the variable's name; None for any other rule."""
+    if rule is None or rule_variables(rule) is None:
+        return None
+    found = list(_RULE_VAR_RE.finditer(rule))
+    if len(found) != 1 or (found[0].group("conv") or "") != "path" or found[0].group("args"):
+        return None
+    if rule[found[0].end() :].strip("/"):
+        return None
+    return rule[: found[0].start()], found[0].group("var")
+
+
 def literal_str(node: Optional[ast.AST]) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -1848,6 +1862,7 @@ __all__ = [
     "rule_may_match",
     "is_catch_all",
     "ends_in_catch_all",
+    "path_tail",
     "ONE_SEGMENT_CONVERTERS",
     "normalise_rule",
     "literal_methods",

@@ -31,6 +31,7 @@ from ..registry import Family, rule
 from ..routing_facts import ends_in_catch_all
 from ..source import is_test_module, is_test_path
 from ..versions import non_json_statuses
+from ._errors_catchall import catch_all_facts, page_answer
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
 from ._errors_keys import (
     ALL_HTTP,
@@ -73,10 +74,9 @@ MISSING_SERVER_ERROR_HANDLER = rule(
 JSON_API_HTML_ERRORS = rule(
     "FLK202",
     "json-api-html-errors",
-    "the app created here answers JSON ({json} of {known} views) but no handler turns HTTP errors into JSON, "
-    "so clients get HTML error pages for {missing}; register @{app}.errorhandler(HTTPException) returning "
-    "jsonify(...), e.code",
-    summary="a JSON app whose HTTP errors (400, 404, 405...) are still Werkzeug's HTML pages",
+    "{problem}; {fix}",
+    summary="a JSON app whose HTTP errors (400, 404, 405...) are still Werkzeug's HTML pages, or whose "
+    "unknown API URLs a catch-all route answers with a page and 200",
 )
 INVALID_ERRORHANDLER_KEY = rule(
     "FLK203",
@@ -142,6 +142,7 @@ VIEW_CATCH_ALL_SWALLOWS_HTTP_ERRORS = rule(
 def check(ctx: FileContext) -> None:
     project = project_errors(ctx.index)
     _check_whole_apps(ctx, project)
+    _check_api_catch_alls(ctx)
     regs = [reg for reg in ctx.model.handlers if _is_flask_scope(ctx, project, reg.target, ctx.model.module)]
     _check_keys(ctx, project, regs)
     _check_handler_bodies(ctx, project)
@@ -286,11 +287,40 @@ def _check_json_errors(
     ctx.report(
         JSON_API_HTML_ERRORS,
         node,
-        app=name,
-        json=json_views,
-        known=json_views + other_views,
-        missing=", ".join(str(c) for c in missing),
+        problem=f"the app created here answers JSON ({json_views} of {json_views + other_views} views) but no "
+        f"handler turns HTTP errors into JSON, so clients get HTML error pages for {', '.join(map(str, missing))}",
+        fix=f"register @{name}.errorhandler(HTTPException) returning jsonify(...), e.code",
     )
+
+
+def _check_api_catch_alls(ctx: FileContext) -> None:
+    """A catch-all route above the JSON API's prefix answers the API's
+    unknown URLs with a page (see _errors_catchall)."""
+    found = catch_all_facts(ctx.index).by_module.get(ctx.model.module)
+    if not found or is_test_path(ctx.path, ctx.index.root):
+        return
+    infos = {info.qualname: info for info in ctx.model.functions.values()}
+    for catch_all in found:
+        if catch_all.position >= len(ctx.model.routes):
+            continue
+        route = ctx.model.routes[catch_all.position]
+        info = infos.get(catch_all.view)
+        if info is None or not isinstance(info.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if ctx.model.unbound_method(info):
+            continue
+        answer = page_answer(ctx.model, info, catch_all)
+        if answer is None:
+            continue
+        what = _source(answer, "a page", 50)
+        ctx.report(
+            JSON_API_HTML_ERRORS,
+            route.node,
+            problem=f"unknown URLs under {catch_all.prefix}/ (the app's JSON API) reach this catch-all route, "
+            f"and {info.node.name}() answers them with {what} and 200 instead of a JSON 404",
+            fix=f"test the path for {catch_all.path_value!r} first and abort(404), or give the API its own "
+            f"catch-all ({catch_all.prefix}/<path:rest> aborting 404)",
+        )
 
 
 # ------------------------------------------------------------------ FLK203

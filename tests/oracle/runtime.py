@@ -1106,7 +1106,8 @@ class Driver:
             built = rule.build(sample_values(rule), append_unknown=False)
             if built is None:
                 continue
-            method = "GET" if "GET" in (rule.methods or ()) else sorted((rule.methods or {"GET"}) - {"OPTIONS", "HEAD"})[0]
+            others = sorted((rule.methods or {"GET"}) - {"OPTIONS", "HEAD"})
+            method = "GET" if "GET" in (rule.methods or ()) else (others[0] if others else "OPTIONS")
             original = app.view_functions[rule.endpoint]
             failures: List[Tuple[str, str, Callable[..., Any]]] = [("crash", "ZeroDivisionError", _crash)]
             failures += [("abort", str(code), _aborter(code)) for code in sorted(codes)]

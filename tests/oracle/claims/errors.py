@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import urllib.parse
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from runtime import Probe, Run, _code_of, unknown_urls
@@ -99,6 +100,73 @@ def html_errors_from_json_app(run: Run) -> Observed:
             out.setdefault(
                 line, f"{probe.kind} {probe.method} {probe.url}: {probe.status} as {content_type(probe)}"
             )
+    out.update(_catch_all_answers(run))
+    return out
+
+
+_PATH_TAIL = re.compile(r"^([^<]*)<path:\w+>/?$")
+
+
+def _json_prefixes(run: Run) -> Dict[int, List[str]]:
+    """For each app: the static folders (``/api``) under which at least two
+    endpoints answered JSON, twice as many as those answering anything else."""
+    rules: Dict[int, Dict[str, str]] = {}
+    kinds: Dict[int, Dict[str, Set[str]]] = {}
+    for probe in run.probes:
+        if probe.kind != "route" or probe.status is None or probe.status >= 400 or not probe.rule:
+            continue
+        rules.setdefault(probe.app, {})[probe.endpoint or ""] = probe.rule
+        kind = "json" if "json" in content_type(probe) else "other"
+        kinds.setdefault(probe.app, {}).setdefault(kind, set()).add(probe.endpoint or "")
+    out: Dict[int, List[str]] = {}
+    for app, by_endpoint in rules.items():
+        json_endpoints = kinds[app].get("json", set())
+        folders = {}
+        for endpoint in json_endpoints:
+            head = by_endpoint[endpoint].split("<", 1)[0]
+            parts = [p for p in head[: head.rfind("/")].split("/") if p]
+            if parts:
+                folders.setdefault(parts[0], []).append(parts)
+        for members in folders.values():
+            common = members[0]
+            for parts in members[1:]:
+                common = [a for a, b in zip(common, parts) if a == b][: len(common)]
+            prefix = "/" + "/".join(common)
+            under = {e for e, r in by_endpoint.items() if r.startswith(prefix + "/")}
+            json_under = under & json_endpoints
+            if len(json_under) >= 2 and len(json_under) >= 2 * len(under - json_endpoints):
+                out.setdefault(app, []).append(prefix)
+    return out
+
+
+def _catch_all_answers(run: Run) -> Observed:
+    """The catch-all case: a GET of an unknown URL under an app's JSON prefix
+    matched a rule ending in a ``path`` variable above that prefix, and the
+    client got a success status with a body that is not JSON: tied to the
+    line that added that rule."""
+    prefixes = _json_prefixes(run)
+    out: Observed = {}
+    for probe in run.probes:
+        if probe.kind not in ("missing", "hint") or probe.method != "GET" or probe.status is None or probe.status >= 300:
+            continue  # (what a client reading a resource gets: an OPTIONS preflight's 200 is meant)
+        if "json" in content_type(probe) or probe.app not in prefixes:
+            continue
+        app = run.loaded.apps[probe.app]
+        path = urllib.parse.urlsplit(probe.url).path
+        try:
+            rule, _args = app.url_map.bind("localhost").match(path, method=probe.method, return_rule=True)
+        except Exception:
+            continue  # no rule matched: not a catch-all's answer
+        tail = _PATH_TAIL.match(rule.rule)
+        if tail is None:
+            continue
+        above = tail.group(1).rstrip("/")
+        if not any(path.startswith(p + "/") and p.startswith(above + "/") for p in prefixes[probe.app]):
+            continue
+        for call in run.loaded.url_rules:
+            if call.app is app and call.rule == rule.rule and call.endpoint == rule.endpoint and call.line:
+                out.setdefault(call.line, f"{probe.method} {probe.url}: {probe.status} as {content_type(probe)} "
+                               f"from the catch-all {rule.rule}")
     return out
 
 
