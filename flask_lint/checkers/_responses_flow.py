@@ -1605,9 +1605,13 @@ class Flow:
         # Locals that stand for an expression, or keep an immutable value
         # (None, a str...), hold immutable values: handing them on changes
         # nothing; changing what the expression (the tests) read does.
-        values = {name for name, held in self.env.items() if not _immutable_held(held)}
-        self._forget(assigned_names(stmt) | (self._escaping(stmt) & values))
-        self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
+        # With nothing known there is nothing to forget: skip the walks (most
+        # flows, a never-returns one always, know nothing).
+        if self.env or self.truths or self.alternatives:
+            values = {name for name, held in self.env.items() if not _immutable_held(held)}
+            self._forget(assigned_names(stmt) | (self._escaping(stmt) & values if values else set()))
+        if any(isinstance(held, (_Alias, _Unless)) for held in self.env.values()):
+            self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
         if target is not None and value is not UNKNOWN:
             self.env[target] = value
         elif alias is not None:
