@@ -281,8 +281,19 @@ class FlaskModel:
         self._parents_of_stores: Optional[Dict[int, ast.AST]] = None
         self._foreign_attrs: Set[str] = set()
         self._bound: Set[int] = set()  # methods registered as ``self.method``
+        self._full: Optional[FlaskModel] = None  # see full()
         _Walker(self).run()
         self._extract()
+
+    def full(self) -> FlaskModel:
+        """The module's full model: itself, or for a light model one built
+        from the same tree, once, for every summary extension that reads
+        function bodies."""
+        if not self.light:
+            return self
+        if self._full is None:
+            self._full = FlaskModel(self.tree, self.module, self.is_package, aliases=self.aliases)
+        return self._full
 
     # ---------------------------------------------------------------- names
 

@@ -3029,7 +3029,7 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     if model.light:
         if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for node in model.tree.body):
             return {}
-        model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
+        model = model.full()
     facts = ModuleFacts(model)
     raise_facts = RaiseFacts(model, facts.by_qualname)
     out: Dict[str, Any] = {}
