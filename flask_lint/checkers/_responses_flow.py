@@ -1047,8 +1047,9 @@ class Flow:
         self.env: Dict[str, Any] = {}
         # Names declared global or nonlocal anywhere in the function (nested
         # functions too): code elsewhere may rebind them, so they stand for
-        # no expression (set by the first call of block).
-        self.shared: Optional[FrozenSet[str]] = None
+        # no expression (see shared(); the body is the first block judged).
+        self._shared: Optional[FrozenSet[str]] = None
+        self._body: Optional[List[ast.stmt]] = None
         self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
         # A test of each key of ``truths`` (equivalent tests share a key):
         # what the key is about, for the facts one settled test implies on
@@ -1144,10 +1145,10 @@ class Flow:
     def _alias(self, value: ast.expr, target: str) -> Optional[_Alias]:
         """The alias ``target = value`` makes: ``value`` (in canonical form)
         is stable, gives an immutable value, and does not read ``target``."""
-        if target in (self.shared or ()):
-            return None
         expr = self._canon(value)
         if isinstance(expr, ast.Constant) or not self._stable(expr) or not self._immutable(expr):
+            return None
+        if target in self.shared():
             return None
         alias = _Alias(expr)
         return None if target in alias.reads else alias
@@ -1799,15 +1800,21 @@ class Flow:
             if key not in self.truths and all(other.get(key) == fact for other in remaining[1:]):
                 self.truths[key] = fact
 
-    def block(self, stmts: List[ast.stmt]) -> str:
-        if self.shared is None:
-            # The first block judged is the function's body.
-            self.shared = frozenset(
+    def shared(self) -> FrozenSet[str]:
+        """The names declared global or nonlocal in the function, walked
+        for only when a local might stand for an expression."""
+        if self._shared is None:
+            self._shared = frozenset(
                 name
-                for node in ast.walk(ast.Module(body=stmts, type_ignores=[]))
+                for node in ast.walk(ast.Module(body=self._body or [], type_ignores=[]))
                 if isinstance(node, (ast.Global, ast.Nonlocal))
                 for name in node.names
             )
+        return self._shared
+
+    def block(self, stmts: List[ast.stmt]) -> str:
+        if self._body is None:
+            self._body = stmts  # the first block judged is the function's body
         saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
