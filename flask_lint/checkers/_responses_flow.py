@@ -792,6 +792,21 @@ def escaping_names(
     return out
 
 
+def _may_evaluate(node: ast.expr, resolve: Resolver) -> bool:
+    """False for an expression :func:`evaluate` gives UNKNOWN without
+    reading any name (``logging.getLogger(__name__)``, ``f(x=1)``)."""
+    if isinstance(node, ast.Call):
+        if node.keywords or len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            return False
+        qual = resolve(node.func)
+        return qual in _COLLECTORS or qual == "builtins.len"
+    if isinstance(node, ast.Compare):
+        return len(node.ops) == 1
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Not)
+    return isinstance(node, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Name, ast.BoolOp, ast.ListComp))
+
+
 def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]] = None) -> NameValue:
     """The value of a name that refers to a module-level constant: bound
     once, to a value :func:`evaluate` knows, and never changed in place in
@@ -816,12 +831,15 @@ def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]]
 
     def constant(name: ast.Name, _depth: int = 0) -> Any:
         found = model.lookup(name.id, model.scope_of(name))
-        if found is None or found[0] is not model.module_scope or _depth > 4 or changed(name.id):
+        if found is None or found[0] is not model.module_scope or _depth > 4:
             return UNKNOWN
         bindings = found[1]
         if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname and imported is not None:
-            return imported(bindings[0].qualname)
+            return UNKNOWN if changed(name.id) else imported(bindings[0].qualname)
         if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, ast.expr):
+            return UNKNOWN
+        # The module is walked (changed) only for a value evaluate() may know.
+        if not _may_evaluate(bindings[0].node, resolve) or changed(name.id):
             return UNKNOWN
         if name.id not in values:
             values[name.id] = UNKNOWN  # a cycle
