@@ -612,7 +612,7 @@ class FlaskModel:
         if self._parents_of_stores is None:
             found: Dict[int, ast.AST] = {}
             foreign: Set[str] = set()
-            for node in ast.walk(self.tree):
+            for node in walk_nodes(self.tree):
                 if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)):
                     targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
                     for target in targets:
@@ -1234,6 +1234,17 @@ class FlaskModel:
 
 
 _NESTED_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+
+
+def walk_nodes(node: ast.AST) -> List[ast.AST]:
+    """``list(ast.walk(node))``, in the same order, without its generators
+    and deque: for the facts that walk whole modules."""
+    out: List[ast.AST] = [node]
+    position = 0
+    while position < len(out):
+        out += child_nodes(out[position])
+        position += 1
+    return out
 
 
 def child_nodes(node: ast.AST) -> List[ast.AST]:

@@ -43,7 +43,7 @@ from typing import (
     cast,
 )
 
-from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
+from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes, walk_nodes
 from ..names import EXTENSION_DECORATORS, RESPONSE_CLASSES
 from ..summary import Extension, Line
 from ._responses_values import status_number
@@ -758,7 +758,7 @@ def escaping_names(
     elsewhere as it is (``y = x``, ``[x]``).  With ``among``, only those
     names are asked about: a call that passes none of them is not resolved."""
     out: Set[str] = set()
-    for inner in ast.walk(node):
+    for inner in walk_nodes(node):
         if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
             if attributes or inner.attr in _MUTATORS or not isinstance(inner.ctx, ast.Load):
                 out.add(inner.value.id)
@@ -863,7 +863,7 @@ def assigned_names(stmt: ast.stmt) -> Set[str]:
         if isinstance(inner, (ast.Global, ast.Nonlocal)):
             out.update(inner.names)
             continue
-        nodes = _own_expressions(inner) if isinstance(inner, _COMPOUND) else ast.walk(inner)
+        nodes = _own_expressions(inner) if isinstance(inner, _COMPOUND) else walk_nodes(inner)
         for node in nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 out.add(node.id)
@@ -878,7 +878,7 @@ def _operands(test: ast.expr, op: type) -> List[ast.expr]:
 
 
 def _names_in(node: ast.AST) -> FrozenSet[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    return frozenset(n.id for n in walk_nodes(node) if isinstance(n, ast.Name))
 
 
 # Reads of the request that give the same immutable value all through a
