@@ -777,7 +777,11 @@ def escaping_names(
                 )
                 if isinstance(value, ast.Name) and (among is None or value.id in among)
             ]
-            if passed and (resolve(inner.func) if resolve is not None else None) not in _SAFE_ARGUMENT_CALLS:
+            # Names already out need no callee resolved (a module walk passes
+            # the same few names to thousands of calls).
+            if passed and not out.issuperset(passed) and (
+                resolve(inner.func) if resolve is not None else None
+            ) not in _SAFE_ARGUMENT_CALLS:
                 out.update(passed)
         elif isinstance(inner, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)) and isinstance(
             inner.value, ast.Name
