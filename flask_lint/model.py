@@ -281,8 +281,19 @@ class FlaskModel:
         self._parents_of_stores: Optional[Dict[int, ast.AST]] = None
         self._foreign_attrs: Set[str] = set()
         self._bound: Set[int] = set()  # methods registered as ``self.method``
+        self._full: Optional[FlaskModel] = None  # see full()
         _Walker(self).run()
         self._extract()
+
+    def full(self) -> FlaskModel:
+        """The module's full model: itself, or for a light model one built
+        from the same tree, once, for every summary extension that reads
+        function bodies."""
+        if not self.light:
+            return self
+        if self._full is None:
+            self._full = FlaskModel(self.tree, self.module, self.is_package, aliases=self.aliases)
+        return self._full
 
     # ---------------------------------------------------------------- names
 
@@ -601,7 +612,7 @@ class FlaskModel:
         if self._parents_of_stores is None:
             found: Dict[int, ast.AST] = {}
             foreign: Set[str] = set()
-            for node in ast.walk(self.tree):
+            for node in walk_nodes(self.tree):
                 if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)):
                     targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
                     for target in targets:
@@ -1223,6 +1234,17 @@ class FlaskModel:
 
 
 _NESTED_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+
+
+def walk_nodes(node: ast.AST) -> List[ast.AST]:
+    """``list(ast.walk(node))``, in the same order, without its generators
+    and deque: for the facts that walk whole modules."""
+    out: List[ast.AST] = [node]
+    position = 0
+    while position < len(out):
+        out += child_nodes(out[position])
+        position += 1
+    return out
 
 
 def child_nodes(node: ast.AST) -> List[ast.AST]:

@@ -442,7 +442,7 @@ def _light_facts(model: FlaskModel) -> Optional[Dict[str, Any]]:
         if not imports and not signatures and not plain and not class_decorators:
             return None
         return {"light": True, "imp": imports, "sig": signatures, "funcs": plain, "cdeco": class_decorators}
-    full = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
+    full = model.full()
     prefixes = tuple(f"{model.module}.{func.name}" for func in shaped)
 
     def wanted(qualname: str) -> bool:

@@ -1014,7 +1014,7 @@ def context_facts(model: FlaskModel) -> Dict[str, Any]:
             if is_entry_module(model):
                 bare["e"] = 1
             return bare
-        model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
+        model = model.full()
     facts: Dict[str, Dict[str, Any]] = {}
     may_report = light and _may_hold_finding(model)
     deep: Dict[str, int] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from ..model import FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg
+from ..model import FlaskModel, FunctionInfo, FunctionNode, HandlerReg, Value, call_arg, walk_nodes
 from ..summary import Extension
 from ._errors_functions import (
     FunctionFacts,
@@ -284,7 +284,7 @@ def _propagation_facts(model: FlaskModel) -> Dict[str, Any]:
         if isinstance(stmt, ast.If) and "__main__" in ast.dump(stmt.test)
         for inner in ast.walk(stmt)
     }
-    for node in ast.walk(model.tree):  # type: ast.AST
+    for node in walk_nodes(model.tree):
         if id(node) in script_only:
             continue
         if isinstance(node, ast.Assign):

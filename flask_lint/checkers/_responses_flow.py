@@ -43,7 +43,7 @@ from typing import (
     cast,
 )
 
-from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes
+from ..model import FlaskModel, FunctionInfo, FunctionNode, child_nodes, walk_nodes
 from ..names import EXTENSION_DECORATORS, RESPONSE_CLASSES
 from ..summary import Extension, Line
 from ._responses_values import status_number
@@ -758,7 +758,7 @@ def escaping_names(
     elsewhere as it is (``y = x``, ``[x]``).  With ``among``, only those
     names are asked about: a call that passes none of them is not resolved."""
     out: Set[str] = set()
-    for inner in ast.walk(node):
+    for inner in walk_nodes(node):
         if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
             if attributes or inner.attr in _MUTATORS or not isinstance(inner.ctx, ast.Load):
                 out.add(inner.value.id)
@@ -777,7 +777,11 @@ def escaping_names(
                 )
                 if isinstance(value, ast.Name) and (among is None or value.id in among)
             ]
-            if passed and (resolve(inner.func) if resolve is not None else None) not in _SAFE_ARGUMENT_CALLS:
+            # Names already out need no callee resolved (a module walk passes
+            # the same few names to thousands of calls).
+            if passed and not out.issuperset(passed) and (
+                resolve(inner.func) if resolve is not None else None
+            ) not in _SAFE_ARGUMENT_CALLS:
                 out.update(passed)
         elif isinstance(inner, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)) and isinstance(
             inner.value, ast.Name
@@ -790,6 +794,21 @@ def escaping_names(
         elif isinstance(inner, ast.AugAssign) and isinstance(inner.target, ast.Name):
             out.add(inner.target.id)
     return out
+
+
+def _may_evaluate(node: ast.expr, resolve: Resolver) -> bool:
+    """False for an expression :func:`evaluate` gives UNKNOWN without
+    reading any name (``logging.getLogger(__name__)``, ``f(x=1)``)."""
+    if isinstance(node, ast.Call):
+        if node.keywords or len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            return False
+        qual = resolve(node.func)
+        return qual in _COLLECTORS or qual == "builtins.len"
+    if isinstance(node, ast.Compare):
+        return len(node.ops) == 1
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Not)
+    return isinstance(node, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Name, ast.BoolOp, ast.ListComp))
 
 
 def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]] = None) -> NameValue:
@@ -816,12 +835,15 @@ def module_constants(model: FlaskModel, imported: Optional[Callable[[str], Any]]
 
     def constant(name: ast.Name, _depth: int = 0) -> Any:
         found = model.lookup(name.id, model.scope_of(name))
-        if found is None or found[0] is not model.module_scope or _depth > 4 or changed(name.id):
+        if found is None or found[0] is not model.module_scope or _depth > 4:
             return UNKNOWN
         bindings = found[1]
         if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualname and imported is not None:
-            return imported(bindings[0].qualname)
+            return UNKNOWN if changed(name.id) else imported(bindings[0].qualname)
         if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, ast.expr):
+            return UNKNOWN
+        # The module is walked (changed) only for a value evaluate() may know.
+        if not _may_evaluate(bindings[0].node, resolve) or changed(name.id):
             return UNKNOWN
         if name.id not in values:
             values[name.id] = UNKNOWN  # a cycle
@@ -845,7 +867,7 @@ def assigned_names(stmt: ast.stmt) -> Set[str]:
         if isinstance(inner, (ast.Global, ast.Nonlocal)):
             out.update(inner.names)
             continue
-        nodes = _own_expressions(inner) if isinstance(inner, _COMPOUND) else ast.walk(inner)
+        nodes = _own_expressions(inner) if isinstance(inner, _COMPOUND) else walk_nodes(inner)
         for node in nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 out.add(node.id)
@@ -860,7 +882,7 @@ def _operands(test: ast.expr, op: type) -> List[ast.expr]:
 
 
 def _names_in(node: ast.AST) -> FrozenSet[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    return frozenset(n.id for n in walk_nodes(node) if isinstance(n, ast.Name))
 
 
 # Reads of the request that give the same immutable value all through a
@@ -1047,8 +1069,9 @@ class Flow:
         self.env: Dict[str, Any] = {}
         # Names declared global or nonlocal anywhere in the function (nested
         # functions too): code elsewhere may rebind them, so they stand for
-        # no expression (set by the first call of block).
-        self.shared: Optional[FrozenSet[str]] = None
+        # no expression (see shared(); the body is the first block judged).
+        self._shared: Optional[FrozenSet[str]] = None
+        self._body: Optional[List[ast.stmt]] = None
         self.truths: Dict[str, Tuple[bool, FrozenSet[str]]] = {}
         # A test of each key of ``truths`` (equivalent tests share a key):
         # what the key is about, for the facts one settled test implies on
@@ -1144,10 +1167,10 @@ class Flow:
     def _alias(self, value: ast.expr, target: str) -> Optional[_Alias]:
         """The alias ``target = value`` makes: ``value`` (in canonical form)
         is stable, gives an immutable value, and does not read ``target``."""
-        if target in (self.shared or ()):
-            return None
         expr = self._canon(value)
         if isinstance(expr, ast.Constant) or not self._stable(expr) or not self._immutable(expr):
+            return None
+        if target in self.shared():
             return None
         alias = _Alias(expr)
         return None if target in alias.reads else alias
@@ -1605,9 +1628,13 @@ class Flow:
         # Locals that stand for an expression, or keep an immutable value
         # (None, a str...), hold immutable values: handing them on changes
         # nothing; changing what the expression (the tests) read does.
-        values = {name for name, held in self.env.items() if not _immutable_held(held)}
-        self._forget(assigned_names(stmt) | (self._escaping(stmt) & values))
-        self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
+        # With nothing known there is nothing to forget: skip the walks (most
+        # flows, a never-returns one always, know nothing).
+        if self.env or self.truths or self.alternatives:
+            values = {name for name, held in self.env.items() if not _immutable_held(held)}
+            self._forget(assigned_names(stmt) | (self._escaping(stmt) & values if values else set()))
+        if any(isinstance(held, (_Alias, _Unless)) for held in self.env.values()):
+            self._drop_aliases(escaping_names(stmt, self.resolve, attributes=False))
         if target is not None and value is not UNKNOWN:
             self.env[target] = value
         elif alias is not None:
@@ -1795,15 +1822,21 @@ class Flow:
             if key not in self.truths and all(other.get(key) == fact for other in remaining[1:]):
                 self.truths[key] = fact
 
-    def block(self, stmts: List[ast.stmt]) -> str:
-        if self.shared is None:
-            # The first block judged is the function's body.
-            self.shared = frozenset(
+    def shared(self) -> FrozenSet[str]:
+        """The names declared global or nonlocal in the function, walked
+        for only when a local might stand for an expression."""
+        if self._shared is None:
+            self._shared = frozenset(
                 name
-                for node in ast.walk(ast.Module(body=stmts, type_ignores=[]))
+                for node in ast.walk(ast.Module(body=self._body or [], type_ignores=[]))
                 if isinstance(node, (ast.Global, ast.Nonlocal))
                 for name in node.names
             )
+        return self._shared
+
+    def block(self, stmts: List[ast.stmt]) -> str:
+        if self._body is None:
+            self._body = stmts  # the first block judged is the function's body
         saved = self.env, self.truths, self.alternatives
         self.env, self.truths = dict(self.env), dict(self.truths)
         try:
@@ -3025,7 +3058,7 @@ def summarise_responses(model: FlaskModel) -> Dict[str, Any]:
     if model.light:
         if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for node in model.tree.body):
             return {}
-        model = FlaskModel(model.tree, model.module, model.is_package, aliases=model.aliases)
+        model = model.full()
     facts = ModuleFacts(model)
     raise_facts = RaiseFacts(model, facts.by_qualname)
     out: Dict[str, Any] = {}
