@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from .index import NOTHING, ROOT_MARKERS, Obj, ProjectIndex
+from .index import CURRENT_APP, NOTHING, ROOT_MARKERS, Obj, ProjectIndex
 from .model import (
     UNKNOWN,
     BlueprintReg,
@@ -478,21 +478,9 @@ def _module_imports(model: FlaskModel) -> List[List[Any]]:
     (not inside a def or class), in line order: ``from pkg import name``
     gives ``pkg`` and ``pkg.name`` (which may be a submodule).  What makes
     the registrations of two modules happen in one order or the other."""
-    package = model.module if model.is_package else model.module.rpartition(".")[0]
     found: List[List[Any]] = []
     for node in _walk_statements(list(model.tree.body)):
-        names: List[str] = []
-        if isinstance(node, ast.Import):
-            names = [model.aliased(alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: max(0, len(parts) - (node.level - 1))]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = model.aliased(node.module or "")
-            names = [base] if base else []
-            names += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+        names = model.import_targets(node) if isinstance(node, (ast.Import, ast.ImportFrom)) else []
         line = getattr(node, "lineno", 0)
         for name in names:
             found.append([name, Line(line)])
@@ -1264,7 +1252,7 @@ class RoutingProject:
         """The apps and blueprints a registration acts on, and whether that list is complete."""
         out: List[Obj] = []
         complete = True
-        for obj in self._flatten(self.index.evaluate(value) if value != UNKNOWN else NOTHING):
+        for obj in self._flatten(self._target(value)):
             if obj[0] in ("app", "blueprint"):
                 out.append(obj)
             elif obj[0] == "param":
@@ -1274,6 +1262,15 @@ class RoutingProject:
             else:
                 complete = False
         return list(dict.fromkeys(out)), complete
+
+    def _target(self, value: Value) -> Obj:
+        """What a registration acts on.  ``current_app`` at a module's level
+        stays the proxy here: the app is known (``index.context_app``), but
+        not where the import runs (its branch, its order among the app's
+        other registrations), which conflicts between registrations need."""
+        if value == UNKNOWN:
+            return NOTHING
+        return CURRENT_APP if value[0] == "ctx" else self.index.evaluate(value)
 
     def _flatten(self, obj: Obj) -> List[Obj]:
         if obj[0] == "seq":
@@ -1312,7 +1309,7 @@ class RoutingProject:
             return
         target_value, method, rule, endpoint, view_value, line, scope_name = fact[:7]
         targets, targets_complete = self.targets_of(target_value)
-        direct = self.index.evaluate(target_value) if target_value != UNKNOWN else NOTHING
+        direct = self._target(target_value)
         view = self.evaluate(view_value)
         methods = entry.get("m")
         route = RouteFact(

@@ -129,7 +129,6 @@ def _imported_modules(model: FlaskModel) -> List[str]:
     """Every module an import statement of this module names, at any depth
     (``from pkg import name`` names ``pkg`` and ``pkg.name``, which may be a
     submodule): what importing this module may import in turn."""
-    package = model.module if model.is_package else model.module.rpartition(".")[0]
     found: Set[str] = set()
     # Imports are statements: walk statement lists only, not expressions.
     stack: List[ast.AST] = list(model.tree.body)
@@ -141,18 +140,8 @@ def _imported_modules(model: FlaskModel) -> List[str]:
             children = getattr(node, attr, None)
             if isinstance(children, list):
                 stack.extend(children)
-        if isinstance(node, ast.Import):
-            found.update(model.aliased(alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: max(0, len(parts) - (node.level - 1))]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = model.aliased(node.module or "")
-            if base:
-                found.add(base)
-            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(model.import_targets(node))
     return sorted(found)
 
 
@@ -222,6 +211,8 @@ def summarise(model: FlaskModel, extensions: Sequence[Extension]) -> Dict[str, A
         "ctor_args": {c.key: _literal_args(c.node) for c in model.creations},
         "imports": _imported_modules(model),
     }
+    if model.context_imports:  # imports run in an app context: [owner of app_context(), [modules]]
+        summary["ctx_imports"] = [[c.owner, c.modules] for c in model.context_imports]
     if model.aliases:
         summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
     if model.star_imports:

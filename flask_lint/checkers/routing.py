@@ -191,8 +191,8 @@ def _check_routes_on_imported_app(ctx: FileContext) -> None:
         return
     first: Optional[Tuple[RouteReg, Obj, str]] = None
     for route in ctx.model.routes:
-        if route.method == "add_resource":
-            continue
+        if route.method == "add_resource" or route.target[0] == "ctx":
+            continue  # ctx: current_app in a module imported in the app's context, no import of the app
         obj = ctx.evaluate(route.target)
         if obj[0] != "app":
             continue
