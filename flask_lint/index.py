@@ -548,8 +548,11 @@ class ProjectIndex:
     def context_app(self, module: str) -> Obj:
         """What ``current_app`` is at the module level of ``module``: the one
         app (or app parameter) whose ``app_context()`` the project imports
-        it in.  Imported in no such context, or in the contexts of several
-        objects: Flask's proxy, as before (which app is not known)."""
+        it in, directly or through the module-level imports of modules
+        imported so (a module that uses ``current_app`` at import time
+        cannot have been imported outside a context first: that raises).
+        Imported in no such context, or in the contexts of several objects:
+        Flask's proxy, as before (which app is not known)."""
         if self._context_apps is None:
             self._context_apps = {}  # a cycle through here sees the proxy
             found: Dict[str, Set[Obj]] = {}
@@ -560,8 +563,19 @@ class ProjectIndex:
                         target = self.module_named(imported)
                         if target is not None:
                             found.setdefault(target, set()).add(obj)
+            pending = deque(found)
+            while pending:  # what a module imported in a context imports at its top runs there too
+                name = pending.popleft()
+                for imported in self.modules[name].get("top_imports", ()):
+                    target = self.module_named(imported)
+                    if target is None or target == name:
+                        continue
+                    objs = found.setdefault(target, set())
+                    if not found[name] <= objs:
+                        objs |= found[name]
+                        pending.append(target)
             self._context_apps = {
-                name: objs.pop()
+                name: next(iter(objs))
                 for name, objs in found.items()
                 if len(objs) == 1 and next(iter(objs))[0] in ("app", "param")
             }
