@@ -717,8 +717,7 @@ class FlaskModel:
     # ---------------------------------------------------------- extraction
 
     def _extract(self) -> None:
-        if not self.light:  # a light model's file has no app_context() (source.is_relevant)
-            self._find_context_imports(self.tree.body, None)
+        self._find_context_imports(self.tree.body, None)
         for call, scope, in_loop in self.calls:
             self._extract_call(call, scope, in_loop)
         for info in self.functions.values():
@@ -1049,7 +1048,10 @@ class FlaskModel:
         """Record the imports a statement list runs inside an app context:
         under ``with app.app_context():``, or after ``app.app_context().push()``
         (also ``ctx = app.app_context()``, ``ctx.push()``) until ``pop()``.
-        A def's body runs later, in its caller's context: not counted."""
+        A def's body runs later, in its caller's context: not counted.  A
+        light model (a file that never mentions Flask: ``wsgi.py`` pushing
+        the context of ``create_app()``) knows the names of its module level
+        only: its defs and classes are not read."""
         contexts: Dict[str, Value] = {}  # ctx = app.app_context() in this list
 
         def owner_of(expr: ast.expr) -> Optional[Value]:
@@ -1060,7 +1062,8 @@ class FlaskModel:
                 if pushed is not None:
                     self.context_imports.append(ContextImport(stmt, pushed, self.import_targets(stmt)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self._find_context_imports(stmt.body, pushed if isinstance(stmt, ast.ClassDef) else None)
+                if not self.light:
+                    self._find_context_imports(stmt.body, pushed if isinstance(stmt, ast.ClassDef) else None)
             elif isinstance(stmt, ast.Assign):
                 owner = self._app_context_owner(stmt.value)
                 if owner is not None and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):

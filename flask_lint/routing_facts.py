@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from .index import CURRENT_APP, NOTHING, ROOT_MARKERS, Obj, ProjectIndex
+from .index import NOTHING, ROOT_MARKERS, Obj, ProjectIndex
 from .model import (
     UNKNOWN,
     BlueprintReg,
@@ -349,6 +349,15 @@ def _decorator_lines(stmt: ast.stmt) -> int:
 
 _TRY_NODES: Tuple[type, ...] = (ast.Try,) + tuple(t for t in (getattr(ast, "TryStar", None),) if t is not None)
 _MATCH: Optional[type] = getattr(ast, "Match", None)
+
+
+def in_context(target: Value) -> bool:
+    """A registration on ``current_app`` at the module level of a module
+    imported in an app's context: it acts on that app (or on the proxy, an
+    unknown app), but where it runs among the app's other registrations (the
+    branch and the order of the import) is not tied across the import, so
+    conflicts with them are not known."""
+    return bool(target) and target[0] == "ctx"
 
 
 def exclusive(path_a: Iterable[Iterable[Any]], path_b: Iterable[Iterable[Any]]) -> bool:
@@ -1029,6 +1038,7 @@ class RouteFact:
     renamed_by: Optional[str] = None  # a decorator without functools.wraps
     load: Tuple[int, ...] = ()  # RoutingProject.load_key: when it happens
     view_class: Optional[str] = None  # the project class of a class-based view (as_view, a Resource)
+    in_context: bool = False  # on current_app, in a module imported in an app context (see in_context())
 
     @property
     def order(self) -> Tuple[Any, ...]:
@@ -1054,6 +1064,7 @@ class BlueprintRegFact:
     entry: Dict[str, Any]
     via_param: bool = False  # the children arrive through a parameter
     loose: bool = False  # children are the candidates of loops (see _loop_candidates)
+    in_context: bool = False  # on current_app, in a module imported in an app context (see in_context())
 
     @property
     def exact(self) -> bool:
@@ -1264,13 +1275,7 @@ class RoutingProject:
         return list(dict.fromkeys(out)), complete
 
     def _target(self, value: Value) -> Obj:
-        """What a registration acts on.  ``current_app`` at a module's level
-        stays the proxy here: the app is known (``index.context_app``), but
-        not where the import runs (its branch, its order among the app's
-        other registrations), which conflicts between registrations need."""
-        if value == UNKNOWN:
-            return NOTHING
-        return CURRENT_APP if value[0] == "ctx" else self.index.evaluate(value)
+        return self.index.evaluate(value) if value != UNKNOWN else NOTHING
 
     def _flatten(self, obj: Obj) -> List[Obj]:
         if obj[0] == "seq":
@@ -1329,6 +1334,7 @@ class RoutingProject:
             entry=entry,
             targets_complete=targets_complete,
             load=self.load_key(module, line, entry.get("c", 0), position),
+            in_context=in_context(target_value),
         )
         route.endpoint, route.renamed_by = self._endpoint(route, endpoint, view)
         route.view_class = self._view_class(view, view_value, method)
@@ -1579,7 +1585,7 @@ class RoutingProject:
             children, complete, via_param, _external = self.index.blueprint_arg(child_value)
         reg = BlueprintRegFact(
             module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
-            via_param, loose,
+            via_param, loose, in_context(fact[0]),
         )
         if _external and not loose and self._unresolved_project_import(child_value):
             complete = False
@@ -1852,6 +1858,7 @@ __all__ = [
     "branch_path",
     "caught_around",
     "exclusive",
+    "in_context",
     "decorator_name",
     "entry_point_targets",
     "resolved_name",

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Tuple, Union
 _RELEVANT = (
     r"[Ff]lask|FLASK|werkzeug|\.route\b|@[\w.]+\.(?:get|post|put|patch|delete)\b|url_rule"
     r"|errorhandler|error_handler|blueprint|Blueprint|_request\b|teardown_|add_resource"
-    r"|monkey|as_view|url_value_preprocessor|app_context"
+    r"|monkey|as_view|url_value_preprocessor"
 )
 RELEVANT_RE = re.compile(_RELEVANT.encode())
 RELEVANT_TEXT_RE = re.compile(_RELEVANT)
@@ -29,7 +29,6 @@ RELEVANT_TEXT_RE = re.compile(_RELEVANT)
 _LITERALS = (
     "flask", "Flask", "FLASK", "blueprint", "Blueprint", "werkzeug", "url_rule", "errorhandler",
     "error_handler", "teardown_", "add_resource", "monkey", "as_view", "url_value_preprocessor",
-    "app_context",  # imports under an app's context register on it (ProjectIndex.context_app)
 )
 _GUARDED = ((".route", r"\.route\b"), ("_request", r"_request\b"), ("@", r"@[\w.]+\.(?:get|post|put|patch|delete)\b"))
 _LITERALS_BYTES = tuple(word.encode() for word in _LITERALS)
