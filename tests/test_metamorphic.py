@@ -102,9 +102,6 @@ KNOWN_FAILURES: Dict[Tuple[str, str], str] = {
     "wraps, with what they raise, in the errors summary)",
     ("FLK209", "move-registered"): "FLK209 follows a view's swallowing decorator only when the decorator is "
     "defined in the view's module: a view moved away from its decorator's module is not followed yet",
-    ("projects/errors_current_app", "move-helpers"): "FLK207 through current_app needs the import under "
-    "app.app_context(): init_app() moved to a module that names nothing of Flask is only outlined by the index "
-    "(source.is_relevant), so the import in its body, and the app it ties the controller to, are not seen",
 }
 
 CASES = {case.name: case.source for case in discover()}
