@@ -39,6 +39,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # generated monsters are linted, not indexed
 
 Obj = tuple  # ("app", key) ("blueprint", key) ("function", qual) ... ("?",)
 NOTHING: Obj = ("?",)
+CURRENT_APP: Obj = ("external", "flask.current_app")  # the proxy, its app unknown
 # Joins the key of a blueprint a factory function creates and the key of one
 # call of that factory: the blueprint that call made (see _call_result).
 PER_CALL = "@"
@@ -497,6 +498,7 @@ class ProjectIndex:
         self._aliases: Optional[Dict[str, str]] = None
         self._registered_bps: Optional[Tuple[Set[str], bool]] = None
         self._calls_by_function: Optional[Dict[str, Set[str]]] = None
+        self._context_apps: Optional[Dict[str, Obj]] = None
 
     # ---------------------------------------------------------- evaluation
 
@@ -539,7 +541,45 @@ class ProjectIndex:
             return self.attribute(self.evaluate(value[1], depth + 1), value[2], depth)
         if kind == "new":
             return self._call_result(self.evaluate(value[1], depth + 1), value[2], depth)
+        if kind == "ctx":
+            return self.context_app(value[1])
         return NOTHING
+
+    def context_app(self, module: str) -> Obj:
+        """What ``current_app`` is at the module level of ``module``: the one
+        app (or app parameter) whose ``app_context()`` the project imports
+        it in, directly or through the module-level imports of modules
+        imported so (a module that uses ``current_app`` at import time
+        cannot have been imported outside a context first: that raises).
+        Imported in no such context, or in the contexts of several objects:
+        Flask's proxy, as before (which app is not known)."""
+        if self._context_apps is None:
+            self._context_apps = {}  # a cycle through here sees the proxy
+            found: Dict[str, Set[Obj]] = {}
+            for _name, summary in self.modules.items():
+                for owner, modules in summary.get("ctx_imports", ()):
+                    obj = self.evaluate(owner)
+                    for imported in modules:
+                        target = self.module_named(imported)
+                        if target is not None:
+                            found.setdefault(target, set()).add(obj)
+            pending = deque(found)
+            while pending:  # what a module imported in a context imports at its top runs there too
+                name = pending.popleft()
+                for imported in self.modules[name].get("top_imports", ()):
+                    target = self.module_named(imported)
+                    if target is None or target == name:
+                        continue
+                    objs = found.setdefault(target, set())
+                    if not found[name] <= objs:
+                        objs |= found[name]
+                        pending.append(target)
+            self._context_apps = {
+                name: next(iter(objs))
+                for name, objs in found.items()
+                if len(objs) == 1 and next(iter(objs))[0] in ("app", "param")
+            }
+        return self._context_apps.get(module, CURRENT_APP)
 
     def resolve_qualname(self, qual: str, depth: int = 0) -> Obj:
         qual = canonical(qual) or qual

@@ -12,6 +12,8 @@ object behind a name often lives in another file:
 ``("seq", (v, ...))``      a list/tuple/set literal
 ``("elt", v)``             an element of iterable ``v`` (a loop variable)
 ``("m", v, "attr")``       attribute ``attr`` of a value that is not a name
+``("ctx", "pkg.mod")``     ``current_app`` registered on at the module level
+                           of ``pkg.mod``: the app whose context imports it
 ``("?",)``                 unknown
 =========================  ==================================================
 
@@ -37,6 +39,7 @@ from .names import (
 
 Value = tuple  # see the module docstring
 UNKNOWN: Value = ("?",)
+_CURRENT_APP: Value = ("q", "flask.current_app")
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -198,6 +201,17 @@ class CallFact:
 
 
 @dataclass
+class ContextImport:
+    """Imports run inside ``with <owner>.app_context():`` (or after
+    ``<owner>.app_context().push()``): the modules they name (see
+    ``FlaskModel.import_targets``)."""
+
+    node: ast.stmt
+    owner: Value
+    modules: List[str]
+
+
+@dataclass
 class View:
     func: FunctionNode
     routes: List[RouteReg]
@@ -270,6 +284,7 @@ class FlaskModel:
         self.blueprint_regs: List[BlueprintReg] = []
         self.creations: List[Creation] = []
         self.call_facts: List[CallFact] = []
+        self.context_imports: List[ContextImport] = []
         # Bindings of the names a for loop unpacks: id(binding) -> (loop, position, width).
         self._unpacked: Dict[int, Tuple[ast.AST, int, int]] = {}
         self._walks: Dict[Tuple[int, bool], Tuple[ast.AST, List[ast.AST]]] = {}  # see walk_function()
@@ -713,6 +728,7 @@ class FlaskModel:
     # ---------------------------------------------------------- extraction
 
     def _extract(self) -> None:
+        self._find_context_imports(self.tree.body, None)
         for call, scope, in_loop in self.calls:
             self._extract_call(call, scope, in_loop)
         for info in self.functions.values():
@@ -728,7 +744,7 @@ class FlaskModel:
         if not isinstance(func, ast.Attribute):
             return
         method = func.attr
-        owner = self.value(func.value, scope)
+        owner = self._import_time_owner(self.value(func.value, scope), scope)
         if owner == UNKNOWN or _is_external_non_flask(owner):
             return
         view_value = self._def_value(target)
@@ -767,7 +783,7 @@ class FlaskModel:
                 or method in HOOK_METHODS
             )
             if interesting:
-                owner = self.value(func.value, scope)
+                owner = self._import_time_owner(self.value(func.value, scope), scope)
                 if owner != UNKNOWN and not _is_external_non_flask(owner):
                     self._extract_registration(call, method, owner, scope, in_loop)
         elif (
@@ -911,7 +927,7 @@ class FlaskModel:
     def _extract_handler_call(
         self, call: ast.Call, decorator: ast.Call, func: ast.Attribute, scope: Scope, in_loop: bool
     ) -> None:
-        owner = self.value(func.value, scope)
+        owner = self._import_time_owner(self.value(func.value, scope), scope)
         if owner == UNKNOWN or _is_external_non_flask(owner):
             return
         func_node = call_arg(call, 0, "f")
@@ -935,7 +951,7 @@ class FlaskModel:
         self, call: ast.Call, decorator: ast.Call, func: ast.Attribute, scope: Scope, in_loop: bool
     ) -> None:
         """``app.route("/")(view)`` (``self.app.route("/")(self.index)``)."""
-        owner = self.value(func.value, scope)
+        owner = self._import_time_owner(self.value(func.value, scope), scope)
         view_expr = call_arg(call, 0)
         if owner == UNKNOWN or _is_external_non_flask(owner) or view_expr is None or len(call.args) != 1 or call.keywords:
             return
@@ -1020,6 +1036,94 @@ class FlaskModel:
             entry = self.classes.get(id(node))
             return ("q", entry[1].qualname) if entry else UNKNOWN
         return UNKNOWN
+
+    # ------------------------------------------------ imports in an app context
+
+    def import_targets(self, node: Union[ast.Import, ast.ImportFrom]) -> List[str]:
+        """The modules an import statement names (``from pkg import name``
+        names ``pkg`` and ``pkg.name``, which may be a submodule)."""
+        if isinstance(node, ast.Import):
+            return [self.aliased(alias.name) for alias in node.names]
+        if node.level:
+            package = self.module if self.is_package else self.module.rpartition(".")[0]
+            parts = package.split(".") if package else []
+            parts = parts[: max(0, len(parts) - (node.level - 1))]
+            base = ".".join(parts + ([node.module] if node.module else []))
+        else:
+            base = self.aliased(node.module or "")
+        found = [base] if base else []
+        found += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+        return found
+
+    def _find_context_imports(self, body: List[ast.stmt], pushed: Optional[Value]) -> None:
+        """Record the imports a statement list runs inside an app context:
+        under ``with app.app_context():``, or after ``app.app_context().push()``
+        (also ``ctx = app.app_context()``, ``ctx.push()``) until ``pop()``.
+        A def's body runs later, in its caller's context: not counted.  A
+        light model (a file that never mentions Flask: ``wsgi.py`` pushing
+        the context of ``create_app()``) knows the names of its module level
+        only: its defs and classes are not read."""
+        contexts: Dict[str, Value] = {}  # ctx = app.app_context() in this list
+
+        def owner_of(expr: ast.expr) -> Optional[Value]:
+            return contexts.get(expr.id) if isinstance(expr, ast.Name) else self._app_context_owner(expr)
+
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                if pushed is not None:
+                    self.context_imports.append(ContextImport(stmt, pushed, self.import_targets(stmt)))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if not self.light:
+                    self._find_context_imports(stmt.body, pushed if isinstance(stmt, ast.ClassDef) else None)
+            elif isinstance(stmt, ast.Assign):
+                owner = self._app_context_owner(stmt.value)
+                if owner is not None and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    contexts[stmt.targets[0].id] = owner
+            elif isinstance(stmt, ast.Expr):
+                call = stmt.value
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr in ("push", "pop")
+                    and not call.args
+                ):
+                    owner = owner_of(call.func.value)
+                    if owner is not None:
+                        pushed = owner if call.func.attr == "push" else None
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                inner = pushed
+                for item in stmt.items:
+                    inner = owner_of(item.context_expr) or inner
+                self._find_context_imports(stmt.body, inner)
+            else:
+                for attr in ("body", "orelse", "finalbody"):
+                    children = getattr(stmt, attr, None)
+                    if isinstance(children, list):
+                        self._find_context_imports(children, pushed)
+                for part in list(getattr(stmt, "handlers", ())) + list(getattr(stmt, "cases", ())):
+                    self._find_context_imports(part.body, pushed)
+
+    def _app_context_owner(self, expr: ast.expr) -> Optional[Value]:
+        """The value of ``X`` in ``X.app_context()`` (None: not such a call)."""
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "app_context"
+            and not expr.args
+            and not expr.keywords
+        ):
+            owner = self.value(expr.func.value)
+            return None if owner == UNKNOWN else owner
+        return None
+
+    def _import_time_owner(self, owner: Value, scope: Scope) -> Value:
+        """``current_app`` at module level is the app in whose context the
+        module is imported: ``("ctx", module)``, which the index evaluates
+        (see ``ProjectIndex.context_app``).  Inside a function it is whatever
+        app is current when the function runs: left as it is."""
+        if owner == _CURRENT_APP and scope is self.module_scope:
+            return ("ctx", self.module)
+        return owner
 
     def loop_rows(
         self, call: ast.Call, scope: Scope, written: List[Optional[ast.expr]]

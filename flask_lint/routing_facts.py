@@ -365,6 +365,15 @@ _TRY_NODES: Tuple[type, ...] = (ast.Try,) + tuple(t for t in (getattr(ast, "TryS
 _MATCH: Optional[type] = getattr(ast, "Match", None)
 
 
+def in_context(target: Value) -> bool:
+    """A registration on ``current_app`` at the module level of a module
+    imported in an app's context: it acts on that app (or on the proxy, an
+    unknown app), but where it runs among the app's other registrations (the
+    branch and the order of the import) is not tied across the import, so
+    conflicts with them are not known."""
+    return bool(target) and target[0] == "ctx"
+
+
 def exclusive(path_a: Iterable[Iterable[Any]], path_b: Iterable[Iterable[Any]]) -> bool:
     """Whether two branch paths (of one scope) can never both run."""
     sides: Dict[str, Any] = {}
@@ -492,21 +501,9 @@ def _module_imports(model: FlaskModel) -> List[List[Any]]:
     (not inside a def or class), in line order: ``from pkg import name``
     gives ``pkg`` and ``pkg.name`` (which may be a submodule).  What makes
     the registrations of two modules happen in one order or the other."""
-    package = model.module if model.is_package else model.module.rpartition(".")[0]
     found: List[List[Any]] = []
     for node in _walk_statements(list(model.tree.body)):
-        names: List[str] = []
-        if isinstance(node, ast.Import):
-            names = [model.aliased(alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: max(0, len(parts) - (node.level - 1))]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = model.aliased(node.module or "")
-            names = [base] if base else []
-            names += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+        names = model.import_targets(node) if isinstance(node, (ast.Import, ast.ImportFrom)) else []
         line = getattr(node, "lineno", 0)
         for name in names:
             found.append([name, Line(line)])
@@ -1055,6 +1052,7 @@ class RouteFact:
     renamed_by: Optional[str] = None  # a decorator without functools.wraps
     load: Tuple[int, ...] = ()  # RoutingProject.load_key: when it happens
     view_class: Optional[str] = None  # the project class of a class-based view (as_view, a Resource)
+    in_context: bool = False  # on current_app, in a module imported in an app context (see in_context())
 
     @property
     def order(self) -> Tuple[Any, ...]:
@@ -1080,6 +1078,7 @@ class BlueprintRegFact:
     entry: Dict[str, Any]
     via_param: bool = False  # the children arrive through a parameter
     loose: bool = False  # children are the candidates of loops (see _loop_candidates)
+    in_context: bool = False  # on current_app, in a module imported in an app context (see in_context())
 
     @property
     def exact(self) -> bool:
@@ -1278,7 +1277,7 @@ class RoutingProject:
         """The apps and blueprints a registration acts on, and whether that list is complete."""
         out: List[Obj] = []
         complete = True
-        for obj in self._flatten(self.index.evaluate(value) if value != UNKNOWN else NOTHING):
+        for obj in self._flatten(self._target(value)):
             if obj[0] in ("app", "blueprint"):
                 out.append(obj)
             elif obj[0] == "param":
@@ -1288,6 +1287,9 @@ class RoutingProject:
             else:
                 complete = False
         return list(dict.fromkeys(out)), complete
+
+    def _target(self, value: Value) -> Obj:
+        return self.index.evaluate(value) if value != UNKNOWN else NOTHING
 
     def _flatten(self, obj: Obj) -> List[Obj]:
         if obj[0] == "seq":
@@ -1326,7 +1328,7 @@ class RoutingProject:
             return
         target_value, method, rule, endpoint, view_value, line, scope_name = fact[:7]
         targets, targets_complete = self.targets_of(target_value)
-        direct = self.index.evaluate(target_value) if target_value != UNKNOWN else NOTHING
+        direct = self._target(target_value)
         view = self.evaluate(view_value)
         methods = entry.get("m")
         route = RouteFact(
@@ -1346,6 +1348,7 @@ class RoutingProject:
             entry=entry,
             targets_complete=targets_complete,
             load=self.load_key(module, line, entry.get("c", 0), position),
+            in_context=in_context(target_value),
         )
         route.endpoint, route.renamed_by = self._endpoint(route, endpoint, view)
         route.view_class = self._view_class(view, view_value, method)
@@ -1596,7 +1599,7 @@ class RoutingProject:
             children, complete, via_param, _external = self.index.blueprint_arg(child_value)
         reg = BlueprintRegFact(
             module, position, fact[4], entry.get("c", 0), entry.get("s", ""), parents, children, complete, entry,
-            via_param, loose,
+            via_param, loose, in_context(fact[0]),
         )
         if _external and not loose and self._unresolved_project_import(child_value):
             complete = False
@@ -1870,6 +1873,7 @@ __all__ = [
     "branch_path",
     "caught_around",
     "exclusive",
+    "in_context",
     "decorator_name",
     "entry_point_targets",
     "resolved_name",

@@ -125,35 +125,31 @@ def _route_map_facts(r: RouteReg) -> List[Any]:
     ]
 
 
-def _imported_modules(model: FlaskModel) -> List[str]:
+def _imported_modules(model: FlaskModel) -> Tuple[List[str], List[str]]:
     """Every module an import statement of this module names, at any depth
     (``from pkg import name`` names ``pkg`` and ``pkg.name``, which may be a
-    submodule): what importing this module may import in turn."""
-    package = model.module if model.is_package else model.module.rpartition(".")[0]
+    submodule): what importing this module may import in turn; and those
+    its module level imports (outside defs and classes): what importing it
+    does import, in the same app context (``ProjectIndex.context_app``)."""
     found: Set[str] = set()
+    top: Set[str] = set()
     # Imports are statements: walk statement lists only, not expressions.
-    stack: List[ast.AST] = list(model.tree.body)
+    stack: List[Tuple[ast.AST, bool]] = [(stmt, True) for stmt in model.tree.body]
     while stack:
-        node = stack.pop()
+        node, at_top = stack.pop()
         if type(node) in _SIMPLE_STATEMENTS:
             continue  # most statements: no block under them, not an import
+        inner = at_top and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         for attr in ("body", "orelse", "finalbody", "handlers", "cases"):
             children = getattr(node, attr, None)
             if isinstance(children, list):
-                stack.extend(children)
-        if isinstance(node, ast.Import):
-            found.update(model.aliased(alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: max(0, len(parts) - (node.level - 1))]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = model.aliased(node.module or "")
-            if base:
-                found.add(base)
-            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
-    return sorted(found)
+                stack.extend((child, inner) for child in children)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = model.import_targets(node)
+            found.update(names)
+            if at_top:
+                top.update(names)
+    return sorted(found), sorted(top)
 
 
 # Statements that hold no statement list and import nothing.
@@ -220,8 +216,12 @@ def summarise(model: FlaskModel, extensions: Sequence[Extension]) -> Dict[str, A
         "calls": [[c.callee, c.args, _line(c.node), c.scope.qualname] for c in model.call_facts],
         "dynamic": model.dynamic_imports,
         "ctor_args": {c.key: _literal_args(c.node) for c in model.creations},
-        "imports": _imported_modules(model),
     }
+    summary["imports"], top_imports = _imported_modules(model)
+    if top_imports:
+        summary["top_imports"] = top_imports
+    if model.context_imports:  # imports run in an app context: [owner of app_context(), [modules]]
+        summary["ctx_imports"] = [[c.owner, c.modules] for c in model.context_imports]
     if model.aliases:
         summary["aliases"] = dict(model.aliases)  # a cached summary is only valid with these
     if model.star_imports:

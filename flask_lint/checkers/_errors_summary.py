@@ -102,7 +102,6 @@ def _top_level_sequence(model: FlaskModel) -> List[List[Any]]:
     """The unconditional module-level statements that import project modules
     or register error handlers, in order: ``["import", [module, ...]]`` and
     ``["reg", target, method, key, func, line]`` (FLK208 across modules)."""
-    package = model.module if model.is_package else model.module.rpartition(".")[0]
     regs: Dict[int, List[HandlerReg]] = {}
     for reg in model.handlers:
         anchor = reg.func_node if reg.func_node is not None and reg.node in reg.func_node.decorator_list else reg.node
@@ -110,17 +109,8 @@ def _top_level_sequence(model: FlaskModel) -> List[List[Any]]:
             regs.setdefault(id(anchor), []).append(reg)
     out: List[List[Any]] = []
     for stmt in model.tree.body:
-        if isinstance(stmt, ast.Import):
-            out.append(["import", [model.aliased(alias.name) for alias in stmt.names]])
-        elif isinstance(stmt, ast.ImportFrom):
-            if stmt.level:
-                parts = package.split(".") if package else []
-                parts = parts[: max(0, len(parts) - (stmt.level - 1))]
-                base = ".".join(parts + ([stmt.module] if stmt.module else []))
-            else:
-                base = model.aliased(stmt.module or "")
-            names = [base] if base else []
-            out.append(["import", names + [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]])
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            out.append(["import", model.import_targets(stmt)])
         anchor_id = id(stmt.value) if isinstance(stmt, ast.Expr) else id(stmt)
         for reg in reversed(regs.get(anchor_id, ())):  # decorators apply bottom-up
             out.append(["reg", reg.target, reg.method, reg.key, reg.func, getattr(reg.node, "lineno", 0)])

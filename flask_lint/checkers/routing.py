@@ -191,8 +191,8 @@ def _check_routes_on_imported_app(ctx: FileContext) -> None:
         return
     first: Optional[Tuple[RouteReg, Obj, str]] = None
     for route in ctx.model.routes:
-        if route.method == "add_resource":
-            continue
+        if route.method == "add_resource" or route.target[0] == "ctx":
+            continue  # ctx: current_app in a module imported in the app's context, no import of the app
         obj = ctx.evaluate(route.target)
         if obj[0] != "app":
             continue
@@ -355,7 +355,11 @@ def _same_view(a: Optional[Tuple[Any, ...]], b: Optional[Tuple[Any, ...]]) -> bo
 
 
 def _exclusive(a: Any, b: Any) -> bool:
-    """Registrations in one scope on two sides of an if/else or try/except."""
+    """Registrations in one scope on two sides of an if/else or try/except
+    (or that may be: one is made through current_app in a module imported in
+    the app's context, whose branch and order are not known)."""
+    if a.in_context or b.in_context:
+        return True
     return a.module == b.module and a.scope_name == b.scope_name and exclusive(a.entry.get("br", ()), b.entry.get("br", ()))
 
 
