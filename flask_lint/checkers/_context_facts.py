@@ -59,6 +59,9 @@ from ..model import UNKNOWN, FlaskModel, FunctionInfo, Scope, Value, call_arg, c
 from ..summary import Extension, Line
 from ._context_apis import BACKGROUND_TASK, DIRECT, POOL_FAMILIES, POOL_METHODS, RUN_IN_EXECUTOR, Api
 
+# What the family's checks yield: (rule code, node, message arguments).
+Finding = Tuple[str, ast.AST, Dict[str, Any]]
+
 APP = 1
 REQUEST = 2
 

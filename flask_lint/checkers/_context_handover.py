@@ -32,15 +32,13 @@ from ._context_facts import (
     LOCAL_NEED,
     REQUEST,
     STREAM_WRAPPER,
+    Finding,
     Scanner,
     callable_value,
     literal_truth,
     scan_nodes,
 )
 from ._context_project import Found, Project
-
-Finding = Tuple[str, ast.AST, Dict[str, Any]]
-
 
 _RQ_OPTIONS = frozenset(
     {

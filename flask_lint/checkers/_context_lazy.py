@@ -4,7 +4,7 @@ and code that runs at import time (FLK405)."""
 from __future__ import annotations
 
 import ast
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional
 
 from .. import fixes
 from ..engine import FileContext
@@ -18,6 +18,7 @@ from ._context_facts import (
     LOCAL_NEED,
     REQUEST,
     STREAM_WRAPPER,
+    Finding,
     callable_value,
     catches_runtime_error,
     flask_qualname,
@@ -28,8 +29,6 @@ from ._context_facts import (
 )
 from ._context_handover import Resolver, Target, describe, first_most_needed, is_proxy
 from ._context_project import Found, Project
-
-Finding = Tuple[str, ast.AST, Dict[str, Any]]
 
 # What builds a response from a generator it streams.
 STREAMING_BUILDERS = RESPONSE_CLASSES | {"flask.make_response"}

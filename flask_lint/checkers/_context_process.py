@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from ..engine import FileContext
 from ..model import FunctionNode, child_nodes
+from ._context_facts import Finding
 from ._context_handover import Resolver
-
-Finding = Tuple[str, ast.AST, Dict[str, Any]]
 
 # --------------------------------------------------------------------------
 # FLK406: asyncio tasks an async view never joins

@@ -17,10 +17,8 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, U
 from ..engine import FileContext
 from ..model import Binding, FlaskModel, FunctionInfo, FunctionNode, Scope, child_nodes
 from ..summary import tuplify
-from ._context_facts import CONFIG_CONTAINERS, CONTAINER_CALLS, binding_container, container_kind, plain_entries
+from ._context_facts import CONFIG_CONTAINERS, CONTAINER_CALLS, Finding, binding_container, container_kind, plain_entries
 from ._context_handover import Resolver
-
-Finding = Tuple[str, ast.AST, Dict[str, Any]]
 
 #
 # A change is reported when doing it again, on a later request, can leave the

@@ -24,8 +24,8 @@ from typing import Dict, Iterable, Tuple
 
 from ..engine import FileContext
 from ..registry import Family, Rule, rule
-from ._context_facts import CONTEXT_FACTS, STATE_FACTS
-from ._context_handover import Finding, HandOverChecker, Resolver, check_tasks
+from ._context_facts import CONTEXT_FACTS, STATE_FACTS, Finding
+from ._context_handover import HandOverChecker, Resolver, check_tasks
 from ._context_lazy import ImportTimeChecker, StreamChecker
 from ._context_process import check_async_tasks, check_monkey_patch
 from ._context_project import modules_to_check, project_for

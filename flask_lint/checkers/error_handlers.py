@@ -29,7 +29,7 @@ from ..model import UNKNOWN, FlaskModel, FunctionInfo, FunctionNode, HandlerReg,
 from ..names import RESPONSE_CLASSES
 from ..registry import Family, rule
 from ..routing_facts import ends_in_catch_all
-from ..source import is_test_module, is_test_path
+from ..source import is_test_module
 from ..versions import non_json_statuses
 from ._errors_catchall import catch_all_facts, page_answer
 from ._errors_functions import FunctionFacts, HelperLookup, fixed_status
@@ -222,7 +222,7 @@ def _bound_name(ctx: FileContext, call: ast.AST) -> str:
 def _check_whole_apps(ctx: FileContext, project: ProjectErrors) -> None:
     module = ctx.model.module
     mine = {key for key, owner, _line in ctx.index.objects("app") if owner == module}
-    if not mine or is_test_module(module) or is_test_path(ctx.path, ctx.index.root):
+    if not mine or is_test_module(module) or ctx.is_test_file:
         return
     orphans = project.orphan_atoms()
     for creation in ctx.model.creations:
@@ -297,7 +297,7 @@ def _check_api_catch_alls(ctx: FileContext) -> None:
     """A catch-all route above the JSON API's prefix answers the API's
     unknown URLs with a page (see _errors_catchall)."""
     found = catch_all_facts(ctx.index).by_module.get(ctx.model.module)
-    if not found or is_test_path(ctx.path, ctx.index.root):
+    if not found or ctx.is_test_file:
         return
     infos = {info.qualname: info for info in ctx.model.functions.values()}
     for catch_all in found:
@@ -482,7 +482,7 @@ def _helper_lookup(ctx: FileContext, project: ProjectErrors) -> HelperLookup:
 
 
 def _check_handler_bodies(ctx: FileContext, project: ProjectErrors) -> None:
-    if is_test_module(ctx.model.module) or is_test_path(ctx.path, ctx.index.root):
+    if is_test_module(ctx.model.module) or ctx.is_test_file:
         return  # handlers in tests answer whatever the assertions look at
     helper = _helper_lookup(ctx, project)
     seen: Set[int] = set()
@@ -766,7 +766,7 @@ def _has_catch_all_route(project: ProjectErrors, obj: Obj) -> bool:
 
 
 def _check_catch_all(ctx: FileContext, project: ProjectErrors, regs: List[HandlerReg]) -> None:
-    if is_test_module(ctx.model.module) or is_test_path(ctx.path, ctx.index.root):
+    if is_test_module(ctx.model.module) or ctx.is_test_file:
         return  # an app of the tests (or a fake they run) serves no client
     orphans = project.orphan_atoms()
     if orphans & HTTP_COVER_ATOMS:
@@ -909,7 +909,7 @@ def _same_function(ctx: FileContext, first: HandlerReg, later: HandlerReg) -> bo
 
 
 def _check_view_catch_alls(ctx: FileContext, project: ProjectErrors) -> None:
-    if is_test_module(ctx.model.module) or is_test_path(ctx.path, ctx.index.root):
+    if is_test_module(ctx.model.module) or ctx.is_test_file:
         return  # test suites break views on purpose
     model = ctx.model
 

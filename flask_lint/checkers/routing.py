@@ -34,7 +34,7 @@ from ..routing_facts import (
     rule_may_match,
     rule_variables,
 )
-from ..source import is_test_module, is_test_path
+from ..source import is_test_module
 from ..versions import UNKNOWN as UNKNOWN_VERSION
 from ..versions import VersionRange
 
@@ -164,7 +164,7 @@ def _bound_name(ctx: FileContext, call: object) -> str:
 
 
 def _check_monolithic_app(ctx: FileContext, project: RoutingProject) -> None:
-    if is_test_path(ctx.path, ctx.index.root):
+    if ctx.is_test_file:
         return  # an app of the tests (or a fake service they start) is not one to split up
     creations = {c.key: c for c in ctx.model.creations}
     limit = ctx.config.max_app_routes
