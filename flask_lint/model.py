@@ -1055,6 +1055,40 @@ class FlaskModel:
         found += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
         return found
 
+    def context_calls(self, expr: ast.expr) -> List[ast.Call]:
+        """The ``X.app_context()``-like calls ``expr`` stands for: the call
+        itself, or the calls a name is bound to (``ctx = app.app_context()``),
+        resolved through the scopes.  Callers tell which calls push what."""
+        if isinstance(expr, ast.Call):
+            return [expr]
+        if isinstance(expr, ast.Name):
+            found = self.lookup(expr.id, self.scope_of(expr))
+            if found is not None:
+                return [b.node for b in found[1] if b.kind == "assign" and isinstance(b.node, ast.Call)]
+        return []
+
+    def pushed_calls(self, stmt: ast.stmt) -> List[ast.Call]:
+        """What a statement pushes: ``X.app_context().push()``, ``ctx.push()``,
+        ``stack.enter_context(X.test_request_context())`` (an ``ExitStack``)."""
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+            return []
+        call = stmt.value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "enter_context" and len(call.args) == 1:
+            return [call.args[0]] if isinstance(call.args[0], ast.Call) else []
+        if isinstance(func, ast.Attribute) and func.attr == "push" and not call.args:
+            return self.context_calls(func.value)
+        return []
+
+    def popped_calls(self, stmt: ast.stmt) -> List[ast.Call]:
+        """What ``ctx.pop()`` pops (``ctx`` bound to a context call)."""
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+            return []
+        func = stmt.value.func
+        if isinstance(func, ast.Attribute) and func.attr == "pop" and isinstance(func.value, ast.Name):
+            return self.context_calls(func.value)
+        return []
+
     def _find_context_imports(self, body: List[ast.stmt], pushed: Optional[Value]) -> None:
         """Record the imports a statement list runs inside an app context:
         under ``with app.app_context():``, or after ``app.app_context().push()``
@@ -1063,10 +1097,9 @@ class FlaskModel:
         light model (a file that never mentions Flask: ``wsgi.py`` pushing
         the context of ``create_app()``) knows the names of its module level
         only: its defs and classes are not read."""
-        contexts: Dict[str, Value] = {}  # ctx = app.app_context() in this list
 
-        def owner_of(expr: ast.expr) -> Optional[Value]:
-            return contexts.get(expr.id) if isinstance(expr, ast.Name) else self._app_context_owner(expr)
+        def owner_of(calls: List[ast.Call]) -> Optional[Value]:
+            return next((o for o in map(self._app_context_owner, calls) if o is not None), None)
 
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -1075,25 +1108,16 @@ class FlaskModel:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if not self.light:
                     self._find_context_imports(stmt.body, pushed if isinstance(stmt, ast.ClassDef) else None)
-            elif isinstance(stmt, ast.Assign):
-                owner = self._app_context_owner(stmt.value)
-                if owner is not None and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                    contexts[stmt.targets[0].id] = owner
             elif isinstance(stmt, ast.Expr):
-                call = stmt.value
-                if (
-                    isinstance(call, ast.Call)
-                    and isinstance(call.func, ast.Attribute)
-                    and call.func.attr in ("push", "pop")
-                    and not call.args
-                ):
-                    owner = owner_of(call.func.value)
-                    if owner is not None:
-                        pushed = owner if call.func.attr == "push" else None
+                owner = owner_of(self.pushed_calls(stmt))
+                if owner is not None:
+                    pushed = owner
+                elif owner_of(self.popped_calls(stmt)) is not None:
+                    pushed = None
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 inner = pushed
                 for item in stmt.items:
-                    inner = owner_of(item.context_expr) or inner
+                    inner = owner_of(self.context_calls(item.context_expr)) or inner
                 self._find_context_imports(stmt.body, inner)
             else:
                 for attr in ("body", "orelse", "finalbody"):

@@ -213,37 +213,13 @@ def pushed_level(model: FlaskModel, expr: Optional[ast.AST]) -> int:
 
 
 def push_statement(model: FlaskModel, stmt: ast.stmt) -> int:
-    """``app.app_context().push()``, ``ctx.push()`` with ``ctx = app.app_context()``,
-    or ``stack.enter_context(app.test_request_context())`` (an ``ExitStack``)."""
-    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
-        return 0
-    func = stmt.value.func
-    if isinstance(func, ast.Attribute) and func.attr == "enter_context" and len(stmt.value.args) == 1:
-        return pushed_level(model, stmt.value.args[0])
-    if not (isinstance(func, ast.Attribute) and func.attr == "push" and not stmt.value.args):
-        return 0
-    receiver = func.value
-    if isinstance(receiver, ast.Call):
-        return pushed_level(model, receiver)
-    if isinstance(receiver, ast.Name):
-        found = model.lookup(receiver.id, model.scope_of(receiver))
-        if found is not None:
-            _where, bindings = found
-            return max((pushed_level(model, b.node) for b in bindings if b.kind == "assign"), default=0)
-    return 0
+    """The context a statement pushes (:meth:`FlaskModel.pushed_calls`), 0: none."""
+    return max((pushed_level(model, call) for call in model.pushed_calls(stmt)), default=0)
 
 
 def pop_statement(model: FlaskModel, stmt: ast.stmt) -> bool:
     """``ctx.pop()`` with ``ctx = app.app_context()`` (or a request context)."""
-    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
-        return False
-    func = stmt.value.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "pop" and isinstance(func.value, ast.Name)):
-        return False
-    found = model.lookup(func.value.id, model.scope_of(func.value))
-    if found is None:
-        return False
-    return any(b.kind == "assign" and pushed_level(model, b.node) for b in found[1])
+    return any(pushed_level(model, call) for call in model.popped_calls(stmt))
 
 
 def level_after(model: FlaskModel, stmt: ast.stmt, level: int, pushed: List[int]) -> int:
